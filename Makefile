@@ -1,0 +1,32 @@
+# Every target works on a fresh machine: tools are installed at pinned versions.
+GO            ?= go
+GOLANGCI_LINT_VERSION := v2.15.0
+GOBIN         := $(shell $(GO) env GOPATH)/bin
+GOLANGCI_LINT := $(GOBIN)/golangci-lint
+FUZZTIME      ?= 20s
+
+.PHONY: test check fmt vet lint cover bench fuzz
+
+## test: the whole suite with the race detector
+test:
+	$(GO) test -race -count=1 ./...
+
+## check: gofmt, vet, golangci-lint and the tests
+check: fmt vet lint test
+
+fmt:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+$(GOLANGCI_LINT):
+	GOBIN=$(GOBIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+lint: $(GOLANGCI_LINT)
+	$(GOLANGCI_LINT) run ./...
+
+## cover: tests with a coverage summary
+cover:
+	$(GO) test -count=1 -coverprofile=cover.out ./...
+	$(GO) tool cover -func=cover.out | tail -1

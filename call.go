@@ -1,0 +1,234 @@
+package enduser
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/seed1804ee03/enduser/internal/envelope"
+)
+
+// family selects the envelope a call's answer is decoded from.
+type family int
+
+const (
+	familyV2 family = iota
+	familyGenAuth
+)
+
+// call is one HTTP exchange as both families describe it to do.
+type call struct {
+	op          string
+	family      family
+	method      string
+	url         string // without credentials unless WithQueryParams
+	host        string // for log records
+	contentType string // "" when there is no body
+	body        []byte
+	auth        string // Authorization header, "" for none
+	appID       string // x-authing-app-id, GenAuth only
+	scrub       []string // request secrets to remove from response excerpts
+	payload     any      // a GenAuth payload, scrubbed likewise
+}
+
+// reply is what do learned besides the decoded data.
+type reply struct {
+	status  int
+	hasData bool
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// do sends k, retrying as the policy allows, reads the answer through the
+// body limit, decodes its envelope (data into out on success) and logs one
+// record per attempt. Failures are an *APIError, an
+// *UnexpectedResponseError, or a transport error that wraps the cause.
+func (c *Client) do(ctx context.Context, k *call, out any) (reply, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.timeout)
+	defer cancel()
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		resp, sent, err := c.send(ctx, k)
+		wait, why := c.retryAfter(ctx, attempt, resp, sent, err)
+		if why != "" {
+			if err != nil {
+				err = transportError(ctx, k.op, err)
+			}
+			c.log(ctx, slog.LevelWarn, k, attempt, start, resp, envelope.Result{}, err, why)
+			if resp != nil {
+				drain(resp)
+			}
+			if err := sleep(ctx, wait); err != nil {
+				return reply{}, transportError(ctx, k.op, err)
+			}
+			continue
+		}
+		if err != nil {
+			err = transportError(ctx, k.op, err)
+			c.log(ctx, slog.LevelDebug, k, attempt, start, nil, envelope.Result{}, err, "")
+			return reply{}, err
+		}
+		rep, res, err := c.decode(ctx, k, resp, out)
+		c.log(ctx, slog.LevelDebug, k, attempt, start, resp, res, err, "")
+		return rep, err
+	}
+}
+
+// send makes one attempt. sent reports whether any of the request may have
+// reached the server.
+func (c *Client) send(ctx context.Context, k *call) (*http.Response, bool, error) {
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
+	r := c.rc.R().
+		SetContext(httptrace.WithClientTrace(ctx, trace)).
+		SetDoNotParseResponse(true)
+	if k.body != nil {
+		r.SetBody(k.body).SetHeader("Content-Type", k.contentType)
+	}
+	if k.auth != "" {
+		r.SetHeader("Authorization", k.auth)
+	}
+	if k.appID != "" {
+		r.SetHeader("x-authing-app-id", k.appID)
+	}
+	resp, err := r.Execute(k.method, k.url)
+	if err != nil {
+		if resp != nil && resp.RawResponse != nil {
+			drain(resp.RawResponse)
+		}
+		return nil, wrote.Load(), err
+	}
+	return resp.RawResponse, true, nil
+}
+
+// decode reads the body through the limit and turns it into data or an error.
+func (c *Client) decode(ctx context.Context, k *call, resp *http.Response, out any) (reply, envelope.Result, error) {
+	rep := reply{status: resp.StatusCode}
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, c.opts.bodyLimit+1))
+	_ = resp.Body.Close()
+	body := buf.Bytes()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return rep, envelope.Result{}, transportError(ctx, k.op, err)
+	case err != nil:
+		return rep, envelope.Result{}, c.unexpected(k, resp, body, fmt.Errorf("reading body: %w", err))
+	case int64(len(body)) > c.opts.bodyLimit:
+		return rep, envelope.Result{}, c.unexpected(k, resp, body[:c.opts.bodyLimit], fmt.Errorf("body exceeds %d bytes", c.opts.bodyLimit))
+	}
+	var res envelope.Result
+	if k.family == familyGenAuth {
+		res, rep.hasData, err = envelope.DecodeGenAuth(body, out)
+	} else {
+		res, rep.hasData, err = envelope.DecodeV2(body, out)
+	}
+	if err != nil {
+		return rep, res, c.unexpected(k, resp, body, err)
+	}
+	if !res.OK() {
+		return rep, res, &APIError{
+			Op: k.op, HTTPStatus: resp.StatusCode, Code: res.Code, APICode: res.APICode,
+			Message: res.Message, ExtMsg: res.ExtMsg, RequestID: res.RequestID,
+		}
+	}
+	return rep, res, nil
+}
+
+// unexpected builds an *UnexpectedResponseError with a short excerpt from
+// which every configured and request secret is removed.
+func (c *Client) unexpected(k *call, resp *http.Response, body []byte, err error) error {
+	return &UnexpectedResponseError{
+		Op: k.op, HTTPStatus: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+		Excerpt: excerpt(body, c.scrubValues, k.scrub, secretStrings(k.payload), []string{k.auth}), Err: err,
+	}
+}
+
+const excerptLen = 128
+
+// excerpt returns at most excerptLen printable ASCII bytes of body, with
+// secrets replaced. Secrets are removed from the whole body before cutting,
+// so a secret straddling the cut cannot survive in part.
+func excerpt(body []byte, secretLists ...[]string) string {
+	s := string(body[:min(len(body), 4*excerptLen)])
+	for _, list := range secretLists {
+		for _, secret := range list {
+			if secret != "" {
+				s = strings.ReplaceAll(s, secret, redacted)
+			}
+		}
+	}
+	b := make([]byte, 0, excerptLen)
+	for i := 0; i < len(s) && len(b) < excerptLen; i++ {
+		ch := s[i]
+		if ch < 0x20 || ch > 0x7e {
+			ch = '.'
+		}
+		b = append(b, ch)
+	}
+	return string(b)
+}
+
+// transportError strips the request URL (it may hold credentials under
+// WithQueryParams) and makes sure the context's error is in the chain.
+func transportError(ctx context.Context, op string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("enduser: %s: %w (%w)", op, cerr, err)
+	}
+	return fmt.Errorf("enduser: %s: %w", op, err)
+}
+
+// drain discards a little of an unused body so its connection can be reused.
+func drain(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	_ = resp.Body.Close()
+}
+
+// log writes the one record of an attempt.
+func (c *Client) log(ctx context.Context, level slog.Level, k *call, attempt int, start time.Time,
+	resp *http.Response, res envelope.Result, err error, retry string,
+) {
+	l := c.opts.logger
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs,
+		slog.String("op", k.op),
+		slog.String("method", k.method),
+		slog.String("host", k.host),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", time.Since(start)),
+	)
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if res.Code != 0 {
+		attrs = append(attrs, slog.Int("code", res.Code))
+	}
+	if res.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", res.RequestID))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	if retry != "" {
+		attrs = append(attrs, slog.String("retry", retry))
+	}
+	l.LogAttrs(ctx, level, "enduser: call", attrs...)
+}

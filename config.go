@@ -1,0 +1,159 @@
+package enduser
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Config holds the credentials and hosts of a [Client]. Printing or logging
+// a Config never shows its secrets.
+type Config struct {
+	// BaseURL is the v2 end-user API host, chosen by data center:
+	// https://iot-api.quectelcn.com (China) or https://iot-api.acceleronix.io
+	// (Europe), or any other deployment or emulator.
+	BaseURL string
+	// UserDomain identifies the user domain, e.g. "E.SP.4294967410".
+	UserDomain string
+	// UserDomainSecret signs every v2 login. It is never sent.
+	UserDomainSecret string
+	// GenAuth configures SignInByMobile. Its zero value disables it: GenAuth
+	// calls then return ErrNotConfigured.
+	GenAuth GenAuthConfig
+}
+
+// GenAuthConfig holds the GenAuth application used by [Client.SignInByMobile].
+type GenAuthConfig struct {
+	Host       string           // app host, e.g. https://example.genauth.ai
+	AppID      string           // sent as x-authing-app-id
+	AppSecret  string           // needed by AuthClientSecretPost and AuthClientSecretBasic
+	AuthMethod ClientAuthMethod // how the client authenticates; AuthNone by default
+}
+
+// ClientAuthMethod is GenAuth's "exchange token authentication method": how
+// a sign-in proves the client's identity. It must match the app's setting in
+// the GenAuth console.
+type ClientAuthMethod int
+
+// The three client authentication methods.
+const (
+	AuthNone              ClientAuthMethod = iota // nothing extra (single-page and native apps)
+	AuthClientSecretPost                          // client_id and client_secret in the JSON body
+	AuthClientSecretBasic                         // Authorization: Basic base64(appId:appSecret)
+)
+
+// String returns GenAuth's name for the method, e.g. "client_secret_post".
+func (m ClientAuthMethod) String() string {
+	switch m {
+	case AuthNone:
+		return "none"
+	case AuthClientSecretPost:
+		return "client_secret_post"
+	case AuthClientSecretBasic:
+		return "client_secret_basic"
+	}
+	return fmt.Sprintf("ClientAuthMethod(%d)", int(m))
+}
+
+// String describes the config with its secrets redacted.
+func (c Config) String() string { return redactedText(c) }
+
+// GoString is String: %#v never shows secrets.
+func (c Config) GoString() string { return redactedText(c) }
+
+// Format prints String for every verb.
+func (c Config) Format(f fmt.State, _ rune) { formatRedacted(f, c) }
+
+// LogValue logs the config with its secrets redacted.
+func (c Config) LogValue() slog.Value { return redactedLogValue(c) }
+
+// String describes the config with its secret redacted.
+func (c GenAuthConfig) String() string { return redactedText(c) }
+
+// GoString is String: %#v never shows secrets.
+func (c GenAuthConfig) GoString() string { return redactedText(c) }
+
+// Format prints String for every verb.
+func (c GenAuthConfig) Format(f fmt.State, _ rune) { formatRedacted(f, c) }
+
+// LogValue logs the config with its secret redacted.
+func (c GenAuthConfig) LogValue() slog.Value { return redactedLogValue(c) }
+
+// configError is a NewClient failure: it names the field, never its value.
+func configError(field, reason string) error {
+	return fmt.Errorf("%w: %s %s", ErrInvalidConfig, field, reason)
+}
+
+// v2Configured reports whether the v2 part of c is set at all.
+func (c Config) v2Configured() bool {
+	return c.BaseURL != "" || c.UserDomain != "" || c.UserDomainSecret != ""
+}
+
+func (c Config) validate(insecure bool) error {
+	if !c.v2Configured() && c.GenAuth == (GenAuthConfig{}) {
+		return configError("Config", "is empty")
+	}
+	if c.v2Configured() {
+		if err := checkHost("BaseURL", c.BaseURL, insecure); err != nil {
+			return err
+		}
+		if c.UserDomain == "" {
+			return configError("UserDomain", "is empty")
+		}
+		if c.UserDomainSecret == "" {
+			return configError("UserDomainSecret", "is empty")
+		}
+	}
+	g := c.GenAuth
+	if g == (GenAuthConfig{}) {
+		return nil
+	}
+	if err := checkHost("GenAuth.Host", g.Host, insecure); err != nil {
+		return err
+	}
+	if g.AppID == "" {
+		return configError("GenAuth.AppID", "is empty")
+	}
+	switch g.AuthMethod {
+	case AuthNone:
+	case AuthClientSecretPost, AuthClientSecretBasic:
+		if g.AppSecret == "" {
+			return configError("GenAuth.AppSecret", "is empty but "+g.AuthMethod.String()+" needs it")
+		}
+	default:
+		return configError("GenAuth.AuthMethod", "is not a known method")
+	}
+	return nil
+}
+
+// checkHost accepts an absolute https URL with a host, or http to a loopback
+// host (or any host when insecure). It returns no part of the URL in errors.
+func checkHost(field, raw string, insecure bool) error {
+	if raw == "" {
+		return configError(field, "is empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return configError(field, "is not an absolute URL of the form https://host[:port][/path]")
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if insecure || isLoopback(u.Hostname()) {
+			return nil
+		}
+		return configError(field, "uses plain http to a non-loopback host (use https, or WithInsecureHTTP)")
+	}
+	return configError(field, "has a scheme other than https or http")
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

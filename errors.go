@@ -1,0 +1,298 @@
+package enduser
+
+import (
+	"errors"
+	"strconv"
+)
+
+// Code is a numeric result code documented by the v2 end-user API. Every
+// documented code has an exported sentinel below; an [*APIError] with that
+// code matches it with [errors.Is], and [errors.As] extracts the Code itself.
+//
+// Code implements error: its text is the documented meaning in a few words.
+type Code int
+
+// Codes of the v2 end-user API. The names describe the meaning; the numbers
+// are the wire values.
+const (
+	ErrServiceException                   Code = 5000 // generic server-side failure
+	ErrUserDomainFormat                   Code = 5013 // user domain is malformed
+	ErrUserDomainNotFound                 Code = 5015 // user domain does not exist
+	ErrUserDomainRequired                 Code = 5023 // user domain is missing
+	ErrTokenInvalid                       Code = 5032 // token failed verification: log in again
+	ErrUserNotFound                       Code = 5033 // the token's user does not exist
+	ErrLogoutFailed                       Code = 5045 // the server could not log the user out
+	ErrUserDomainDisabled                 Code = 5104 // user domain is disabled
+	ErrTokenRequired                      Code = 5106 // the Authorization token is missing
+	ErrRefreshTokenRequired               Code = 5115 // the refresh token is missing
+	ErrAccountLocked                      Code = 5147 // account is locked for a while
+	ErrAppIDRequired                      Code = 5218 // appId is missing
+	ErrAccessBlocked                      Code = 5325 // access is blocked for 24 hours
+	ErrOpenIDRequest                      Code = 5367 // requesting the user's OpenID failed
+	ErrOpenIDFetch                        Code = 5368 // getting the user's OpenID failed
+	ErrOpenIDParse                        Code = 5369 // parsing the user's OpenID failed
+	ErrCodeRequired                       Code = 5372 // code (or jsCode) is missing
+	ErrMiniProgramSecretNotConfigured     Code = 5373 // the mini program's secret is not configured
+	ErrFacebookCodeRequired               Code = 5374 // the Facebook code is missing
+	ErrOfficialAccountSecretNotConfigured Code = 5375 // the official account's secret is not configured
+	ErrAlipayKeysNotConfigured            Code = 5376 // the Alipay keys are not configured
+	ErrSignatureInvalid                   Code = 5420 // signature verification failed
+	ErrSignatureError                     Code = 5421 // signature verification raised an error
+	ErrSignatureRequired                  Code = 5550 // signature is missing
+	ErrApplePublicKeyEmpty                Code = 5566 // Apple's public key is empty
+	ErrIdentityTokenFormat                Code = 5567 // identityToken is malformed
+	ErrIdentityTokenRequired              Code = 5568 // identityToken is missing
+	ErrOAuthTokenRequired                 Code = 5569 // oauthToken is missing
+	ErrOAuthTokenSecretRequired           Code = 5570 // oauthTokenSecret is missing
+	ErrMCCWrongDataCenter                 Code = 6084 // the MCC belongs to another data center
+	ErrMCCLookupFailed                    Code = 6085 // looking up the MCC's data center failed
+)
+
+var codeText = map[Code]string{
+	ErrServiceException:                   "service exception",
+	ErrUserDomainFormat:                   "user domain format is incorrect",
+	ErrUserDomainNotFound:                 "user domain does not exist",
+	ErrUserDomainRequired:                 "user domain is required",
+	ErrTokenInvalid:                       "token verification failed, log in again",
+	ErrUserNotFound:                       "user does not exist",
+	ErrLogoutFailed:                       "logout failed",
+	ErrUserDomainDisabled:                 "user domain is disabled",
+	ErrTokenRequired:                      "token is required",
+	ErrRefreshTokenRequired:               "refresh token is required",
+	ErrAccountLocked:                      "account is temporarily locked",
+	ErrAppIDRequired:                      "appId is required",
+	ErrAccessBlocked:                      "access is blocked for 24 hours",
+	ErrOpenIDRequest:                      "requesting the user's OpenID failed",
+	ErrOpenIDFetch:                        "getting the user's OpenID failed",
+	ErrOpenIDParse:                        "parsing the user's OpenID failed",
+	ErrCodeRequired:                       "code is required",
+	ErrMiniProgramSecretNotConfigured:     "mini program secret is not configured",
+	ErrFacebookCodeRequired:               "Facebook code is required",
+	ErrOfficialAccountSecretNotConfigured: "official account secret is not configured",
+	ErrAlipayKeysNotConfigured:            "Alipay keys are not configured",
+	ErrSignatureInvalid:                   "signature verification failed",
+	ErrSignatureError:                     "signature verification error",
+	ErrSignatureRequired:                  "signature is required",
+	ErrApplePublicKeyEmpty:                "Apple public key is empty",
+	ErrIdentityTokenFormat:                "identityToken format is incorrect",
+	ErrIdentityTokenRequired:              "identityToken is required",
+	ErrOAuthTokenRequired:                 "oauthToken is required",
+	ErrOAuthTokenSecretRequired:           "oauthTokenSecret is required",
+	ErrMCCWrongDataCenter:                 "MCC does not belong to this data center",
+	ErrMCCLookupFailed:                    "looking up the MCC's data center failed",
+}
+
+// Error returns the code's documented meaning and its number.
+func (c Code) Error() string { return describe(codeText[c], "code", int(c)) }
+
+// Text returns the documented meaning of the code, or "" for an unknown code.
+func (c Code) Text() string { return codeText[c] }
+
+// APICode is a GenAuth apiCode: a finer-grained failure reason that GenAuth
+// sends beside its statusCode. The documented login-related apiCodes have
+// sentinels below that match an [*APIError] with [errors.Is].
+type APICode int
+
+// GenAuth apiCodes that a mobile sign-in can answer.
+const (
+	ErrGenAuthNoLoginPermission APICode = 1576 // the user may not log in to this app
+	ErrGenAuthMFARequired       APICode = 1635 // multi-factor authentication required (also matches 1636)
+	ErrGenAuthUserNotFound      APICode = 2004 // the user does not exist
+	ErrGenAuthUserLocked        APICode = 2005 // the user is locked
+	ErrGenAuthAppNotFound       APICode = 2011 // the app does not exist
+	ErrGenAuthUserPoolNotFound  APICode = 2224 // the user pool does not exist
+)
+
+// apiCodeMFARequiredAlt is GenAuth's second MFA-required apiCode.
+const apiCodeMFARequiredAlt APICode = 1636
+
+var apiCodeText = map[APICode]string{
+	ErrGenAuthNoLoginPermission: "no permission to log in to this app",
+	ErrGenAuthMFARequired:       "multi-factor authentication required",
+	apiCodeMFARequiredAlt:       "multi-factor authentication required",
+	ErrGenAuthUserNotFound:      "user does not exist",
+	ErrGenAuthUserLocked:        "user is locked",
+	ErrGenAuthAppNotFound:       "app does not exist",
+	ErrGenAuthUserPoolNotFound:  "user pool does not exist",
+}
+
+// Error returns the apiCode's documented meaning and its number.
+func (c APICode) Error() string { return describe(apiCodeText[c], "apiCode", int(c)) }
+
+// Is reports whether c and target mean the same failure: both MFA apiCodes
+// (1635 and 1636) match [ErrGenAuthMFARequired].
+func (c APICode) Is(target error) bool {
+	t, ok := target.(APICode)
+	return ok && (t == c || t == ErrGenAuthMFARequired && c == apiCodeMFARequiredAlt)
+}
+
+func describe(text, kind string, n int) string {
+	if text == "" {
+		text = "undocumented " + kind
+	}
+	return "enduser: " + text + " (" + kind + " " + strconv.Itoa(n) + ")"
+}
+
+// Sentinels that do not come from a documented code.
+var (
+	// ErrNotConfigured is returned by GenAuth calls on a client whose
+	// Config.GenAuth is the zero value.
+	ErrNotConfigured = errors.New("enduser: GenAuth is not configured")
+
+	// ErrUnexpectedResponse is wrapped by an [*UnexpectedResponseError]: the
+	// server's answer was not a well-formed envelope (HTML from a gateway, an
+	// empty, truncated or oversized body, or an envelope missing its token).
+	ErrUnexpectedResponse = errors.New("enduser: unexpected response")
+
+	// ErrInvalidRequest is wrapped by every [*ValidationError]: the request
+	// was rejected locally and nothing was sent.
+	ErrInvalidRequest = errors.New("enduser: invalid request")
+
+	// ErrInvalidConfig is wrapped by every error NewClient returns for a bad
+	// Config or option.
+	ErrInvalidConfig = errors.New("enduser: invalid config")
+
+	// ErrRateLimited matches a GenAuth statusCode of 429, and any answer with
+	// HTTP status 429 Too Many Requests.
+	ErrRateLimited = errors.New("enduser: rate limited")
+)
+
+// APIError is a failure reported by the server in a well-formed envelope.
+//
+// For the v2 end-user API, Code is the envelope's code and the error unwraps
+// to it as a [Code]. For GenAuth, Code is the statusCode, APICode the apiCode,
+// and the error unwraps to the [APICode]. Error never includes anything the
+// caller sent.
+type APIError struct {
+	Op         string // endpoint, e.g. "twitterAuthLogin" or "signin-by-mobile"
+	HTTPStatus int    // HTTP status of the answer
+	Code       int    // v2 code, or GenAuth statusCode
+	APICode    int    // GenAuth apiCode (0 if none)
+	Message    string // the server's message
+	ExtMsg     string // v2 extended message
+	RequestID  string // GenAuth request id
+}
+
+// OpSignInByMobile is the Op of errors from [Client.SignInByMobile].
+const OpSignInByMobile = "signin-by-mobile"
+
+func (e *APIError) genAuth() bool { return e.Op == OpSignInByMobile }
+
+// Error describes the failure: op, code and its meaning, the server's
+// message, HTTP status and request id.
+func (e *APIError) Error() string {
+	b := make([]byte, 0, 128)
+	b = append(b, "enduser: "...)
+	b = append(b, e.Op...)
+	if e.genAuth() {
+		b = append(b, ": statusCode "...)
+		b = strconv.AppendInt(b, int64(e.Code), 10)
+		if e.APICode != 0 {
+			b = append(b, ", apiCode "...)
+			b = strconv.AppendInt(b, int64(e.APICode), 10)
+		}
+	} else {
+		b = append(b, ": code "...)
+		b = strconv.AppendInt(b, int64(e.Code), 10)
+		if t := Code(e.Code).Text(); t != "" {
+			b = append(b, " ("...)
+			b = append(b, t...)
+			b = append(b, ')')
+		}
+	}
+	if e.Message != "" {
+		b = append(b, ": "...)
+		b = append(b, e.Message...)
+	}
+	if e.ExtMsg != "" {
+		b = append(b, " ["...)
+		b = append(b, e.ExtMsg...)
+		b = append(b, ']')
+	}
+	b = append(b, " (HTTP "...)
+	b = strconv.AppendInt(b, int64(e.HTTPStatus), 10)
+	if e.RequestID != "" {
+		b = append(b, ", request id "...)
+		b = append(b, e.RequestID...)
+	}
+	b = append(b, ')')
+	return string(b)
+}
+
+// Unwrap returns the [Code] (v2) or [APICode] (GenAuth) of the failure, so
+// that errors.Is and errors.As see it.
+func (e *APIError) Unwrap() error {
+	if !e.genAuth() {
+		return Code(e.Code)
+	}
+	if e.APICode != 0 {
+		return APICode(e.APICode)
+	}
+	return nil
+}
+
+// Is makes [ErrRateLimited] match a 429 statusCode or HTTP status.
+func (e *APIError) Is(target error) bool {
+	return target == ErrRateLimited && (e.HTTPStatus == 429 || e.genAuth() && e.Code == 429)
+}
+
+// ValidationError reports a request rejected before anything was sent. It
+// matches [ErrInvalidRequest] and, where the server has a code for the same
+// mistake (a missing appId is 5218), that [Code] too.
+type ValidationError struct {
+	Op     string // the endpoint the request was for
+	Field  string // wire name of the offending field, e.g. "appId" or "wechatPayload.code"
+	Reason string // what is wrong with it, never its value
+	Err    error  // the matching Code, or nil
+}
+
+// Error names the op, the field and the reason.
+func (e *ValidationError) Error() string {
+	s := "enduser: " + e.Op + ": " + e.Field + " " + e.Reason
+	if e.Err != nil {
+		s += " (" + e.Err.Error() + ")"
+	}
+	return s
+}
+
+// Unwrap returns [ErrInvalidRequest] and the matching code, if any.
+func (e *ValidationError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidRequest}
+	}
+	return []error{ErrInvalidRequest, e.Err}
+}
+
+// UnexpectedResponseError is an answer that could not be decoded as an
+// envelope. It matches [ErrUnexpectedResponse].
+type UnexpectedResponseError struct {
+	Op          string
+	HTTPStatus  int
+	ContentType string
+	Excerpt     string // at most 128 bytes of the body, printable ASCII, configured secrets removed
+	Err         error  // the decoding problem, if any
+}
+
+// Error names the op, the HTTP status and a short excerpt of the body.
+func (e *UnexpectedResponseError) Error() string {
+	s := "enduser: " + e.Op + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus)
+	if e.ContentType != "" {
+		s += ", " + e.ContentType
+	}
+	s += ")"
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	if e.Excerpt != "" {
+		s += ": " + strconv.Quote(e.Excerpt)
+	}
+	return s
+}
+
+// Unwrap returns [ErrUnexpectedResponse] and the decoding problem.
+func (e *UnexpectedResponseError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrUnexpectedResponse}
+	}
+	return []error{ErrUnexpectedResponse, e.Err}
+}

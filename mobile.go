@@ -1,0 +1,259 @@
+package enduser
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/seed1804ee03/enduser/internal/envelope"
+)
+
+// Connection names a GenAuth identity-source connection, e.g. "wechat". A
+// payload's type decides its connection.
+type Connection string
+
+// MobilePayload is the credential of one GenAuth connection: one of the
+// thirty payload types of this package (WechatPayload, GooglePayload, …).
+// The interface is sealed; other packages cannot implement it.
+type MobilePayload interface {
+	// Connection returns the connection the payload signs in with.
+	Connection() Connection
+	payloadKey() string
+}
+
+// MobileSignInRequest is a GenAuth mobile social login.
+type MobileSignInRequest struct {
+	// ExtIdpConnIdentifier is the identity-source connection's identifier
+	// from the GenAuth console (sent as extIdpConnidentifier).
+	ExtIdpConnIdentifier string
+	// Payload is the provider credential; its type decides `connection`.
+	Payload MobilePayload
+	// Options are optional; nil or empty sends none.
+	Options *MobileSignInOptions
+}
+
+// MobileSignInOptions are the optional sign-in options.
+type MobileSignInOptions struct {
+	// Scope is space-separated and must include "openid"; add
+	// "offline_access" to receive a refresh token.
+	Scope      string         `json:"scope,omitempty"`
+	Context    map[string]any `json:"context,omitempty"`
+	TenantID   string         `json:"tenantId,omitempty"`
+	CustomData map[string]any `json:"customData,omitempty"`
+}
+
+// WechatMiniProgramCodeAndPhonePayload is the credential of connection
+// "wechat_mini_program_code_and_phone" (WeChat mini program login by code
+// and phone number).
+type WechatMiniProgramCodeAndPhonePayload struct {
+	WxLoginInfo WechatMiniProgramCodePayload `json:"wxLoginInfo"` // the login code, with optional encrypted data
+	WxPhoneInfo WechatMiniProgramPhoneInfo   `json:"wxPhoneInfo"` // the phone-number code
+}
+
+// WechatMiniProgramPhoneInfo is the phone-number part of a
+// WechatMiniProgramCodeAndPhonePayload.
+type WechatMiniProgramPhoneInfo struct {
+	Code string `json:"code"` // the code from getPhoneNumber
+}
+
+// Format prints the value with its credentials redacted, for every verb.
+func (p WechatMiniProgramPhoneInfo) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// LogValue logs the value with its credentials redacted.
+func (p WechatMiniProgramPhoneInfo) LogValue() slog.Value { return redactedLogValue(p) }
+
+// BaiduPayload is the credential of connection "baidu" (Baidu mobile
+// login): Code or AccessToken, at least one. GenAuth uses Code when both
+// are set.
+type BaiduPayload struct {
+	Code        string `json:"code,omitempty"`         // authorization code
+	AccessToken string `json:"access_token,omitempty"` // access token
+}
+
+func (p BaiduPayload) missing() string {
+	if p.Code == "" && p.AccessToken == "" {
+		return "code or access_token"
+	}
+	return ""
+}
+
+// DingTalkPayload is the credential of connection "dingtalk" (DingTalk
+// mobile login).
+type DingTalkPayload struct {
+	Code      string `json:"code"`                // authorization code
+	IsSnsCode bool   `json:"isSnsCode,omitempty"` // whether Code is an SNS code
+}
+
+// String describes the request with its credentials redacted.
+func (r MobileSignInRequest) String() string { return redactedText(r) }
+
+// GoString is String: %#v never shows credentials.
+func (r MobileSignInRequest) GoString() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r MobileSignInRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r MobileSignInRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// SignInByMobile exchanges a mobile social-login credential for GenAuth
+// tokens. The payload's type picks the connection; the client authenticates
+// as Config.GenAuth.AuthMethod says.
+//
+// POST {GenAuth.Host}/api/v3/signin-by-mobile. Failures are an *APIError
+// whose Code is GenAuth's statusCode and APICode its apiCode, matching
+// ErrGenAuth… sentinels and, for statusCode 429, ErrRateLimited.
+func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*Token, error) {
+	if c.genAuthURL == "" {
+		return nil, ErrNotConfigured
+	}
+	body, err := c.mobileBody(r)
+	if err != nil {
+		return nil, err
+	}
+	k := &call{
+		op: OpSignInByMobile, family: familyGenAuth, method: http.MethodPost,
+		url: c.genAuthURL, host: c.genAuthHost, contentType: "application/json",
+		body: body, auth: c.basicAuth, appID: c.genAuth.AppID, payload: r.Payload,
+	}
+	var data envelope.GenAuthToken
+	rep, err := c.do(ctx, k, &data)
+	if err != nil {
+		return nil, err
+	}
+	const maxLifetime = 1 << 32 // seconds; anything beyond is not a lifetime
+	if !rep.hasData || data.AccessToken == "" || data.ExpireIn < 0 || data.ExpireIn > maxLifetime {
+		return nil, &UnexpectedResponseError{Op: OpSignInByMobile, HTTPStatus: rep.status, Err: errors.New("success without a usable token")}
+	}
+	tok := &Token{
+		AccessToken: data.AccessToken, TokenType: data.TokenType, RefreshToken: data.RefreshToken,
+		IDToken: data.IDToken, Scope: data.Scope,
+	}
+	if data.ExpireIn > 0 {
+		tok.Expiry = c.opts.clock().Add(time.Duration(data.ExpireIn) * time.Second)
+	}
+	return tok, nil
+}
+
+// mobileBody validates r and encodes the exact JSON body: the identifier,
+// the connection, its one payload, options when set, and the client
+// credentials in client_secret_post mode. Nothing else.
+func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
+	invalid := func(field, reason string) error {
+		return &ValidationError{Op: OpSignInByMobile, Field: field, Reason: reason}
+	}
+	if r.ExtIdpConnIdentifier == "" {
+		return nil, invalid("extIdpConnidentifier", "is empty")
+	}
+	if r.Payload == nil || reflect.ValueOf(r.Payload).Kind() == reflect.Pointer && reflect.ValueOf(r.Payload).IsNil() {
+		return nil, invalid("payload", "is nil")
+	}
+	key := r.Payload.payloadKey()
+	if field := missingCredential(r.Payload); field != "" {
+		return nil, invalid(key+"."+field, "is empty")
+	}
+	opts := r.Options
+	if opts != nil && opts.Scope != "" && !hasWord(opts.Scope, "openid") {
+		return nil, invalid("options.scope", `must include "openid"`)
+	}
+	if opts != nil && opts.Scope == "" && len(opts.Context) == 0 && opts.TenantID == "" && len(opts.CustomData) == 0 {
+		opts = nil
+	}
+
+	b := make([]byte, 0, 256)
+	b = append(b, `{"extIdpConnidentifier":`...)
+	b, _ = appendJSON(b, r.ExtIdpConnIdentifier)
+	b = append(b, `,"connection":`...)
+	b, _ = appendJSON(b, string(r.Payload.Connection()))
+	b = append(b, `,"`...)
+	b = append(b, key...)
+	b = append(b, `":`...)
+	b, _ = appendJSON(b, r.Payload) // payload structs of strings and bools always encode
+	if opts != nil {
+		var err error
+		b = append(b, `,"options":`...)
+		if b, err = appendJSON(b, opts); err != nil {
+			return nil, invalid("options", "cannot be encoded as JSON: "+err.Error())
+		}
+	}
+	if c.genAuth.AuthMethod == AuthClientSecretPost {
+		b = append(b, `,"client_id":`...)
+		b, _ = appendJSON(b, c.genAuth.AppID)
+		b = append(b, `,"client_secret":`...)
+		b, _ = appendJSON(b, c.genAuth.AppSecret)
+	}
+	return append(b, '}'), nil
+}
+
+func appendJSON(b []byte, v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	return append(b, j...), err
+}
+
+func hasWord(s, word string) bool {
+	for _, w := range strings.Fields(s) {
+		if w == word {
+			return true
+		}
+	}
+	return false
+}
+
+// missingCredential returns the JSON path of the payload's first empty
+// required field: a string field whose tag has no omitempty, in nested
+// structs too. A payload with a rule of its own (Baidu) has a missing method.
+func missingCredential(p any) string {
+	if m, ok := p.(interface{ missing() string }); ok {
+		return m.missing()
+	}
+	return missingIn(reflect.Indirect(reflect.ValueOf(p)))
+}
+
+func missingIn(v reflect.Value) string {
+	t := v.Type()
+	for i := range t.NumField() {
+		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			if f.Len() == 0 && opts != "omitempty" {
+				return name
+			}
+		case reflect.Struct:
+			if sub := missingIn(f); sub != "" {
+				return name + "." + sub
+			}
+		}
+	}
+	return ""
+}
+
+// secretStrings lists the non-empty strings of a payload, to scrub them
+// from response excerpts.
+func secretStrings(p any) []string {
+	var out []string
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.String:
+			if v.Len() > 0 {
+				out = append(out, v.String())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				walk(v.Field(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(p))
+	return out
+}

@@ -1,0 +1,164 @@
+package enduser
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Defaults of a Client built without options.
+const (
+	DefaultTimeout           = 15 * time.Second
+	DefaultResponseBodyLimit = 1 << 20 // 1 MiB
+)
+
+// defaultRetry is documented on RetryPolicy.
+var defaultRetry = RetryPolicy{MaxAttempts: 3, MinBackoff: 200 * time.Millisecond, MaxBackoff: 5 * time.Second}
+
+// RetryPolicy bounds the retries of a call. Whatever the policy, a request
+// that may have reached the server is never sent again: authorization codes
+// are single-use. Only two failures are retried: a request that never left
+// this process (a dial, DNS or TLS failure) and an answer with HTTP status
+// 429 or 503.
+//
+// Without WithRetry a Client uses {MaxAttempts: 3, MinBackoff: 200ms,
+// MaxBackoff: 5s}: at most two retries, waiting about 200 ms then 400 ms,
+// and at most 5 s for a server's Retry-After.
+type RetryPolicy struct {
+	MaxAttempts int           // total tries including the first; 1 = no retry
+	MinBackoff  time.Duration // first wait; doubles with jitter up to MaxBackoff
+	MaxBackoff  time.Duration // also caps a server's Retry-After
+}
+
+// Option configures a [Client] in [NewClient].
+type Option func(*options) error
+
+type options struct {
+	httpClient   *http.Client
+	timeout      time.Duration
+	retry        RetryPolicy
+	logger       *slog.Logger
+	userAgent    string
+	bodyLimit    int64
+	clock        func() time.Time
+	queryParams  bool
+	insecureHTTP bool
+}
+
+func defaultOptions() options {
+	return options{
+		timeout:   DefaultTimeout,
+		retry:     defaultRetry,
+		logger:    slog.New(slog.DiscardHandler),
+		userAgent: "enduser-go/" + Version,
+		bodyLimit: DefaultResponseBodyLimit,
+		clock:     time.Now,
+	}
+}
+
+// WithHTTPClient makes the Client send through a copy of hc: its Transport
+// (an httpmock transport, a proxy, custom TLS) is used as is. The copy never
+// follows redirects and keeps no cookies.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: nil *http.Client")
+		}
+		o.httpClient = hc
+		return nil
+	}
+}
+
+// WithTimeout bounds each call, retries included (default 15 s). The
+// caller's context deadline still wins when it is sooner.
+func WithTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d <= 0 {
+			return errors.New("WithTimeout: duration must be positive")
+		}
+		o.timeout = d
+		return nil
+	}
+}
+
+// WithRetry replaces the default retry policy (see [RetryPolicy]). MaxAttempts 1 disables retries.
+func WithRetry(p RetryPolicy) Option {
+	return func(o *options) error {
+		if p.MaxAttempts < 1 || p.MinBackoff < 0 || p.MaxBackoff < p.MinBackoff {
+			return errors.New("WithRetry: need MaxAttempts >= 1 and 0 <= MinBackoff <= MaxBackoff")
+		}
+		o.retry = p
+		return nil
+	}
+}
+
+// WithLogger sends one record per HTTP attempt to l (debug; warn for an
+// attempt that is retried). Records name the op, host, status, code,
+// attempt, duration and request id, never a credential. By default nothing
+// is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		if l == nil {
+			return errors.New("WithLogger: nil *slog.Logger")
+		}
+		o.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent replaces the User-Agent header ("enduser-go/<Version>").
+func WithUserAgent(ua string) Option {
+	return func(o *options) error {
+		if ua == "" || strings.ContainsAny(ua, "\r\n") {
+			return errors.New("WithUserAgent: empty or multi-line user agent")
+		}
+		o.userAgent = ua
+		return nil
+	}
+}
+
+// WithResponseBodyLimit caps the bytes read from one answer (default 1 MiB).
+// A larger answer is ErrUnexpectedResponse.
+func WithResponseBodyLimit(n int64) Option {
+	return func(o *options) error {
+		if n <= 0 {
+			return errors.New("WithResponseBodyLimit: limit must be positive")
+		}
+		o.bodyLimit = n
+		return nil
+	}
+}
+
+// WithClock sets the clock used to compute GenAuth expiries and TokenSource
+// refresh times (default time.Now). Tests inject a fixed clock.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) error {
+		if now == nil {
+			return errors.New("WithClock: nil clock")
+		}
+		o.clock = now
+		return nil
+	}
+}
+
+// WithQueryParams sends the parameters of v2 POST and PUT calls in the URL
+// query, as the official curl examples do, instead of a form body. The form
+// body is the default because it keeps credentials and the signature out of
+// URLs, proxies and access logs.
+func WithQueryParams() Option {
+	return func(o *options) error {
+		o.queryParams = true
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows plain http:// to a non-loopback host. Loopback
+// hosts (localhost, 127.0.0.1, ::1) may always use http.
+func WithInsecureHTTP() Option {
+	return func(o *options) error {
+		o.insecureHTTP = true
+		return nil
+	}
+}

@@ -1,0 +1,46 @@
+package enduser
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// The request types hold single-use credentials. Printed with fmt (any
+// verb) or logged with log/slog they show their identifiers and which
+// credentials are set, never the credentials.
+
+// String describes the request with its credentials redacted.
+func (r TwitterLoginRequest) String() string { return redactedText(r) }
+
+// GoString is String: %#v never shows credentials.
+func (r TwitterLoginRequest) GoString() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r TwitterLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r TwitterLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// String describes the request with its credentials redacted.
+func (r AppleLoginRequest) String() string { return redactedText(r) }
+
+// GoString is String: %#v never shows credentials.
+func (r AppleLoginRequest) GoString() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r AppleLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r AppleLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// String describes the request with its credentials redacted.
+func (r WechatOfficialAccountLoginRequest) String() string { return redactedText(r) }
+
+// GoString is String: %#v never shows credentials.
+func (r WechatOfficialAccountLoginRequest) GoString() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r WechatOfficialAccountLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r WechatOfficialAccountLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

@@ -1,0 +1,123 @@
+package enduser
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// expiryDelta is how long before its Expiry a token stops being Valid, so
+// that a token handed out is not already expired when the server sees it.
+const expiryDelta = 10 * time.Second
+
+// Token is the result of a successful login of either API family.
+//
+// Printing a Token with fmt (any verb) or logging it with log/slog shows its
+// type and expiry times, never the token material. JSON encoding (for
+// storage) includes everything.
+type Token struct {
+	// AccessToken is the access token exactly as returned. v2 access tokens
+	// already start with "Bearer ".
+	AccessToken string `json:"access_token"`
+	// TokenType is "Bearer" for both families.
+	TokenType string `json:"token_type,omitempty"`
+	// Expiry is when the access token expires; zero means unknown.
+	Expiry time.Time `json:"expiry,omitzero"`
+	// RefreshToken renews the pair; empty when the server gave none.
+	RefreshToken string `json:"refresh_token,omitempty"`
+	// RefreshExpiry is when the refresh token expires; zero means unknown.
+	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
+	// IDToken is the OpenID Connect id token (GenAuth only).
+	IDToken string `json:"id_token,omitempty"`
+	// Scope is the granted scope (GenAuth only).
+	Scope string `json:"scope,omitempty"`
+}
+
+// Valid reports whether t holds an access token that is not expired, with
+// a leeway of ten seconds. A nil Token is not valid.
+func (t *Token) Valid() bool {
+	return t != nil && t.AccessToken != "" && !t.expiredAt(time.Now(), expiryDelta)
+}
+
+// expiredAt reports whether the access token expires within leeway of now.
+func (t *Token) expiredAt(now time.Time, leeway time.Duration) bool {
+	return !t.Expiry.IsZero() && !now.Add(leeway).Before(t.Expiry)
+}
+
+// AuthorizationHeader returns the exact value to send in an Authorization
+// header: the v2 token unchanged (it already starts with "Bearer "), and
+// "<TokenType> <AccessToken>" for a bare GenAuth token.
+func (t *Token) AuthorizationHeader() string {
+	if t == nil || t.AccessToken == "" {
+		return ""
+	}
+	if hasBearerPrefix(t.AccessToken) {
+		return t.AccessToken
+	}
+	typ := t.TokenType
+	if typ == "" {
+		typ = "Bearer"
+	}
+	return typ + " " + t.AccessToken
+}
+
+func hasBearerPrefix(s string) bool {
+	return len(s) > 7 && strings.EqualFold(s[:7], "bearer ")
+}
+
+// String describes the token without its material.
+func (t Token) String() string {
+	var b strings.Builder
+	b.WriteString("enduser.Token{TokenType:")
+	b.WriteString(t.TokenType)
+	b.WriteString(" AccessToken:")
+	b.WriteString(presence(t.AccessToken))
+	b.WriteString(" Expiry:")
+	b.WriteString(formatTime(t.Expiry))
+	b.WriteString(" RefreshToken:")
+	b.WriteString(presence(t.RefreshToken))
+	b.WriteString(" RefreshExpiry:")
+	b.WriteString(formatTime(t.RefreshExpiry))
+	b.WriteString(" IDToken:")
+	b.WriteString(presence(t.IDToken))
+	if t.Scope != "" {
+		b.WriteString(" Scope:")
+		b.WriteString(t.Scope)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is String: %#v never shows token material.
+func (t Token) GoString() string { return t.String() }
+
+// Format implements fmt.Formatter so that every verb prints String.
+func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
+
+// LogValue implements slog.LogValuer: type, expiries and which tokens are
+// present.
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("token_type", t.TokenType),
+		slog.Time("expiry", t.Expiry),
+		slog.Bool("refresh_token", t.RefreshToken != ""),
+		slog.Time("refresh_expiry", t.RefreshExpiry),
+		slog.Bool("id_token", t.IDToken != ""),
+		slog.String("scope", t.Scope),
+	)
+}
+
+func presence(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return redacted
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,25 @@
+package enduser
+
+import "context"
+
+// TwitterLoginRequest is a Twitter OAuth 1.0a result to log in with.
+type TwitterLoginRequest struct {
+	AppID            string // the enterprise's Twitter appId configured on the platform
+	OAuthToken       string // oauthToken from Twitter's authorization
+	OAuthTokenSecret string // oauthTokenSecret from Twitter's authorization; never logged
+	MCC              int    // mobile country code; 0 = omitted
+}
+
+var twitterLogin = v2Endpoint{
+	name: "twitterAuthLogin", method: "POST", signed: true,
+	fields: []v2Field{{"appId", ErrAppIDRequired}, {"oauthToken", ErrOAuthTokenRequired}, {"oauthTokenSecret", ErrOAuthTokenSecretRequired}},
+}
+
+// TwitterLogin logs a user in with a Twitter OAuth token pair.
+//
+// POST /v2/enduser/enduserapi/twitterAuthLogin, signed over appId,
+// oauthToken and oauthTokenSecret. Codes: 5013 5015 5023 5104 5569 5570
+// 6084 6085.
+func (c *Client) TwitterLogin(ctx context.Context, r TwitterLoginRequest) (*Token, error) {
+	return c.login(ctx, &twitterLogin, r.MCC, r.AppID, r.OAuthToken, r.OAuthTokenSecret)
+}
