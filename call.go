@@ -35,8 +35,8 @@ type call struct {
 	host        string // for log records
 	contentType string // "" when there is no body
 	body        []byte
-	auth        string // Authorization header, "" for none
-	appID       string // x-authing-app-id, GenAuth only
+	auth        string   // Authorization header, "" for none
+	appID       string   // x-authing-app-id, GenAuth only
 	scrub       []string // request secrets to remove from response excerpts
 	payload     any      // a GenAuth payload, scrubbed likewise
 }

@@ -294,4 +294,3 @@ func TestV2CancelledContext(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
 }
-
