@@ -44,3 +44,39 @@ func (r WechatOfficialAccountLoginRequest) Format(f fmt.State, _ rune) { formatR
 
 // LogValue logs the request with its credentials redacted.
 func (r WechatOfficialAccountLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// String describes the request with its credentials redacted.
+func (r FacebookLoginRequest) String() string { return redactedText(r) }
+
+// GoString is String: %#v never shows credentials.
+func (r FacebookLoginRequest) GoString() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r FacebookLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r FacebookLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// String describes the request with its credentials redacted.
+func (r AlipayLoginRequest) String() string { return redactedText(r) }
+
+// GoString is String: %#v never shows credentials.
+func (r AlipayLoginRequest) GoString() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r AlipayLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r AlipayLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// String describes the request with its credentials redacted.
+func (r WechatMiniProgramLoginRequest) String() string { return redactedText(r) }
+
+// GoString is String: %#v never shows credentials.
+func (r WechatMiniProgramLoginRequest) GoString() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r WechatMiniProgramLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r WechatMiniProgramLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

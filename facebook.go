@@ -1,0 +1,23 @@
+package enduser
+
+import "context"
+
+// FacebookLoginRequest is a Facebook authorization to log in with.
+type FacebookLoginRequest struct {
+	AppID string // the enterprise's Facebook appId configured on the platform
+	Code  string // the single-use code from Facebook's authorization; never logged
+	MCC   int    // mobile country code; 0 = omitted
+}
+
+var facebookLogin = v2Endpoint{
+	name: "facebookAuthLogin", method: "POST", signed: true,
+	fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", ErrFacebookCodeRequired}},
+}
+
+// FacebookLogin logs a user in with a Facebook authorization code.
+//
+// POST /v2/enduser/enduserapi/facebookAuthLogin, signed over appId and
+// code. Codes: 5013 5015 5023 5104 5218 5374 6084 6085.
+func (c *Client) FacebookLogin(ctx context.Context, r FacebookLoginRequest) (*Token, error) {
+	return c.login(ctx, &facebookLogin, r.MCC, r.AppID, r.Code)
+}
