@@ -73,6 +73,51 @@ var v2Logins = []loginCase{
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5367, 5368, 5369, 5372, 6084, 6085},
 	},
+	{
+		endpoint: "facebookAuthLogin",
+		params:   [][2]string{{"appId", "fb-app"}, {"code", "FBCODE-1"}},
+		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+			return c.FacebookLogin(ctx, enduser.FacebookLoginRequest{AppID: "fb-app", Code: "FBCODE-1", MCC: mcc})
+		},
+		empty: func(ctx context.Context, c *enduser.Client, i int) error {
+			r := enduser.FacebookLoginRequest{AppID: "a", Code: "c"}
+			*[]*string{&r.AppID, &r.Code}[i] = ""
+			_, err := c.FacebookLogin(ctx, r)
+			return err
+		},
+		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrFacebookCodeRequired},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5374, 6084, 6085},
+	},
+	{
+		endpoint: "alipayAuthLogin",
+		params:   [][2]string{{"appId", "2021000000000001"}, {"authCode", "ALIPAY-AUTH-1"}},
+		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+			return c.AlipayLogin(ctx, enduser.AlipayLoginRequest{AppID: "2021000000000001", AuthCode: "ALIPAY-AUTH-1", MCC: mcc})
+		},
+		empty: func(ctx context.Context, c *enduser.Client, i int) error {
+			r := enduser.AlipayLoginRequest{AppID: "a", AuthCode: "c"}
+			*[]*string{&r.AppID, &r.AuthCode}[i] = ""
+			_, err := c.AlipayLogin(ctx, r)
+			return err
+		},
+		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5368, 5376, 6084, 6085},
+	},
+	{
+		endpoint: "wechatMiniprogramAuthLogin",
+		params:   [][2]string{{"appId", "wxmini0001"}, {"jsCode", "JSCODE-1"}},
+		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+			return c.WechatMiniProgramLogin(ctx, enduser.WechatMiniProgramLoginRequest{AppID: "wxmini0001", JSCode: "JSCODE-1", MCC: mcc})
+		},
+		empty: func(ctx context.Context, c *enduser.Client, i int) error {
+			r := enduser.WechatMiniProgramLoginRequest{AppID: "a", JSCode: "c"}
+			*[]*string{&r.AppID, &r.JSCode}[i] = ""
+			_, err := c.WechatMiniProgramLogin(ctx, r)
+			return err
+		},
+		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5367, 5368, 5369, 5372, 5373, 6084, 6085},
+	},
 }
 
 func (lc loginCase) signature() string {
