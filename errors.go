@@ -296,3 +296,8 @@ func (e *UnexpectedResponseError) Unwrap() []error {
 	}
 	return []error{ErrUnexpectedResponse, e.Err}
 }
+
+// Is makes [ErrRateLimited] match an unparsable answer with HTTP status 429.
+func (e *UnexpectedResponseError) Is(target error) bool {
+	return target == ErrRateLimited && e.HTTPStatus == 429
+}

@@ -132,4 +132,3 @@ func TestLogoutCodes(t *testing.T) {
 		assert.ErrorIs(t, c.Logout(bg, v2Token, ""), code)
 	}
 }
-

@@ -67,6 +67,13 @@ func Delay(d time.Duration) Fault { return Fault{kind: faultDelay, delay: d} }
 // answering.
 func DropConnection() Fault { return Fault{kind: faultDrop} }
 
+// After returns f delayed by d: the call waits d (or until the client gives
+// up) before f applies.
+func (f Fault) After(d time.Duration) Fault {
+	f.delay = d
+	return f
+}
+
 // Inject queues faults for the next calls to endpoint ("twitterAuthLogin",
 // "refreshToken", "signin-by-mobile", …): each fault applies to one call, in
 // order; later calls behave normally.
@@ -92,6 +99,9 @@ func (s *Server) Count(endpoint string) int {
 
 // apply carries out a fault. It reports whether the call is finished.
 func (s *Server) apply(f Fault, w http.ResponseWriter, r *http.Request) bool {
+	if f.delay > 0 && !s.wait(r, f.delay) {
+		return true
+	}
 	switch f.kind {
 	case faultHTML:
 		w.Header().Set("Content-Type", "text/html")
@@ -110,19 +120,22 @@ func (s *Server) apply(f Fault, w http.ResponseWriter, r *http.Request) bool {
 				_ = conn.Close()
 			}
 		}
-	case faultDelay:
-		t := time.NewTimer(f.delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return true
-		case <-s.closed:
-			return true
-		}
-		return false
 	default:
-		return false // faultCode is answered by the endpoint's own envelope
+		return false // a delay is then answered normally; faultCode by the endpoint's envelope
 	}
 	return true
+}
+
+// wait sleeps d. It reports false if the client left or the server closed.
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-s.closed:
+		return false
+	}
 }
