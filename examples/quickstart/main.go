@@ -1,0 +1,159 @@
+// Command quickstart logs in through every API family and prints the
+// (redacted) tokens, then shows how a failed login is handled.
+//
+// With no environment it starts the embedded emulator in-process, so it
+// needs no account and no network:
+//
+//	go run ./examples/quickstart
+//
+// With ENDUSER_BASE_URL, ENDUSER_USER_DOMAIN and ENDUSER_USER_DOMAIN_SECRET
+// set, it runs against that host instead, with the provider credentials it
+// finds in the environment (see README.md).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// login is one step of the tour: a name and the call, with credentials
+// from the environment (real host) or invented (emulator).
+type login struct {
+	name string
+	do   func(ctx context.Context, c *enduser.Client) (*enduser.Token, error)
+}
+
+func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	cfg, real := realConfig(getenv)
+	if !real {
+		srv, err := endusertest.Start()
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		cfg = srv.Config()
+		fmt.Fprintf(out, "Using the embedded emulator at %s (set ENDUSER_BASE_URL to use a real host).\n\n", srv.URL())
+	} else {
+		fmt.Fprintf(out, "Using %s as user domain %s.\n\n", cfg.BaseURL, cfg.UserDomain)
+	}
+	client, err := enduser.NewClient(cfg)
+	if err != nil {
+		return err
+	}
+	defer client.CloseIdleConnections()
+
+	for _, l := range logins(getenv, real) {
+		tok, err := l.do(ctx, client)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+		fmt.Fprintf(out, "%-28s %v\n", l.name, tok)
+	}
+
+	// A login signed with the wrong secret fails with a typed error.
+	bad := cfg
+	bad.UserDomainSecret = "not-the-secret"
+	badClient, err := enduser.NewClient(bad)
+	if err != nil {
+		return err
+	}
+	defer badClient.CloseIdleConnections()
+	_, err = badClient.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: getenvOr(getenv, "ENDUSER_APPLE_IDENTITY_TOKEN", "emulated-apple-identity-token")})
+	switch {
+	case errors.Is(err, enduser.ErrSignatureInvalid):
+		fmt.Fprintf(out, "\nWrong secret, handled with errors.Is(err, enduser.ErrSignatureInvalid):\n  %v\n", err)
+	case err != nil:
+		return fmt.Errorf("the wrong-secret login failed unexpectedly: %w", err)
+	default:
+		return errors.New("the wrong-secret login succeeded")
+	}
+	return nil
+}
+
+// realConfig reads a real deployment's config from the environment.
+func realConfig(getenv func(string) string) (enduser.Config, bool) {
+	cfg := enduser.Config{
+		BaseURL:          getenv("ENDUSER_BASE_URL"),
+		UserDomain:       getenv("ENDUSER_USER_DOMAIN"),
+		UserDomainSecret: getenv("ENDUSER_USER_DOMAIN_SECRET"),
+	}
+	if host := getenv("ENDUSER_GENAUTH_HOST"); host != "" {
+		cfg.GenAuth = enduser.GenAuthConfig{Host: host, AppID: getenv("ENDUSER_GENAUTH_APP_ID"), AppSecret: getenv("ENDUSER_GENAUTH_APP_SECRET")}
+		switch getenv("ENDUSER_GENAUTH_AUTH_METHOD") {
+		case "client_secret_post":
+			cfg.GenAuth.AuthMethod = enduser.AuthClientSecretPost
+		case "client_secret_basic":
+			cfg.GenAuth.AuthMethod = enduser.AuthClientSecretBasic
+		}
+	}
+	return cfg, cfg.BaseURL != ""
+}
+
+// logins lists the tour. On a real host a login runs only when its
+// credentials are in the environment.
+func logins(getenv func(string) string, real bool) []login {
+	v := func(key, emulated string) string {
+		if real {
+			return getenv(key)
+		}
+		return emulated
+	}
+	all := []struct {
+		login
+		needs string
+	}{
+		{login{"Twitter", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+			return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{
+				AppID:            v("ENDUSER_TWITTER_APP_ID", "twitter-app"),
+				OAuthToken:       v("ENDUSER_TWITTER_OAUTH_TOKEN", "emulated-oauth-token"),
+				OAuthTokenSecret: v("ENDUSER_TWITTER_OAUTH_TOKEN_SECRET", "emulated-oauth-token-secret"),
+			})
+		}}, v("ENDUSER_TWITTER_OAUTH_TOKEN", "x")},
+		{login{"Apple", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+			return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: v("ENDUSER_APPLE_IDENTITY_TOKEN", "emulated-apple-identity-token")})
+		}}, v("ENDUSER_APPLE_IDENTITY_TOKEN", "x")},
+		{login{"WeChat Official Account", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+			return c.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{
+				AppID: v("ENDUSER_WECHAT_APP_ID", "wx0123456789abcdef"),
+				Code:  v("ENDUSER_WECHAT_CODE", "emulated-wechat-code"),
+			})
+		}}, v("ENDUSER_WECHAT_CODE", "x")},
+		{login{"GenAuth mobile (wechat)", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+			return c.SignInByMobile(ctx, enduser.MobileSignInRequest{
+				ExtIdpConnIdentifier: v("ENDUSER_GENAUTH_CONN_ID", "wechat-mobile"),
+				Payload:              enduser.WechatPayload{Code: v("ENDUSER_GENAUTH_WECHAT_CODE", "emulated-genauth-code")},
+				Options:              &enduser.MobileSignInOptions{Scope: "openid profile offline_access"},
+			})
+		}}, v("ENDUSER_GENAUTH_WECHAT_CODE", "x")},
+	}
+	var out []login
+	for _, l := range all {
+		if l.needs != "" {
+			out = append(out, l.login)
+		}
+	}
+	return out
+}
+
+func getenvOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
