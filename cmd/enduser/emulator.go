@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/seed1804ee03/enduser/endusertest"
+)
+
+// runEmulator serves the emulator until ctx ends (Ctrl-C).
+func runEmulator(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "emulator", "enduser emulator [--addr host:port] [--auth-method none|client_secret_post|client_secret_basic]")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	method := fs.String("auth-method", "none", "GenAuth client authentication method the emulated app demands")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := authMethod(*method)
+	if err != nil {
+		return err
+	}
+	srv, err := endusertest.Start(endusertest.WithAddr(*addr),
+		endusertest.WithGenAuthApp(endusertest.DefaultAppID, endusertest.DefaultAppSecret, m))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	cfg := srv.Config()
+	fmt.Fprintf(e.stdout, `# enduser emulator listening on %s (Ctrl-C stops it); its test credentials:
+export ENDUSER_BASE_URL=%s
+export ENDUSER_USER_DOMAIN=%s
+export ENDUSER_USER_DOMAIN_SECRET=%s
+export ENDUSER_GENAUTH_HOST=%s
+export ENDUSER_GENAUTH_APP_ID=%s
+export ENDUSER_GENAUTH_APP_SECRET=%s
+export ENDUSER_GENAUTH_AUTH_METHOD=%s
+`, srv.URL(), cfg.BaseURL, cfg.UserDomain, cfg.UserDomainSecret, cfg.GenAuth.Host, cfg.GenAuth.AppID, cfg.GenAuth.AppSecret, m)
+	<-ctx.Done()
+	return nil
+}
