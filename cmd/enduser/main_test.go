@@ -121,7 +121,9 @@ func TestEmulatorCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut bytes.Buffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"emulator", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &syncBuffer{b: &out}, &errOut, func(string) string { return "" }) }()
+	go func() {
+		done <- run(ctx, []string{"emulator", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &syncBuffer{b: &out}, &errOut, func(string) string { return "" })
+	}()
 	time.Sleep(200 * time.Millisecond)
 	cancel()
 	assert.Equal(t, exitOK, <-done)
