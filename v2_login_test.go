@@ -330,8 +330,10 @@ func TestV2ExcerptIsScrubbed(t *testing.T) {
 func TestV2CancelledContext(t *testing.T) {
 	t.Parallel()
 	c, mt := newTestClient(t, testConfig())
-	mt.RegisterResponder(http.MethodPost, v2URL("appleAuthLogin"),
-		httpmock.NewStringResponder(200, `{"code":200}`).Delay(time.Minute))
+	mt.RegisterResponder(http.MethodPost, v2URL("appleAuthLogin"), func(req *http.Request) (*http.Response, error) {
+		<-req.Context().Done() // a server that never answers
+		return nil, req.Context().Err()
+	})
 	ctx, cancel := context.WithCancel(bg)
 	cancel()
 
