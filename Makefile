@@ -30,3 +30,10 @@ lint: $(GOLANGCI_LINT)
 cover:
 	$(GO) test -count=1 -coverprofile=cover.out ./...
 	$(GO) tool cover -func=cover.out | tail -1
+
+## fuzz: each fuzz target for FUZZTIME (default 20s; e.g. FUZZTIME=1000000x)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzV2Form$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzResponses$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeV2$$' -fuzztime $(FUZZTIME) ./internal/envelope
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGenAuth$$' -fuzztime $(FUZZTIME) ./internal/envelope

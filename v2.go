@@ -42,18 +42,9 @@ func (c *Client) callV2(ctx context.Context, ep *v2Endpoint, vals []string, opt 
 			return reply{}, &ValidationError{Op: ep.name, Field: f.name, Reason: "is empty", Err: f.missing}
 		}
 	}
-	form := make([]byte, 0, 256)
-	for i, f := range ep.fields {
-		form = appendParam(form, f.name, vals[i])
-	}
-	for _, p := range opt {
-		form = appendParam(form, p.key, p.value)
-	}
+	form, sig := v2Form(ep, vals, opt, c.secret, c.userDomain)
 	scrub := vals
-	if ep.signed {
-		sig := Sign(c.secret, vals...)
-		form = appendParam(form, "signature", sig)
-		form = appendParam(form, "userDomain", c.userDomain)
+	if sig != "" {
 		scrub = append(scrub[:len(scrub):len(scrub)], sig)
 	}
 	k := &call{op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: scrub}
@@ -65,6 +56,25 @@ func (c *Client) callV2(ctx context.Context, ep *v2Endpoint, vals []string, opt 
 		k.body, k.contentType = form, "application/x-www-form-urlencoded"
 	}
 	return c.do(ctx, k, out)
+}
+
+// v2Form encodes the parameters of a call: required fields in signature
+// order, optional parameters, then for signed endpoints the signature and
+// the user domain. It returns the signature ("" when unsigned).
+func v2Form(ep *v2Endpoint, vals []string, opt []param, secret, userDomain string) (form []byte, sig string) {
+	form = make([]byte, 0, 256)
+	for i, f := range ep.fields {
+		form = appendParam(form, f.name, vals[i])
+	}
+	for _, p := range opt {
+		form = appendParam(form, p.key, p.value)
+	}
+	if ep.signed {
+		sig = Sign(secret, vals...)
+		form = appendParam(form, "signature", sig)
+		form = appendParam(form, "userDomain", userDomain)
+	}
+	return form, sig
 }
 
 func appendParam(b []byte, key, value string) []byte {

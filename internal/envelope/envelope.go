@@ -70,8 +70,10 @@ func DecodeV2(body []byte, out any) (r Result, hasData bool, err error) {
 		return Result{}, false, ErrNoCode
 	}
 	r = Result{Code: int(*w.Code), Message: w.Msg, ExtMsg: w.ExtMsg}
-	hasData, err = decodeData(r, w.Data, out)
-	return r, hasData, err
+	if hasData, err = decodeData(r, w.Data, out); err != nil {
+		return Result{}, false, err
+	}
+	return r, hasData, nil
 }
 
 type genAuthWire struct {
@@ -93,8 +95,10 @@ func DecodeGenAuth(body []byte, out any) (r Result, hasData bool, err error) {
 		return Result{}, false, ErrNoCode
 	}
 	r = Result{Code: int(*w.StatusCode), APICode: int(w.APICode), Message: w.Message, RequestID: w.RequestID}
-	hasData, err = decodeData(r, w.Data, out)
-	return r, hasData, err
+	if hasData, err = decodeData(r, w.Data, out); err != nil {
+		return Result{}, false, err
+	}
+	return r, hasData, nil
 }
 
 // decodeData decodes a successful envelope's data. A failed envelope's data
