@@ -8,11 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
@@ -38,6 +36,7 @@ type call struct {
 	auth        string   // Authorization header, "" for none
 	appID       string   // x-authing-app-id, GenAuth only
 	scrub       []string // request secrets to remove from response excerpts
+	signature   string   // the v2 signature, scrubbed likewise
 	payload     any      // a GenAuth payload, scrubbed likewise
 }
 
@@ -47,19 +46,44 @@ type reply struct {
 	hasData bool
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodyPool recycles the buffers answers are read into: decoding copies what
+// it keeps, so a buffer is free again once the call returns.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+var errTooLarge = errors.New("body too large")
+
+// readLimited appends r to b until EOF, or fails with errTooLarge once more
+// than limit bytes have arrived (b then holds the first limit bytes).
+func readLimited(r io.Reader, b []byte, limit int64) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return b[:limit], errTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
 
 // do sends k, retrying as the policy allows, reads the answer through the
 // body limit, decodes its envelope (data into out on success) and logs one
 // record per attempt. Failures are an *APIError, an
 // *UnexpectedResponseError, or a transport error that wraps the cause.
-func (c *Client) do(ctx context.Context, k *call, out any) (reply, error) {
+func do[T any](ctx context.Context, c *Client, k *call, out *T) (reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.timeout)
 	defer cancel()
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		resp, sent, err := c.send(ctx, k)
-		wait, why := c.retryAfter(ctx, attempt, resp, sent, err)
+		resp, err := c.send(ctx, k)
+		wait, why := c.retryAfter(ctx, attempt, resp, err)
 		if why != "" {
 			if err != nil {
 				err = transportError(ctx, k.op, err)
@@ -78,22 +102,18 @@ func (c *Client) do(ctx context.Context, k *call, out any) (reply, error) {
 			c.log(ctx, slog.LevelDebug, k, attempt, start, nil, envelope.Result{}, err, "")
 			return reply{}, err
 		}
-		rep, res, err := c.decode(ctx, k, resp, out)
+		rep, res, err := decode(ctx, c, k, resp, out)
 		c.log(ctx, slog.LevelDebug, k, attempt, start, resp, res, err, "")
 		return rep, err
 	}
 }
 
-// send makes one attempt. sent reports whether any of the request may have
-// reached the server.
-func (c *Client) send(ctx context.Context, k *call) (*http.Response, bool, error) {
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
-	r := c.rc.R().
-		SetContext(httptrace.WithClientTrace(ctx, trace)).
-		SetDoNotParseResponse(true)
+// send makes one attempt. The body goes in as an io.Reader so that resty
+// hands it to net/http without copying it.
+func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
+	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true)
 	if k.body != nil {
-		r.SetBody(k.body).SetHeader("Content-Type", k.contentType)
+		r.SetBody(bytes.NewReader(k.body)).SetHeader("Content-Type", k.contentType)
 	}
 	if k.auth != "" {
 		r.SetHeader("Authorization", k.auth)
@@ -106,27 +126,26 @@ func (c *Client) send(ctx context.Context, k *call) (*http.Response, bool, error
 		if resp != nil && resp.RawResponse != nil {
 			drain(resp.RawResponse)
 		}
-		return nil, wrote.Load(), err
+		return nil, err
 	}
-	return resp.RawResponse, true, nil
+	return resp.RawResponse, nil
 }
 
 // decode reads the body through the limit and turns it into data or an error.
-func (c *Client) decode(ctx context.Context, k *call, resp *http.Response, out any) (reply, envelope.Result, error) {
+func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response, out *T) (reply, envelope.Result, error) {
 	rep := reply{status: resp.StatusCode}
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, c.opts.bodyLimit+1))
+	bp := bodyPool.Get().(*[]byte)
+	defer bodyPool.Put(bp)
+	body, err := readLimited(resp.Body, (*bp)[:0], c.opts.bodyLimit)
+	*bp = body[:0]
 	_ = resp.Body.Close()
-	body := buf.Bytes()
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return rep, envelope.Result{}, transportError(ctx, k.op, err)
+	case errors.Is(err, errTooLarge):
+		return rep, envelope.Result{}, c.unexpected(k, resp, body, fmt.Errorf("body exceeds %d bytes", c.opts.bodyLimit))
 	case err != nil:
 		return rep, envelope.Result{}, c.unexpected(k, resp, body, fmt.Errorf("reading body: %w", err))
-	case int64(len(body)) > c.opts.bodyLimit:
-		return rep, envelope.Result{}, c.unexpected(k, resp, body[:c.opts.bodyLimit], fmt.Errorf("body exceeds %d bytes", c.opts.bodyLimit))
 	}
 	var res envelope.Result
 	if k.family == familyGenAuth {
@@ -151,7 +170,7 @@ func (c *Client) decode(ctx context.Context, k *call, resp *http.Response, out a
 func (c *Client) unexpected(k *call, resp *http.Response, body []byte, err error) error {
 	return &UnexpectedResponseError{
 		Op: k.op, HTTPStatus: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-		Excerpt: excerpt(body, c.scrubValues, k.scrub, secretStrings(k.payload), []string{k.auth}), Err: err,
+		Excerpt: excerpt(body, c.scrubValues, k.scrub, secretStrings(k.payload), []string{k.auth, k.signature}), Err: err,
 	}
 }
 

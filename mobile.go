@@ -123,7 +123,7 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		body: body, auth: c.basicAuth, appID: c.genAuth.AppID, payload: r.Payload,
 	}
 	var data envelope.GenAuthToken
-	rep, err := c.do(ctx, k, &data)
+	rep, err := do(ctx, c, k, &data)
 	if err != nil {
 		return nil, err
 	}
@@ -168,9 +168,9 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 
 	b := make([]byte, 0, 256)
 	b = append(b, `{"extIdpConnidentifier":`...)
-	b, _ = appendJSON(b, r.ExtIdpConnIdentifier)
+	b = appendJSONString(b, r.ExtIdpConnIdentifier)
 	b = append(b, `,"connection":`...)
-	b, _ = appendJSON(b, string(r.Payload.Connection()))
+	b = appendJSONString(b, string(r.Payload.Connection()))
 	b = append(b, `,"`...)
 	b = append(b, key...)
 	b = append(b, `":`...)
@@ -184,9 +184,9 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	}
 	if c.genAuth.AuthMethod == AuthClientSecretPost {
 		b = append(b, `,"client_id":`...)
-		b, _ = appendJSON(b, c.genAuth.AppID)
+		b = appendJSONString(b, c.genAuth.AppID)
 		b = append(b, `,"client_secret":`...)
-		b, _ = appendJSON(b, c.genAuth.AppSecret)
+		b = appendJSONString(b, c.genAuth.AppSecret)
 	}
 	return append(b, '}'), nil
 }

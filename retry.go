@@ -16,7 +16,7 @@ import (
 // left this process (a dial failure before any byte was written) and an
 // answer of 429 or 503, which the server sends without processing the
 // request. Nothing else is: authorization codes are single-use.
-func (c *Client) retryAfter(ctx context.Context, attempt int, resp *http.Response, sent bool, err error) (time.Duration, string) {
+func (c *Client) retryAfter(ctx context.Context, attempt int, resp *http.Response, err error) (time.Duration, string) {
 	p := c.opts.retry
 	if attempt >= p.MaxAttempts || ctx.Err() != nil {
 		return 0, ""
@@ -25,7 +25,7 @@ func (c *Client) retryAfter(ctx context.Context, attempt int, resp *http.Respons
 	var hint time.Duration
 	switch {
 	case err != nil:
-		if sent || !notSent(err) {
+		if !notSent(err) {
 			return 0, ""
 		}
 		why = "connection failed before the request was sent"
@@ -45,8 +45,11 @@ func (c *Client) retryAfter(ctx context.Context, attempt int, resp *http.Respons
 	return wait, why
 }
 
-// notSent reports whether err is a failure to connect: the request cannot
-// have reached the server.
+// notSent reports whether err is a failure to connect (including DNS and a
+// proxy's dial): it happens before the first byte of the request is
+// written, so the request cannot have reached the server. Everything else,
+// a TLS failure, a reset, a timeout, an unknown error from a custom
+// transport, is treated as possibly seen.
 func notSent(err error) bool {
 	var op *net.OpError
 	if !errors.As(err, &op) || op.Op != "dial" {

@@ -62,7 +62,7 @@ func (c *Client) UserInfo(ctx context.Context, t *Token) (*UserInfo, error) {
 		return nil, err
 	}
 	var info UserInfo
-	rep, err := c.callV2(ctx, &userInfoEndpoint, nil, nil, auth, &info)
+	rep, err := callV2(ctx, c, &userInfoEndpoint, nil, nil, auth, &info)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +85,6 @@ func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
 	if deviceID != "" {
 		opt = []param{{"deviceId", deviceID}}
 	}
-	_, err = c.callV2(ctx, &logoutEndpoint, nil, opt, auth, nil)
+	_, err = callV2[struct{}](ctx, c, &logoutEndpoint, nil, opt, auth, nil)
 	return err
 }

@@ -33,7 +33,7 @@ type param struct{ key, value string }
 // callV2 validates vals against ep, signs them, sends them (form body, or
 // query for GET, DELETE and WithQueryParams) and decodes the envelope's data
 // into out. auth is the Authorization header for authenticated calls.
-func (c *Client) callV2(ctx context.Context, ep *v2Endpoint, vals []string, opt []param, auth string, out any) (reply, error) {
+func callV2[T any](ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out *T) (reply, error) {
 	if c.v2Base == "" {
 		return reply{}, ErrNotConfigured
 	}
@@ -43,11 +43,7 @@ func (c *Client) callV2(ctx context.Context, ep *v2Endpoint, vals []string, opt 
 		}
 	}
 	form, sig := v2Form(ep, vals, opt, c.secret, c.userDomain)
-	scrub := vals
-	if sig != "" {
-		scrub = append(scrub[:len(scrub):len(scrub)], sig)
-	}
-	k := &call{op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: scrub}
+	k := &call{op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig}
 	switch {
 	case len(form) == 0:
 	case c.opts.queryParams || ep.method == http.MethodGet || ep.method == http.MethodDelete:
@@ -55,7 +51,7 @@ func (c *Client) callV2(ctx context.Context, ep *v2Endpoint, vals []string, opt 
 	default:
 		k.body, k.contentType = form, "application/x-www-form-urlencoded"
 	}
-	return c.do(ctx, k, out)
+	return do(ctx, c, k, out)
 }
 
 // v2Form encodes the parameters of a call: required fields in signature
@@ -101,7 +97,7 @@ func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, vals ...str
 // tokenCall runs a v2 call whose data is a token pair (logins, refresh).
 func (c *Client) tokenCall(ctx context.Context, ep *v2Endpoint, vals []string, opt []param) (*Token, error) {
 	var data envelope.V2Token
-	rep, err := c.callV2(ctx, ep, vals, opt, "", &data)
+	rep, err := callV2(ctx, c, ep, vals, opt, "", &data)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,8 @@ package envelope
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
+	"math"
+	"reflect"
 )
 
 // Success is the code (v2) and statusCode (GenAuth) of a successful call.
@@ -32,82 +33,116 @@ func (r Result) OK() bool { return r.Code == Success }
 // number (older GenAuth answers send apiCode as "2011"), or null (zero).
 type Int int64
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. It parses in place, without
+// allocating.
 func (i *Int) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" {
+	if string(b) == "null" {
 		return nil
 	}
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
-		if s == "" {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		b = b[1 : len(b)-1]
+		if len(b) == 0 {
 			return nil
 		}
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return errors.New("envelope: not an integer")
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 { // 18 digits always fit in an int64
+		return errNotInteger
+	}
+	var n int64
+	for _, ch := range b {
+		if ch < '0' || ch > '9' {
+			return errNotInteger
+		}
+		n = n*10 + int64(ch-'0')
+	}
+	if neg {
+		n = -n
 	}
 	*i = Int(n)
 	return nil
 }
 
-type v2Wire struct {
-	Code   *Int            `json:"code"`
-	Msg    string          `json:"msg"`
-	Data   json.RawMessage `json:"data"`
-	ExtMsg string          `json:"extMsg"`
+var errNotInteger = errors.New("envelope: not an integer of at most 18 digits")
+
+// missing marks a code that the body did not set.
+const missing Int = math.MinInt64
+
+type v2Wire[T any] struct {
+	Code   Int    `json:"code"`
+	Msg    string `json:"msg"`
+	Data   *T     `json:"data"`
+	ExtMsg string `json:"extMsg"`
 }
 
-// DecodeV2 decodes a v2 envelope. When the envelope announces success and
-// data is not null, it decodes data into out and reports hasData.
-func DecodeV2(body []byte, out any) (r Result, hasData bool, err error) {
-	var w v2Wire
+type v2Bare struct {
+	Code   Int    `json:"code"`
+	Msg    string `json:"msg"`
+	ExtMsg string `json:"extMsg"`
+}
+
+// DecodeV2 decodes a v2 envelope in one pass, its data straight into *out
+// (out may be nil to ignore data). hasData reports a successful envelope
+// with non-empty data; a failed envelope's data is to be ignored.
+func DecodeV2[T any](body []byte, out *T) (r Result, hasData bool, err error) {
+	w := v2Wire[T]{Code: missing, Data: out}
 	if err := json.Unmarshal(body, &w); err != nil {
-		return Result{}, false, err
+		// A failure whose data has an unexpected shape is still a failure.
+		b := v2Bare{Code: missing}
+		if json.Unmarshal(body, &b) != nil || b.Code == missing || b.Code == Success {
+			return Result{}, false, err
+		}
+		return Result{Code: int(b.Code), Message: b.Msg, ExtMsg: b.ExtMsg}, false, nil
 	}
-	if w.Code == nil {
+	if w.Code == missing {
 		return Result{}, false, ErrNoCode
 	}
-	r = Result{Code: int(*w.Code), Message: w.Msg, ExtMsg: w.ExtMsg}
-	if hasData, err = decodeData(r, w.Data, out); err != nil {
-		return Result{}, false, err
-	}
-	return r, hasData, nil
+	r = Result{Code: int(w.Code), Message: w.Msg, ExtMsg: w.ExtMsg}
+	return r, present(r, w.Data), nil
 }
 
-type genAuthWire struct {
-	StatusCode *Int            `json:"statusCode"`
-	Message    string          `json:"message"`
-	APICode    Int             `json:"apiCode"`
-	RequestID  string          `json:"requestId"`
-	Data       json.RawMessage `json:"data"`
+type genAuthWire[T any] struct {
+	StatusCode Int    `json:"statusCode"`
+	Message    string `json:"message"`
+	APICode    Int    `json:"apiCode"`
+	RequestID  string `json:"requestId"`
+	Data       *T     `json:"data"`
 }
 
-// DecodeGenAuth decodes a GenAuth envelope. When the envelope announces
-// success and data is not null, it decodes data into out and reports hasData.
-func DecodeGenAuth(body []byte, out any) (r Result, hasData bool, err error) {
-	var w genAuthWire
+type genAuthBare struct {
+	StatusCode Int    `json:"statusCode"`
+	Message    string `json:"message"`
+	APICode    Int    `json:"apiCode"`
+	RequestID  string `json:"requestId"`
+}
+
+// DecodeGenAuth decodes a GenAuth envelope in one pass, its data straight
+// into *out (out may be nil to ignore data). hasData reports a successful
+// envelope with non-empty data; a failed envelope's data is to be ignored.
+func DecodeGenAuth[T any](body []byte, out *T) (r Result, hasData bool, err error) {
+	w := genAuthWire[T]{StatusCode: missing, Data: out}
 	if err := json.Unmarshal(body, &w); err != nil {
-		return Result{}, false, err
+		b := genAuthBare{StatusCode: missing}
+		if json.Unmarshal(body, &b) != nil || b.StatusCode == missing || b.StatusCode == Success {
+			return Result{}, false, err
+		}
+		return Result{Code: int(b.StatusCode), APICode: int(b.APICode), Message: b.Message, RequestID: b.RequestID}, false, nil
 	}
-	if w.StatusCode == nil {
+	if w.StatusCode == missing {
 		return Result{}, false, ErrNoCode
 	}
-	r = Result{Code: int(*w.StatusCode), APICode: int(w.APICode), Message: w.Message, RequestID: w.RequestID}
-	if hasData, err = decodeData(r, w.Data, out); err != nil {
-		return Result{}, false, err
-	}
-	return r, hasData, nil
+	r = Result{Code: int(w.StatusCode), APICode: int(w.APICode), Message: w.Message, RequestID: w.RequestID}
+	return r, present(r, w.Data), nil
 }
 
-// decodeData decodes a successful envelope's data. A failed envelope's data
-// is ignored: its code says all there is to say.
-func decodeData(r Result, data json.RawMessage, out any) (bool, error) {
-	if !r.OK() || out == nil || len(data) == 0 || string(data) == "null" {
-		return false, nil
-	}
-	return true, json.Unmarshal(data, out)
+// present reports whether a successful envelope carried data. Data is
+// decoded in place into the caller's value, so an absent, null or empty
+// data object all leave it zero and count as no data.
+func present[T any](r Result, data *T) bool {
+	return r.OK() && data != nil && !reflect.ValueOf(data).Elem().IsZero()
 }
 
 // V2Token is the data of a v2 login or refresh.
