@@ -37,3 +37,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzResponses$$' -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeV2$$' -fuzztime $(FUZZTIME) ./internal/envelope
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGenAuth$$' -fuzztime $(FUZZTIME) ./internal/envelope
+
+## bench: benchmarks against the raw net/http baseline (ratios), then the load test
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 . | $(GO) run ./bench/ratios
+	$(GO) run ./bench/load

@@ -2,14 +2,11 @@ package enduser_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -17,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/internal/baseline"
 )
 
 // The benchmarks compare each SDK call with a raw baseline that sends the
@@ -66,106 +64,15 @@ func benchClient(tb testing.TB, srv *httptest.Server) *enduser.Client {
 
 var benchTwitter = enduser.TwitterLoginRequest{AppID: "tw-app-1", OAuthToken: "1234567890-AbCdEfGhIjKlMnOpQrStUvWxYz", OAuthTokenSecret: "ZyXwVuTsRqPoNmLkJiHgFeDcBa0987654321"}
 
-// rawClient is the baseline: a plain http.Client with an equally sized pool
-// and the same per-call timeout as the SDK's default (a production client
-// has one; without it the comparison would count the SDK's deadline as
-// overhead).
-func rawClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 128
-	return &http.Client{Transport: tr, Timeout: enduser.DefaultTimeout}
-}
-
-type rawV2Envelope struct {
-	Code int    `json:"code"`
-	Msg  string `json:"msg"`
-	Data *struct {
-		AccessToken struct {
-			Token          string `json:"token"`
-			ExpirationTime int64  `json:"expirationTime"`
-		} `json:"accessToken"`
-		RefreshToken struct {
-			Token          string `json:"token"`
-			ExpirationTime int64  `json:"expirationTime"`
-		} `json:"refreshToken"`
-	} `json:"data"`
-	ExtMsg string `json:"extMsg"`
-}
+func rawClient() *http.Client { return baseline.NewClient(enduser.DefaultTimeout) }
 
 func rawTwitterLogin(hc *http.Client, base string) error {
 	r := benchTwitter
-	sum := sha256.Sum256([]byte(r.AppID + r.OAuthToken + r.OAuthTokenSecret + testSecret))
-	form := url.Values{
-		"appId": {r.AppID}, "oauthToken": {r.OAuthToken}, "oauthTokenSecret": {r.OAuthTokenSecret},
-		"signature": {hex.EncodeToString(sum[:])}, "userDomain": {testDomain},
-	}
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, base+"/v2/enduser/enduserapi/twitterAuthLogin", strings.NewReader(form.Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "raw")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var env rawV2Envelope
-	return json.Unmarshal(body, &env)
-}
-
-type rawGenAuthBody struct {
-	ExtIdpConnidentifier string `json:"extIdpConnidentifier"`
-	Connection           string `json:"connection"`
-	WechatPayload        struct {
-		Code string `json:"code"`
-	} `json:"wechatPayload"`
-}
-
-type rawGenAuthEnvelope struct {
-	StatusCode int    `json:"statusCode"`
-	Message    string `json:"message"`
-	Data       *struct {
-		Scope        string `json:"scope"`
-		AccessToken  string `json:"access_token"`
-		IDToken      string `json:"id_token"`
-		RefreshToken string `json:"refresh_token"`
-		TokenType    string `json:"token_type"`
-		ExpireIn     int64  `json:"expire_in"`
-	} `json:"data"`
+	return baseline.TwitterLogin(bg, hc, base, testDomain, testSecret, r.AppID, r.OAuthToken, r.OAuthTokenSecret)
 }
 
 func rawSignIn(hc *http.Client, base string) error {
-	in := rawGenAuthBody{ExtIdpConnidentifier: "wechat-mobile", Connection: "wechat"}
-	in.WechatPayload.Code = "081AbCdEf0GhIjKl1MnOp2QrSt3UvWx"
-	b, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, base+"/api/v3/signin-by-mobile", bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "raw")
-	req.Header.Set("x-authing-app-id", testAppID)
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var env rawGenAuthEnvelope
-	return json.Unmarshal(body, &env)
+	return baseline.SignInByMobile(bg, hc, base, testAppID, "wechat-mobile", "081AbCdEf0GhIjKl1MnOp2QrSt3UvWx")
 }
 
 var benchMobile = enduser.MobileSignInRequest{ExtIdpConnIdentifier: "wechat-mobile", Payload: enduser.WechatPayload{Code: "081AbCdEf0GhIjKl1MnOp2QrSt3UvWx"}}
