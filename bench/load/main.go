@@ -129,11 +129,7 @@ func runBench(calls int, goroutines string) error {
 			if err != nil || n < 1 {
 				return fmt.Errorf("bad goroutine count %q", g)
 			}
-			sdk, err := measure(ctl, calls, n, sdkCall(base, family))
-			if err != nil {
-				return err
-			}
-			raw, err := measure(ctl, calls, n, rawCall(base, family))
+			sdk, raw, err := bestOf(ctl, calls, n, sdkCall(base, family), rawCall(base, family))
 			if err != nil {
 				return err
 			}
@@ -144,6 +140,25 @@ func runBench(calls int, goroutines string) error {
 	}
 	fmt.Println("\nratios are sdk/raw: c/s wants >= 0.90, p99 <= 1.25")
 	return nil
+}
+
+// bestOf measures the SDK and the baseline alternately, three times each,
+// and keeps each side's fastest run: the machine's noise (other processes,
+// frequency changes) then does not decide which side looks better.
+func bestOf(ctl string, calls, n int, sdk, raw caller) (result, result, error) {
+	var best [2]result
+	for range 3 {
+		for i, mk := range []caller{sdk, raw} {
+			r, err := measure(ctl, calls, n, mk)
+			if err != nil {
+				return result{}, result{}, err
+			}
+			if r.callsPerSec > best[i].callsPerSec {
+				best[i] = r
+			}
+		}
+	}
+	return best[0], best[1], nil
 }
 
 // caller makes a fresh client for one run and returns its call function
