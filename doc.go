@@ -1,0 +1,82 @@
+// Package enduser logs end users in through social identity providers, over
+// two server APIs, and returns one [Token] or one error type whatever the
+// provider.
+//
+// The v2 end-user API (/v2/enduser/enduserapi/*) signs each login with
+// SHA-256 over its fields and the user-domain secret: [Client.TwitterLogin],
+// [Client.AppleLogin], [Client.WechatOfficialAccountLogin],
+// [Client.FacebookLogin], [Client.AlipayLogin] and
+// [Client.WechatMiniProgramLogin], then [Client.RefreshToken] (or a
+// [TokenSource]), [Client.UserInfo] and [Client.Logout].
+//
+// GenAuth sign-in by mobile ([Client.SignInByMobile]) exchanges the
+// credential of one of thirty identity-source connections, each with its own
+// payload type ([WechatPayload], [GooglePayload], …), authenticating the
+// client as the app demands ([AuthNone], [AuthClientSecretPost],
+// [AuthClientSecretBasic]).
+//
+// # Usage
+//
+// Build one [Client] and share it between goroutines:
+//
+//	client, err := enduser.NewClient(enduser.Config{
+//		BaseURL:          "https://iot-api.acceleronix.io",
+//		UserDomain:       "E.SP.4294967410",
+//		UserDomainSecret: secret,
+//	})
+//	tok, err := client.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: idToken})
+//	req.Header.Set("Authorization", tok.AuthorizationHeader())
+//
+// # Configuration
+//
+// Choose the data center's host: https://iot-api.quectelcn.com (China) or
+// https://iot-api.acceleronix.io (Europe); the server does not redirect
+// between them, and a login whose MCC belongs elsewhere fails with
+// [ErrMCCWrongDataCenter]. Plain http is accepted for loopback hosts only,
+// unless [WithInsecureHTTP]. Options set the HTTP client ([WithHTTPClient]),
+// a per-call timeout ([WithTimeout], 15 s by default), the retry policy
+// ([WithRetry]: only requests that never left the process, and 429/503
+// answers, are retried: codes are single-use), logging ([WithLogger]), the
+// response size limit, the clock and the v2 parameter transport
+// ([WithQueryParams]).
+//
+// # Errors
+//
+// A failure reported by a server is an [*APIError]. For the v2 API its code
+// is a [Code], and every documented code has a sentinel:
+//
+//	if errors.Is(err, enduser.ErrUserDomainNotFound) { … }  // code 5015
+//	var apiErr *enduser.APIError
+//	if errors.As(err, &apiErr) { log.Println(apiErr.Code, apiErr.Message) }
+//
+// GenAuth failures carry statusCode and apiCode and match the ErrGenAuth…
+// sentinels ([APICode]) and [ErrRateLimited]. A request rejected before it
+// was sent is a [*ValidationError] matching [ErrInvalidRequest] and, where
+// the server has a code for the same mistake, that code too. An answer that
+// is not an envelope (a gateway's HTML page, a truncated body) is an
+// [*UnexpectedResponseError] matching [ErrUnexpectedResponse]. No error,
+// log record or printed value ever contains a secret.
+//
+// # Tokens
+//
+// [Token.Expiry] is absolute (v2 sends epoch seconds, GenAuth a lifetime the
+// client adds to its clock). v2 access tokens arrive already prefixed with
+// "Bearer "; [Token.AuthorizationHeader] gives the exact header value for
+// either family. A [TokenSource] refreshes a v2 token shortly before it
+// expires, once however many goroutines ask; [ErrTokenInvalid] from it means
+// the user must log in again.
+//
+// # Testing
+//
+// Package endusertest is an in-process emulator of both APIs: it checks
+// signatures and required fields like the real servers, and can script
+// failures and record requests.
+//
+//	srv := endusertest.NewServer(t)
+//	client, _ := enduser.NewClient(srv.Config())
+//	srv.Inject("appleAuthLogin", endusertest.FailCode(5567))
+//
+// To mock at the HTTP level instead, give the client an *http.Client on an
+// httpmock.MockTransport with [WithHTTPClient]; never activate httpmock's
+// global transport.
+package enduser
