@@ -48,7 +48,7 @@ const (
 	ErrMCCLookupFailed                    Code = 6085 // looking up the MCC's data center failed
 )
 
-var codeText = map[Code]string{
+var codeText = map[Code]string{ //nolint:gosec // G101: meanings of codes, not credentials
 	ErrServiceException:                   "service exception",
 	ErrUserDomainFormat:                   "user domain format is incorrect",
 	ErrUserDomainNotFound:                 "user domain does not exist",

@@ -36,7 +36,7 @@ func socketClient(t *testing.T, baseURL string, opts ...enduser.Option) *enduser
 	return c
 }
 
-func appleLogin(c *enduser.Client, ctx context.Context) error {
+func appleLogin(ctx context.Context, c *enduser.Client) error {
 	_, err := c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-fault-test"})
 	return err
 }
@@ -106,7 +106,7 @@ func TestFaultConnectionRefusedIsRetried(t *testing.T) {
 	var logs logBuffer
 	c := socketClient(t, "http://"+addr, fastRetry, enduser.WithLogger(logs.Logger()))
 	start := time.Now()
-	err = appleLogin(c, bg)
+	err = appleLogin(bg, c)
 	var opErr *net.OpError
 	require.ErrorAs(t, err, &opErr)
 	assert.NotErrorIs(t, err, enduser.ErrUnexpectedResponse)
@@ -119,7 +119,7 @@ func TestFaultResetAfterWriteIsNotRetried(t *testing.T) {
 	t.Parallel()
 	url, n := rawServer(t, reset)
 	c := socketClient(t, url, fastRetry)
-	err := appleLogin(c, bg)
+	err := appleLogin(bg, c)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, enduser.ErrUnexpectedResponse)
 	assert.Equal(t, int32(1), n.Load(), "the server may have seen it: never sent again")
@@ -133,7 +133,7 @@ func TestFaultResetMidBody(t *testing.T) {
 		reset(c)
 	})
 	c := socketClient(t, url, fastRetry)
-	err := appleLogin(c, bg)
+	err := appleLogin(bg, c)
 	assert.ErrorIs(t, err, enduser.ErrUnexpectedResponse)
 	assert.Equal(t, int32(1), n.Load())
 }
@@ -145,7 +145,7 @@ func TestFaultTruncatedJSON(t *testing.T) {
 		_ = c.Close()
 	})
 	c := socketClient(t, url, fastRetry)
-	err := appleLogin(c, bg)
+	err := appleLogin(bg, c)
 	assert.ErrorIs(t, err, enduser.ErrUnexpectedResponse)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	assert.Equal(t, int32(1), n.Load())
@@ -155,7 +155,7 @@ func TestFaultGatewayHTML(t *testing.T) {
 	t.Parallel()
 	srv, n := countingServer(t, answer(502, "<html><body>502 Bad Gateway</body></html>", "Content-Type", "text/html"))
 	c := socketClient(t, srv.URL, fastRetry)
-	err := appleLogin(c, bg)
+	err := appleLogin(bg, c)
 	var ue *enduser.UnexpectedResponseError
 	require.ErrorAs(t, err, &ue)
 	assert.Equal(t, 502, ue.HTTPStatus)
@@ -171,7 +171,7 @@ func TestFaultSlowHeadersPastDeadline(t *testing.T) {
 	defer close(release)
 	c := socketClient(t, srv.URL, fastRetry, enduser.WithTimeout(200*time.Millisecond))
 	start := time.Now()
-	err := appleLogin(c, bg)
+	err := appleLogin(bg, c)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 2*time.Second)
 	assert.Equal(t, int32(1), n.Load(), "a timeout is never retried")
@@ -182,7 +182,7 @@ func TestFault429WithRetryAfter(t *testing.T) {
 	srv, n := countingServer(t, answer(429, "slow down", "Retry-After", "1"), answer(200, okLogin))
 	c := socketClient(t, srv.URL, fastRetry)
 	start := time.Now()
-	require.NoError(t, appleLogin(c, bg))
+	require.NoError(t, appleLogin(bg, c))
 	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "Retry-After is honoured")
 	assert.Equal(t, int32(2), n.Load(), "retried once")
 }
@@ -194,7 +194,7 @@ func TestFault429PastDeadlineIsNotWaited(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bg, 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := appleLogin(c, ctx)
+	err := appleLogin(ctx, c)
 	assert.ErrorIs(t, err, enduser.ErrRateLimited)
 	assert.Less(t, time.Since(start), 250*time.Millisecond, "a wait that outlives the deadline is not started")
 	assert.Equal(t, int32(1), n.Load())
@@ -204,7 +204,7 @@ func Test503ThenSuccess(t *testing.T) {
 	t.Parallel()
 	srv, n := countingServer(t, answer(503, "busy"), answer(200, okLogin))
 	c := socketClient(t, srv.URL, fastRetry)
-	require.NoError(t, appleLogin(c, bg))
+	require.NoError(t, appleLogin(bg, c))
 	assert.Equal(t, int32(2), n.Load())
 }
 
@@ -213,7 +213,7 @@ func TestFaultNoRetryPolicy(t *testing.T) {
 	srv, n := countingServer(t, answer(503, "busy"), answer(200, okLogin))
 	c := socketClient(t, srv.URL, enduser.WithRetry(enduser.RetryPolicy{MaxAttempts: 1}))
 	var ue *enduser.UnexpectedResponseError
-	require.ErrorAs(t, appleLogin(c, bg), &ue)
+	require.ErrorAs(t, appleLogin(bg, c), &ue)
 	assert.Equal(t, 503, ue.HTTPStatus)
 	assert.Equal(t, int32(1), n.Load())
 }
@@ -228,7 +228,7 @@ func TestFaultNeverAnswersCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(bg)
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	err := appleLogin(c, ctx)
+	err := appleLogin(ctx, c)
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
 	assert.Less(t, time.Since(start), 400*time.Millisecond)
 }
@@ -246,7 +246,7 @@ func TestOneConnectionForSequentialCalls(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := socketClient(t, srv.URL)
 	for range 200 {
-		require.NoError(t, appleLogin(c, bg))
+		require.NoError(t, appleLogin(bg, c))
 	}
 	assert.Equal(t, int32(1), conns.Load(), "keep-alive: 200 sequential logins over one TCP connection")
 }

@@ -1,6 +1,7 @@
 package enduser
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -14,7 +15,7 @@ func FuzzAppendJSONString(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendJSONString(nil, s); string(got) != string(want) {
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})

@@ -69,7 +69,7 @@ func backoff(p RetryPolicy, attempt int) time.Duration {
 	if d <= 1 {
 		return d
 	}
-	return d/2 + rand.N(d/2+1)
+	return d/2 + rand.N(d/2+1) //nolint:gosec // G404: jitter needs no cryptographic randomness
 }
 
 // parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.

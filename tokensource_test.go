@@ -44,7 +44,8 @@ func sessionFixture(t *testing.T, opts ...enduser.TokenSourceOption) (*enduserte
 	t.Cleanup(c.CloseIdleConnections)
 	tok, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
 	require.NoError(t, err)
-	return srv, c, clk, c.TokenSource(tok, opts...), tok
+	ts := c.TokenSource(tok, opts...)
+	return srv, c, clk, ts, tok
 }
 
 func TestTokenSourceReturnsValidTokenWithoutRequest(t *testing.T) {

@@ -26,6 +26,8 @@ import (
 
 // Default credentials the emulator accepts. They are test values, not
 // secrets of any real deployment.
+//
+//nolint:gosec // G101: published test credentials of the emulator
 const (
 	DefaultUserDomain       = "E.SP.4294967410"
 	DefaultUserDomainSecret = "emulator-user-domain-secret"
@@ -111,7 +113,7 @@ func Start(opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&set)
 	}
-	l, err := net.Listen("tcp", set.addr)
+	l, err := new(net.ListenConfig).Listen(context.Background(), "tcp", set.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", set.addr, err)
 	}

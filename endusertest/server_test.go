@@ -150,7 +150,7 @@ func TestEmulatorRejectsWhatTheServerRejects(t *testing.T) {
 			t.Parallel()
 			srv := endusertest.NewServer(t)
 			if tt.endpoint == "refreshToken" {
-				req, err := http.NewRequest(http.MethodPut, srv.URL()+"/v2/enduser/enduserapi/refreshToken", nil)
+				req, err := http.NewRequest(http.MethodPut, srv.URL()+"/v2/enduser/enduserapi/refreshToken", http.NoBody)
 				require.NoError(t, err)
 				resp, err := http.DefaultClient.Do(req)
 				require.NoError(t, err)

@@ -24,12 +24,16 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
+	if err := runMain(); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
+}
+
+func runMain() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return run(ctx, os.Stdout, os.Getenv)
 }
 
 // login is one step of the tour: a name and the call, with credentials
@@ -40,8 +44,8 @@ type login struct {
 }
 
 func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
-	cfg, real := realConfig(getenv)
-	if !real {
+	cfg, remote := realConfig(getenv)
+	if !remote {
 		srv, err := endusertest.Start()
 		if err != nil {
 			return err
@@ -58,7 +62,7 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 	}
 	defer client.CloseIdleConnections()
 
-	for _, l := range logins(getenv, real) {
+	for _, l := range logins(getenv, remote) {
 		tok, err := l.do(ctx, client)
 		if err != nil {
 			return fmt.Errorf("%s: %w", l.name, err)
@@ -107,9 +111,9 @@ func realConfig(getenv func(string) string) (enduser.Config, bool) {
 
 // logins lists the tour. On a real host a login runs only when its
 // credentials are in the environment.
-func logins(getenv func(string) string, real bool) []login {
+func logins(getenv func(string) string, remote bool) []login {
 	v := func(key, emulated string) string {
-		if real {
+		if remote {
 			return getenv(key)
 		}
 		return emulated

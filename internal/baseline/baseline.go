@@ -79,8 +79,8 @@ func SignInByMobile(ctx context.Context, hc *http.Client, host, appID, connID, c
 		map[string]string{"x-authing-app-id": appID}, &env)
 }
 
-func post(ctx context.Context, hc *http.Client, url, contentType string, body io.Reader, header map[string]string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
+func post(ctx context.Context, hc *http.Client, endpoint, contentType string, body io.Reader, header map[string]string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, body)
 	if err != nil {
 		return err
 	}
