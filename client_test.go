@@ -24,6 +24,7 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		cfg     enduser.Config
 		opts    []enduser.Option
 		wantErr string // field named in the error; "" = valid
+		also    error  // a sentinel the error matches besides ErrInvalidConfig
 	}{
 		{name: "complete", cfg: ok},
 		{name: "GenAuth only", cfg: enduser.Config{GenAuth: ok.GenAuth}},
@@ -38,7 +39,7 @@ func TestNewClientValidatesConfig(t *testing.T) {
 		{name: "plain http to loopback", cfg: with(func(c *enduser.Config) { c.BaseURL = "http://127.0.0.1:8080" })},
 		{name: "plain http to localhost", cfg: with(func(c *enduser.Config) { c.BaseURL = "http://localhost:8080" })},
 		{name: "plain http to ::1", cfg: with(func(c *enduser.Config) { c.BaseURL = "http://[::1]:8080" })},
-		{name: "no user domain", cfg: with(func(c *enduser.Config) { c.UserDomain = "" }), wantErr: "UserDomain"},
+		{name: "no user domain", cfg: with(func(c *enduser.Config) { c.UserDomain = "" }), wantErr: "UserDomain", also: enduser.ErrUserDomainRequired},
 		{name: "no secret", cfg: with(func(c *enduser.Config) { c.UserDomainSecret = "" }), wantErr: "UserDomainSecret"},
 		{name: "GenAuth without host", cfg: with(func(c *enduser.Config) { c.GenAuth.Host = "" }), wantErr: "GenAuth.Host"},
 		{name: "GenAuth without app id", cfg: with(func(c *enduser.Config) { c.GenAuth.AppID = "" }), wantErr: "GenAuth.AppID"},
@@ -65,6 +66,9 @@ func TestNewClientValidatesConfig(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, enduser.ErrInvalidConfig)
+			if tt.also != nil {
+				assert.ErrorIs(t, err, tt.also)
+			}
 			assert.Nil(t, c)
 			assert.Contains(t, err.Error(), tt.wantErr)
 			assert.NotContains(t, err.Error(), testSecret)

@@ -100,7 +100,7 @@ func (c Config) validate(insecure bool) error {
 			return err
 		}
 		if c.UserDomain == "" {
-			return configError("UserDomain", "is empty")
+			return fmt.Errorf("%w (%w)", configError("UserDomain", "is empty"), ErrUserDomainRequired)
 		}
 		if c.UserDomainSecret == "" {
 			return configError("UserDomainSecret", "is empty")

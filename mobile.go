@@ -90,6 +90,18 @@ type DingTalkPayload struct {
 	IsSnsCode bool   `json:"isSnsCode,omitempty"` // whether Code is an SNS code
 }
 
+// String describes the options with Context and CustomData redacted.
+func (o MobileSignInOptions) String() string { return redactedText(o) }
+
+// GoString is String: %#v never shows Context or CustomData.
+func (o MobileSignInOptions) GoString() string { return redactedText(o) }
+
+// Format prints String for every verb.
+func (o MobileSignInOptions) Format(f fmt.State, _ rune) { formatRedacted(f, o) }
+
+// LogValue logs the options with Context and CustomData redacted.
+func (o MobileSignInOptions) LogValue() slog.Value { return redactedLogValue(o) }
+
 // String describes the request with its credentials redacted.
 func (r MobileSignInRequest) String() string { return redactedText(r) }
 
