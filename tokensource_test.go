@@ -34,6 +34,22 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// tokensConcurrently asks ts for a token from n goroutines at once.
+func tokensConcurrently(ts *enduser.TokenSource, n int) ([]*enduser.Token, []error) {
+	var wg sync.WaitGroup
+	toks := make([]*enduser.Token, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			toks[i], errs[i] = ts.Token(bg)
+		}()
+	}
+	wg.Wait()
+	return toks, errs
+}
+
 // sessionFixture logs in against a fresh emulator sharing a fake clock.
 func sessionFixture(t *testing.T, opts ...enduser.TokenSourceOption) (*endusertest.Server, *enduser.Client, *fakeClock, *enduser.TokenSource, *enduser.Token) {
 	t.Helper()
@@ -88,17 +104,7 @@ func TestTokenSourceOneRefreshForManyCallers(t *testing.T) {
 	clk.Advance(3 * time.Hour)
 
 	const n = 64
-	var wg sync.WaitGroup
-	toks := make([]*enduser.Token, n)
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			toks[i], errs[i] = ts.Token(bg)
-		}()
-	}
-	wg.Wait()
+	toks, errs := tokensConcurrently(ts, n)
 	for i := range n {
 		require.NoError(t, errs[i])
 		assert.Same(t, toks[0], toks[i])
@@ -112,17 +118,7 @@ func TestTokenSourceRefreshFailureReachesEveryWaiter(t *testing.T) {
 	srv.Inject("refreshToken", endusertest.FailCode(5000).After(300*time.Millisecond))
 	clk.Advance(3 * time.Hour)
 
-	const n = 16
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = ts.Token(bg)
-		}()
-	}
-	wg.Wait()
+	_, errs := tokensConcurrently(ts, 16)
 	assert.Equal(t, 1, srv.Count("refreshToken"))
 	for _, err := range errs {
 		assert.ErrorIs(t, err, enduser.ErrServiceException)
@@ -140,17 +136,7 @@ func TestTokenSourceErrorIsSharedByWaiters(t *testing.T) {
 	srv.Inject("refreshToken", endusertest.FailCode(5032))
 	clk.Advance(3 * time.Hour)
 
-	const n = 16
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = ts.Token(bg)
-		}()
-	}
-	wg.Wait()
+	_, errs := tokensConcurrently(ts, 16)
 	for _, err := range errs {
 		assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
 	}
