@@ -177,10 +177,16 @@ func (c *Client) unexpected(k *call, resp *http.Response, body []byte, err error
 const excerptLen = 128
 
 // excerpt returns at most excerptLen printable ASCII bytes of body, with
-// secrets replaced. Secrets are removed from the whole body before cutting,
-// so a secret straddling the cut cannot survive in part.
+// secrets replaced. Secrets are removed from a window long enough to hold
+// any secret that starts inside the excerpt, so none survives in part.
 func excerpt(body []byte, secretLists ...[]string) string {
-	s := string(body[:min(len(body), 4*excerptLen)])
+	window := excerptLen
+	for _, list := range secretLists {
+		for _, secret := range list {
+			window = max(window, excerptLen+len(secret))
+		}
+	}
+	s := string(body[:min(len(body), window)])
 	for _, list := range secretLists {
 		for _, secret := range list {
 			if secret != "" {
