@@ -249,8 +249,12 @@ type ValidationError struct {
 // Error names the op, the field and the reason.
 func (e *ValidationError) Error() string {
 	s := "enduser: " + e.Op + ": " + e.Field + " " + e.Reason
-	if e.Err != nil {
-		s += " (" + e.Err.Error() + ")"
+	var c Code
+	switch {
+	case errors.As(e.Err, &c):
+		s += " (code " + strconv.Itoa(int(c)) + ")"
+	case e.Err != nil:
+		s += ": " + e.Err.Error()
 	}
 	return s
 }

@@ -196,7 +196,7 @@ func TestFault429PastDeadlineIsNotWaited(t *testing.T) {
 	start := time.Now()
 	err := appleLogin(ctx, c)
 	assert.ErrorIs(t, err, enduser.ErrRateLimited)
-	assert.Less(t, time.Since(start), 250*time.Millisecond, "a wait that outlives the deadline is not started")
+	assert.Less(t, time.Since(start), time.Second, "a wait that outlives the deadline is not started")
 	assert.Equal(t, int32(1), n.Load())
 }
 
