@@ -50,6 +50,8 @@ type reply struct {
 // it keeps, so a buffer is free again once the call returns.
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
 
+const maxPooledBody = 64 << 10
+
 var errTooLarge = errors.New("body too large")
 
 // readLimited appends r to b until EOF, or fails with errTooLarge once more
@@ -135,7 +137,11 @@ func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response, out *T) (reply, envelope.Result, error) {
 	rep := reply{status: resp.StatusCode}
 	bp := bodyPool.Get().(*[]byte)
-	defer bodyPool.Put(bp)
+	defer func() {
+		if cap(*bp) <= maxPooledBody { // a rare huge answer is not kept around
+			bodyPool.Put(bp)
+		}
+	}()
 	body, err := readLimited(resp.Body, (*bp)[:0], c.opts.bodyLimit)
 	*bp = body[:0]
 	_ = resp.Body.Close()
