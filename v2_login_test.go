@@ -18,29 +18,42 @@ import (
 // loginCase describes one signed v2 login for the shared table tests.
 type loginCase struct {
 	endpoint string
-	// call logs in with the given MCC and the case's credentials.
-	call func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error)
-	// params are the signed parameters in signature order.
+	// params are the signed parameters in signature order, with test values.
 	params [][2]string
-	// empty calls the login with one required field empty, by index.
-	empty func(ctx context.Context, c *enduser.Client, i int) error
+	// login calls the endpoint with vals in the order of params.
+	login func(ctx context.Context, c *enduser.Client, vals []string, mcc int) (*enduser.Token, error)
 	// missing is the sentinel for each required field, by index.
 	missing []enduser.Code
 	codes   []enduser.Code
+}
+
+func (lc loginCase) values() []string {
+	vals := make([]string, len(lc.params))
+	for i, p := range lc.params {
+		vals[i] = p[1]
+	}
+	return vals
+}
+
+// call logs in with the case's values.
+func (lc loginCase) call(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+	return lc.login(ctx, c, lc.values(), mcc)
+}
+
+// empty logs in with required field i empty.
+func (lc loginCase) empty(ctx context.Context, c *enduser.Client, i int) error {
+	vals := lc.values()
+	vals[i] = ""
+	_, err := lc.login(ctx, c, vals, 0)
+	return err
 }
 
 var v2Logins = []loginCase{
 	{
 		endpoint: "twitterAuthLogin",
 		params:   [][2]string{{"appId", "tw-app-1"}, {"oauthToken", "OAUTHTOKEN-abc 1"}, {"oauthTokenSecret", "OAUTHSECRET-x/y+z"}},
-		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{AppID: "tw-app-1", OAuthToken: "OAUTHTOKEN-abc 1", OAuthTokenSecret: "OAUTHSECRET-x/y+z", MCC: mcc})
-		},
-		empty: func(ctx context.Context, c *enduser.Client, i int) error {
-			r := enduser.TwitterLoginRequest{AppID: "a", OAuthToken: "t", OAuthTokenSecret: "s"}
-			*[]*string{&r.AppID, &r.OAuthToken, &r.OAuthTokenSecret}[i] = ""
-			_, err := c.TwitterLogin(ctx, r)
-			return err
+		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
+			return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{AppID: v[0], OAuthToken: v[1], OAuthTokenSecret: v[2], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrOAuthTokenRequired, enduser.ErrOAuthTokenSecretRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5569, 5570, 6084, 6085},
@@ -48,12 +61,8 @@ var v2Logins = []loginCase{
 	{
 		endpoint: "appleAuthLogin",
 		params:   [][2]string{{"identityToken", "eyJraWQiOiJBSURPUEsxIn0.IDTOKEN.sig"}},
-		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: "eyJraWQiOiJBSURPUEsxIn0.IDTOKEN.sig", MCC: mcc})
-		},
-		empty: func(ctx context.Context, c *enduser.Client, _ int) error {
-			_, err := c.AppleLogin(ctx, enduser.AppleLoginRequest{})
-			return err
+		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
+			return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: v[0], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrIdentityTokenRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5566, 5567, 5568, 6084, 6085},
@@ -61,14 +70,8 @@ var v2Logins = []loginCase{
 	{
 		endpoint: "wechatOffiaccountAuthLogin",
 		params:   [][2]string{{"appId", "wx0123456789abcdef"}, {"code", "WXCODE-061a2b3c"}},
-		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return c.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{AppID: "wx0123456789abcdef", Code: "WXCODE-061a2b3c", MCC: mcc})
-		},
-		empty: func(ctx context.Context, c *enduser.Client, i int) error {
-			r := enduser.WechatOfficialAccountLoginRequest{AppID: "a", Code: "c"}
-			*[]*string{&r.AppID, &r.Code}[i] = ""
-			_, err := c.WechatOfficialAccountLogin(ctx, r)
-			return err
+		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
+			return c.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{AppID: v[0], Code: v[1], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5367, 5368, 5369, 5372, 6084, 6085},
@@ -76,14 +79,8 @@ var v2Logins = []loginCase{
 	{
 		endpoint: "facebookAuthLogin",
 		params:   [][2]string{{"appId", "fb-app"}, {"code", "FBCODE-1"}},
-		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return c.FacebookLogin(ctx, enduser.FacebookLoginRequest{AppID: "fb-app", Code: "FBCODE-1", MCC: mcc})
-		},
-		empty: func(ctx context.Context, c *enduser.Client, i int) error {
-			r := enduser.FacebookLoginRequest{AppID: "a", Code: "c"}
-			*[]*string{&r.AppID, &r.Code}[i] = ""
-			_, err := c.FacebookLogin(ctx, r)
-			return err
+		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
+			return c.FacebookLogin(ctx, enduser.FacebookLoginRequest{AppID: v[0], Code: v[1], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrFacebookCodeRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5374, 6084, 6085},
@@ -91,14 +88,8 @@ var v2Logins = []loginCase{
 	{
 		endpoint: "alipayAuthLogin",
 		params:   [][2]string{{"appId", "2021000000000001"}, {"authCode", "ALIPAY-AUTH-1"}},
-		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return c.AlipayLogin(ctx, enduser.AlipayLoginRequest{AppID: "2021000000000001", AuthCode: "ALIPAY-AUTH-1", MCC: mcc})
-		},
-		empty: func(ctx context.Context, c *enduser.Client, i int) error {
-			r := enduser.AlipayLoginRequest{AppID: "a", AuthCode: "c"}
-			*[]*string{&r.AppID, &r.AuthCode}[i] = ""
-			_, err := c.AlipayLogin(ctx, r)
-			return err
+		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
+			return c.AlipayLogin(ctx, enduser.AlipayLoginRequest{AppID: v[0], AuthCode: v[1], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5368, 5376, 6084, 6085},
@@ -106,27 +97,15 @@ var v2Logins = []loginCase{
 	{
 		endpoint: "wechatMiniprogramAuthLogin",
 		params:   [][2]string{{"appId", "wxmini0001"}, {"jsCode", "JSCODE-1"}},
-		call: func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return c.WechatMiniProgramLogin(ctx, enduser.WechatMiniProgramLoginRequest{AppID: "wxmini0001", JSCode: "JSCODE-1", MCC: mcc})
-		},
-		empty: func(ctx context.Context, c *enduser.Client, i int) error {
-			r := enduser.WechatMiniProgramLoginRequest{AppID: "a", JSCode: "c"}
-			*[]*string{&r.AppID, &r.JSCode}[i] = ""
-			_, err := c.WechatMiniProgramLogin(ctx, r)
-			return err
+		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
+			return c.WechatMiniProgramLogin(ctx, enduser.WechatMiniProgramLoginRequest{AppID: v[0], JSCode: v[1], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5367, 5368, 5369, 5372, 5373, 6084, 6085},
 	},
 }
 
-func (lc loginCase) signature() string {
-	vals := make([]string, len(lc.params))
-	for i, p := range lc.params {
-		vals[i] = p[1]
-	}
-	return enduser.Sign(testSecret, vals...)
-}
+func (lc loginCase) signature() string { return enduser.Sign(testSecret, lc.values()...) }
 
 func TestV2LoginWire(t *testing.T) {
 	t.Parallel()
