@@ -1,0 +1,108 @@
+package enduser_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+)
+
+// stringers are the ways a value reaches text: every one must redact.
+func renderings(v any) map[string]string {
+	out := map[string]string{
+		"%v": fmt.Sprintf("%v", v), "%+v": fmt.Sprintf("%+v", v), "%#v": fmt.Sprintf("%#v", v),
+		"%s": fmt.Sprintf("%s", v), "%q": fmt.Sprintf("%q", v), "Sprint": fmt.Sprint(v),
+	}
+	if s, ok := v.(fmt.Stringer); ok {
+		out["String"] = s.String()
+	}
+	if g, ok := v.(fmt.GoStringer); ok {
+		out["GoString"] = g.GoString()
+	}
+	for name, h := range map[string]func(*bytes.Buffer) slog.Handler{
+		"slog text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
+		"slog json": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
+	} {
+		var b bytes.Buffer
+		slog.New(h(&b)).Info("m", "v", v)
+		out[name] = b.String()
+	}
+	return out
+}
+
+func TestRedaction(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		value   any
+		secrets []string
+		public  []string // identifiers that stay readable
+	}{
+		{"Config", testConfig(), []string{testSecret, testAppSecret}, []string{testDomain, testBase, testAppID}},
+		{"GenAuthConfig", testConfig().GenAuth, []string{testAppSecret}, []string{testAppID}},
+		{"TwitterLoginRequest", enduser.TwitterLoginRequest{AppID: "tw-app", OAuthToken: "SECRET-ot", OAuthTokenSecret: "SECRET-ots", MCC: 460},
+			[]string{"SECRET-ot", "SECRET-ots"}, []string{"tw-app", "460"}},
+		{"AppleLoginRequest", enduser.AppleLoginRequest{IdentityToken: "SECRET-idt"}, []string{"SECRET-idt"}, nil},
+		{"MobileSignInRequest", enduser.MobileSignInRequest{
+			ExtIdpConnIdentifier: "conn-1", Payload: enduser.YidunPayload{Token: "SECRET-yt", AccessToken: "SECRET-yat"},
+			Options: &enduser.MobileSignInOptions{Scope: "openid", Context: map[string]any{"ip": "SECRET-ip"}},
+		}, []string{"SECRET-yt", "SECRET-yat", "SECRET-ip"}, []string{"conn-1", "openid"}},
+		{"payload", enduser.DingTalkPayload{Code: "SECRET-dt", IsSnsCode: true}, []string{"SECRET-dt"}, []string{"true"}},
+		{"Token", enduser.Token{AccessToken: "Bearer SECRET-at", TokenType: "Bearer", RefreshToken: "SECRET-rt", IDToken: "SECRET-id",
+			Expiry: time.Unix(1744780894, 0), Scope: "openid"}, []string{"SECRET-at", "SECRET-rt", "SECRET-id"}, []string{"Bearer", "openid"}},
+		{"*Token", &enduser.Token{AccessToken: "Bearer SECRET-at", RefreshToken: "SECRET-rt"}, []string{"SECRET-at", "SECRET-rt"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for how, text := range renderings(tt.value) {
+				for _, s := range tt.secrets {
+					assert.NotContains(t, text, s, how)
+				}
+				for _, p := range tt.public {
+					assert.Contains(t, text, p, how)
+				}
+			}
+		})
+	}
+}
+
+func TestTokenJSONKeepsEverythingForStorage(t *testing.T) {
+	t.Parallel()
+	tok := enduser.Token{AccessToken: "Bearer a", TokenType: "Bearer", Expiry: time.Unix(1744780894, 0).UTC(), RefreshToken: "r"}
+	b, err := json.Marshal(tok)
+	require.NoError(t, err)
+	var back enduser.Token
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, tok, back)
+}
+
+func TestTokenValidity(t *testing.T) {
+	t.Parallel()
+	var nilTok *enduser.Token
+	assert.False(t, nilTok.Valid())
+	assert.Empty(t, nilTok.AuthorizationHeader())
+	assert.True(t, (&enduser.Token{AccessToken: "a"}).Valid(), "no expiry: valid")
+	assert.False(t, (&enduser.Token{AccessToken: "a", Expiry: time.Now().Add(5 * time.Second)}).Valid(), "inside the leeway")
+	assert.True(t, (&enduser.Token{AccessToken: "a", Expiry: time.Now().Add(time.Minute)}).Valid())
+	assert.Equal(t, "Bearer x", (&enduser.Token{AccessToken: "x"}).AuthorizationHeader())
+	assert.Equal(t, "bearer x", (&enduser.Token{AccessToken: "bearer x", TokenType: "Bearer"}).AuthorizationHeader())
+}
+
+func TestCodeTexts(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "enduser: user domain does not exist (code 5015)", enduser.ErrUserDomainNotFound.Error())
+	assert.Equal(t, "enduser: undocumented code (code 7777)", enduser.Code(7777).Error())
+	assert.Equal(t, "enduser: app does not exist (apiCode 2011)", enduser.ErrGenAuthAppNotFound.Error())
+	assert.ErrorIs(t, enduser.APICode(1636), enduser.ErrGenAuthMFARequired)
+	assert.NotErrorIs(t, enduser.ErrGenAuthMFARequired, enduser.APICode(1636))
+	e := &enduser.APIError{Op: "signin-by-mobile", HTTPStatus: 200, Code: 400, APICode: 2011, Message: "m", RequestID: "r-1"}
+	assert.Equal(t, "enduser: signin-by-mobile: statusCode 400, apiCode 2011: m (HTTP 200, request id r-1)", e.Error())
+}
