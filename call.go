@@ -80,8 +80,11 @@ func readLimited(r io.Reader, b []byte, limit int64) ([]byte, error) {
 // record per attempt. Failures are an *APIError, an
 // *UnexpectedResponseError, or a transport error that wraps the cause.
 func do[T any](ctx context.Context, c *Client, k *call, out *T) (reply, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.timeout)
-	defer cancel()
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > c.opts.timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.timeout)
+		defer cancel()
+	}
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		resp, err := c.send(ctx, k)

@@ -83,7 +83,8 @@ func (s *Server) Inject(endpoint string, faults ...Fault) {
 	s.state.faults[endpoint] = append(s.state.faults[endpoint], faults...)
 }
 
-// Requests returns the requests received so far, oldest first.
+// Requests returns the requests received so far, oldest first (at most the
+// last 10,000; Count keeps counting beyond that).
 func (s *Server) Requests() []Request {
 	s.state.mu.Lock()
 	defer s.state.mu.Unlock()

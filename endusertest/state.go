@@ -39,6 +39,9 @@ func (st *state) init() {
 	st.users = map[string]string{}
 }
 
+// maxRecorded bounds the requests kept for Requests.
+const maxRecorded = 10000
+
 // response is an endpoint's answer, JSON-encoded by handle.
 type response struct {
 	status int
@@ -53,6 +56,9 @@ func (s *Server) handle(name string, f endpointFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req := record(name, r)
 		s.state.mu.Lock()
+		if len(s.state.requests) >= maxRecorded { // a long-running emulator keeps the recent half
+			s.state.requests = append(s.state.requests[:0], s.state.requests[maxRecorded/2:]...)
+		}
 		s.state.requests = append(s.state.requests, req)
 		s.state.counts[name]++
 		fault, faulty := Fault{}, len(s.state.faults[name]) > 0
