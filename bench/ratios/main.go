@@ -15,10 +15,10 @@ import (
 	"strings"
 )
 
-var line = regexp.MustCompile(`^(Benchmark\S+)/(sdk|raw)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) B/op\s+([\d.]+) allocs/op`)
+var line = regexp.MustCompile(`^(Benchmark\S+)/(sdk|raw)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op\s+(?:([\d.]+) cpu-ns/op\s+)?([\d.]+) B/op\s+([\d.]+) allocs/op`)
 
 func main() {
-	samples := map[string]map[string][3][]float64{} // benchmark → impl → ns, B, allocs
+	samples := map[string]map[string][4][]float64{} // benchmark → impl → ns, cpu-ns, B, allocs
 	var order []string
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
@@ -28,29 +28,42 @@ func main() {
 			continue
 		}
 		if samples[m[1]] == nil {
-			samples[m[1]] = map[string][3][]float64{}
+			samples[m[1]] = map[string][4][]float64{}
 			order = append(order, m[1])
 		}
 		s := samples[m[1]][m[2]]
-		for i := range 3 {
-			v, _ := strconv.ParseFloat(m[3+i], 64)
-			s[i] = append(s[i], v)
+		for i := range 4 {
+			if v, err := strconv.ParseFloat(m[3+i], 64); err == nil {
+				s[i] = append(s[i], v)
+			}
 		}
 		samples[m[1]][m[2]] = s
 	}
-	fmt.Printf("\n%-26s %12s %12s %7s | %9s %9s %6s | %7s %7s %6s\n", "benchmark (medians)", "sdk ns/op", "raw ns/op", "ratio", "sdk B/op", "raw B/op", "ratio", "sdk al", "raw al", "diff")
+	fmt.Printf("\n%-18s %10s %10s %6s | %10s %10s %6s | %8s %8s %6s | %6s %6s %5s\n", "benchmark (median)",
+		"sdk ns/op", "raw ns/op", "ratio", "sdk cpu", "raw cpu", "ratio", "sdk B/op", "raw B/op", "ratio", "sdk al", "raw al", "diff")
 	for _, name := range order {
 		sdk, raw := samples[name]["sdk"], samples[name]["raw"]
 		if len(sdk[0]) == 0 || len(raw[0]) == 0 {
 			continue
 		}
-		ns, b, al := [2]float64{median(sdk[0]), median(raw[0])}, [2]float64{median(sdk[1]), median(raw[1])}, [2]float64{median(sdk[2]), median(raw[2])}
-		fmt.Printf("%-26s %12.0f %12.0f %7.2f | %9.0f %9.0f %6.2f | %7.0f %7.0f %+6.0f\n",
-			strings.TrimPrefix(name, "Benchmark"), ns[0], ns[1], ns[0]/ns[1], b[0], b[1], b[0]/b[1], al[0], al[1], al[0]-al[1])
+		med := func(i int) (float64, float64) { return median(sdk[i]), median(raw[i]) }
+		ns0, ns1 := med(0)
+		cpu0, cpu1 := med(1)
+		b0, b1 := med(2)
+		a0, a1 := med(3)
+		cpu := fmt.Sprintf("%10s %10s %6s", "-", "-", "-")
+		if cpu1 > 0 {
+			cpu = fmt.Sprintf("%10.0f %10.0f %6.2f", cpu0, cpu1, cpu0/cpu1)
+		}
+		fmt.Printf("%-18s %10.0f %10.0f %6.2f | %s | %8.0f %8.0f %6.2f | %6.0f %6.0f %+5.0f\n",
+			strings.TrimPrefix(name, "Benchmark"), ns0, ns1, ns0/ns1, cpu, b0, b1, b0/b1, a0, a1, a0-a1)
 	}
 }
 
 func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
 	slices.Sort(v)
 	return v[len(v)/2]
 }
