@@ -48,48 +48,6 @@ type MobileSignInOptions struct {
 	CustomData map[string]any `json:"customData,omitempty"`
 }
 
-// WechatMiniProgramCodeAndPhonePayload is the credential of connection
-// "wechat_mini_program_code_and_phone" (WeChat mini program login by code
-// and phone number).
-type WechatMiniProgramCodeAndPhonePayload struct {
-	WxLoginInfo WechatMiniProgramCodePayload `json:"wxLoginInfo"` // the login code, with optional encrypted data
-	WxPhoneInfo WechatMiniProgramPhoneInfo   `json:"wxPhoneInfo"` // the phone-number code
-}
-
-// WechatMiniProgramPhoneInfo is the phone-number part of a
-// WechatMiniProgramCodeAndPhonePayload.
-type WechatMiniProgramPhoneInfo struct {
-	Code string `json:"code"` // the code from getPhoneNumber
-}
-
-// Format prints the value with its credentials redacted, for every verb.
-func (p WechatMiniProgramPhoneInfo) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
-
-// LogValue logs the value with its credentials redacted.
-func (p WechatMiniProgramPhoneInfo) LogValue() slog.Value { return redactedLogValue(p) }
-
-// BaiduPayload is the credential of connection "baidu" (Baidu mobile
-// login): Code or AccessToken, at least one. GenAuth uses Code when both
-// are set.
-type BaiduPayload struct {
-	Code        string `json:"code,omitempty"`         // authorization code
-	AccessToken string `json:"access_token,omitempty"` // access token
-}
-
-func (p BaiduPayload) missing() string {
-	if p.Code == "" && p.AccessToken == "" {
-		return "code or access_token"
-	}
-	return ""
-}
-
-// DingTalkPayload is the credential of connection "dingtalk" (DingTalk
-// mobile login).
-type DingTalkPayload struct {
-	Code      string `json:"code"`                // authorization code
-	IsSnsCode bool   `json:"isSnsCode,omitempty"` // whether Code is an SNS code
-}
-
 // String describes the options with Context and CustomData redacted.
 func (o MobileSignInOptions) String() string { return redactedText(o) }
 
@@ -215,57 +173,4 @@ func hasWord(s, word string) bool {
 		}
 	}
 	return false
-}
-
-// missingCredential returns the JSON path of the payload's first empty
-// required field: a string field whose tag has no omitempty, in nested
-// structs too. A payload with a rule of its own (Baidu) has a missing method.
-func missingCredential(p any) string {
-	if m, ok := p.(interface{ missing() string }); ok {
-		return m.missing()
-	}
-	return missingIn(reflect.Indirect(reflect.ValueOf(p)))
-}
-
-func missingIn(v reflect.Value) string {
-	t := v.Type()
-	for i := range t.NumField() {
-		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		switch f := v.Field(i); f.Kind() {
-		case reflect.String:
-			if f.Len() == 0 && opts != "omitempty" {
-				return name
-			}
-		case reflect.Struct:
-			if sub := missingIn(f); sub != "" {
-				return name + "." + sub
-			}
-		}
-	}
-	return ""
-}
-
-// secretStrings lists the non-empty strings of a payload, to scrub them
-// from response excerpts.
-func secretStrings(p any) []string {
-	var out []string
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.String:
-			if v.Len() > 0 {
-				out = append(out, v.String())
-			}
-		case reflect.Struct:
-			for i := range v.NumField() {
-				walk(v.Field(i))
-			}
-		}
-	}
-	walk(reflect.ValueOf(p))
-	return out
 }

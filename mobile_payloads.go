@@ -3,6 +3,8 @@ package enduser
 import (
 	"fmt"
 	"log/slog"
+	"reflect"
+	"strings"
 )
 
 // The thirty GenAuth mobile payloads: one type per connection, JSON names
@@ -226,6 +228,26 @@ func (p WechatMiniProgramPhonePayload) Format(f fmt.State, _ rune) { formatRedac
 // LogValue logs the payload with its credentials redacted.
 func (p WechatMiniProgramPhonePayload) LogValue() slog.Value { return redactedLogValue(p) }
 
+// WechatMiniProgramCodeAndPhonePayload is the credential of connection
+// "wechat_mini_program_code_and_phone" (WeChat mini program login by code
+// and phone number).
+type WechatMiniProgramCodeAndPhonePayload struct {
+	WxLoginInfo WechatMiniProgramCodePayload `json:"wxLoginInfo"` // the login code, with optional encrypted data
+	WxPhoneInfo WechatMiniProgramPhoneInfo   `json:"wxPhoneInfo"` // the phone-number code
+}
+
+// WechatMiniProgramPhoneInfo is the phone-number part of a
+// WechatMiniProgramCodeAndPhonePayload.
+type WechatMiniProgramPhoneInfo struct {
+	Code string `json:"code"` // the code from getPhoneNumber
+}
+
+// Format prints the value with its credentials redacted, for every verb.
+func (p WechatMiniProgramPhoneInfo) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// LogValue logs the value with its credentials redacted.
+func (p WechatMiniProgramPhoneInfo) LogValue() slog.Value { return redactedLogValue(p) }
+
 // Connection returns ConnectionWechatMiniProgramCodeAndPhone.
 func (WechatMiniProgramCodeAndPhonePayload) Connection() Connection {
 	return ConnectionWechatMiniProgramCodeAndPhone
@@ -305,6 +327,21 @@ func (p WeiboPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 // LogValue logs the payload with its credentials redacted.
 func (p WeiboPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
+// BaiduPayload is the credential of connection "baidu" (Baidu mobile
+// login): Code or AccessToken, at least one. GenAuth uses Code when both
+// are set.
+type BaiduPayload struct {
+	Code        string `json:"code,omitempty"`         // authorization code
+	AccessToken string `json:"access_token,omitempty"` // access token
+}
+
+func (p BaiduPayload) missing() string {
+	if p.Code == "" && p.AccessToken == "" {
+		return "code or access_token"
+	}
+	return ""
+}
+
 // Connection returns ConnectionBaidu.
 func (BaiduPayload) Connection() Connection { return ConnectionBaidu }
 
@@ -331,6 +368,13 @@ func (p LinkedInPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
 // LogValue logs the payload with its credentials redacted.
 func (p LinkedInPayload) LogValue() slog.Value { return redactedLogValue(p) }
+
+// DingTalkPayload is the credential of connection "dingtalk" (DingTalk
+// mobile login).
+type DingTalkPayload struct {
+	Code      string `json:"code"`                // authorization code
+	IsSnsCode bool   `json:"isSnsCode,omitempty"` // whether Code is an SNS code
+}
 
 // Connection returns ConnectionDingTalk.
 func (DingTalkPayload) Connection() Connection { return ConnectionDingTalk }
@@ -519,3 +563,31 @@ func (p AmazonPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
 // LogValue logs the payload with its credentials redacted.
 func (p AmazonPayload) LogValue() slog.Value { return redactedLogValue(p) }
+
+// missingCredential returns the JSON path of the payload's first empty
+// required field: a string field whose tag has no omitempty, in nested
+// structs too. A payload with a rule of its own (Baidu) has a missing method.
+func missingCredential(p any) string {
+	if m, ok := p.(interface{ missing() string }); ok {
+		return m.missing()
+	}
+	return missingIn(reflect.Indirect(reflect.ValueOf(p)))
+}
+
+func missingIn(v reflect.Value) string {
+	t := v.Type()
+	for i := range t.NumField() {
+		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			if f.Len() == 0 && opts != "omitempty" {
+				return name
+			}
+		case reflect.Struct:
+			if sub := missingIn(f); sub != "" {
+				return name + "." + sub
+			}
+		}
+	}
+	return ""
+}
