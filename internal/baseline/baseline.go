@@ -44,6 +44,20 @@ func TwitterLogin(ctx context.Context, hc *http.Client, base, userDomain, secret
 		strings.NewReader(form.Encode()), nil, &env)
 }
 
+// GenAuthEnvelope is a successful GenAuth answer as a plain struct.
+type GenAuthEnvelope struct {
+	StatusCode int    `json:"statusCode"`
+	Message    string `json:"message"`
+	Data       *struct {
+		Scope        string `json:"scope"`
+		AccessToken  string `json:"access_token"`
+		IDToken      string `json:"id_token"`
+		RefreshToken string `json:"refresh_token"`
+		TokenType    string `json:"token_type"`
+		ExpireIn     int64  `json:"expire_in"`
+	} `json:"data"`
+}
+
 type token struct {
 	Token          string `json:"token"`
 	ExpirationTime int64  `json:"expirationTime"`
@@ -63,18 +77,7 @@ func SignInByMobile(ctx context.Context, hc *http.Client, host, appID, connID, c
 	if err != nil {
 		return err
 	}
-	var env struct {
-		StatusCode int    `json:"statusCode"`
-		Message    string `json:"message"`
-		Data       *struct {
-			Scope        string `json:"scope"`
-			AccessToken  string `json:"access_token"`
-			IDToken      string `json:"id_token"`
-			RefreshToken string `json:"refresh_token"`
-			TokenType    string `json:"token_type"`
-			ExpireIn     int64  `json:"expire_in"`
-		} `json:"data"`
-	}
+	var env GenAuthEnvelope
 	return post(ctx, hc, host+"/api/v3/signin-by-mobile", "application/json", bytes.NewReader(b),
 		map[string]string{"x-authing-app-id": appID}, &env)
 }

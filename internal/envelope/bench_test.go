@@ -3,6 +3,8 @@ package envelope
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/seed1804ee03/enduser/internal/baseline"
 )
 
 var genAuthOK = []byte(`{"statusCode":200,"message":"","data":{"scope":"openid profile offline_access","access_token":"eyJhbGciOiJSUzI1NiJ9.genauth-access.sig","id_token":"eyJhbGciOiJSUzI1NiJ9.genauth-id.sig","refresh_token":"genauth-refresh-8f0c","token_type":"Bearer","expire_in":7200}}`)
@@ -23,18 +25,7 @@ func BenchmarkDecodeGenAuth(b *testing.B) {
 	b.Run("raw", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			var env struct {
-				StatusCode int    `json:"statusCode"`
-				Message    string `json:"message"`
-				Data       *struct {
-					Scope        string `json:"scope"`
-					AccessToken  string `json:"access_token"`
-					IDToken      string `json:"id_token"`
-					RefreshToken string `json:"refresh_token"`
-					TokenType    string `json:"token_type"`
-					ExpireIn     int64  `json:"expire_in"`
-				} `json:"data"`
-			}
+			var env baseline.GenAuthEnvelope
 			if err := json.Unmarshal(genAuthOK, &env); err != nil {
 				b.Fatal(err)
 			}
