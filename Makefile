@@ -4,12 +4,14 @@ GOLANGCI_LINT_VERSION := v2.15.0
 GOBIN         := $(shell $(GO) env GOPATH)/bin
 GOLANGCI_LINT := $(GOBIN)/golangci-lint
 FUZZTIME      ?= 20s
+# Every module of the repository: the core and the optional modules beside it.
+MODULES       := . $(patsubst %/go.mod,%,$(wildcard */go.mod))
 
 .PHONY: test check fmt vet lint cover bench fuzz
 
 ## test: the whole suite with the race detector
 test:
-	$(GO) test -race -count=1 ./...
+	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race -count=1 ./...) || exit 1; done
 
 ## check: gofmt, vet, golangci-lint and the tests
 check: fmt vet lint test
@@ -18,13 +20,13 @@ fmt:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet ./...
+	@for m in $(MODULES); do (cd $$m && $(GO) vet ./...) || exit 1; done
 
 $(GOLANGCI_LINT):
 	GOBIN=$(GOBIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 
 lint: $(GOLANGCI_LINT)
-	$(GOLANGCI_LINT) run ./...
+	@for m in $(MODULES); do (cd $$m && $(GOLANGCI_LINT) run ./...) || exit 1; done
 
 ## cover: tests with a coverage summary
 cover:

@@ -10,7 +10,7 @@ type AlipayLoginRequest struct {
 }
 
 var alipayLogin = v2Endpoint{
-	name: "alipayAuthLogin", method: "POST", signed: true,
+	name: OpAlipayLogin, method: "POST", signed: true,
 	fields: []v2Field{{"appId", ErrAppIDRequired}, {"authCode", ErrCodeRequired}},
 }
 

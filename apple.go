@@ -9,7 +9,7 @@ type AppleLoginRequest struct {
 }
 
 var appleLogin = v2Endpoint{
-	name: "appleAuthLogin", method: "POST", signed: true,
+	name: OpAppleLogin, method: "POST", signed: true,
 	fields: []v2Field{{"identityToken", ErrIdentityTokenRequired}},
 }
 

@@ -16,18 +16,10 @@ import (
 	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
-// family selects the envelope a call's answer is decoded from.
-type family int
-
-const (
-	familyV2 family = iota
-	familyGenAuth
-)
-
 // call is one HTTP exchange as both families describe it to do.
 type call struct {
 	op          string
-	family      family
+	family      Family // selects the envelope the answer is decoded from
 	method      string
 	url         string // without credentials unless WithQueryParams
 	host        string // for log records
@@ -157,7 +149,7 @@ func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response,
 		return rep, envelope.Result{}, c.unexpected(k, resp, body, fmt.Errorf("reading body: %w", err))
 	}
 	var res envelope.Result
-	if k.family == familyGenAuth {
+	if k.family == FamilyGenAuth {
 		res, rep.hasData, err = envelope.DecodeGenAuth(body, out)
 	} else {
 		res, rep.hasData, err = envelope.DecodeV2(body, out)

@@ -173,9 +173,6 @@ type APIError struct {
 	RequestID  string // GenAuth request id
 }
 
-// OpSignInByMobile is the Op of errors from [Client.SignInByMobile].
-const OpSignInByMobile = "signin-by-mobile"
-
 func (e *APIError) genAuth() bool { return e.Op == OpSignInByMobile }
 
 // Error describes the failure: op, code and its meaning, the server's

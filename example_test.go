@@ -112,7 +112,7 @@ func ExampleClient_WechatMiniProgramLogin() {
 		return
 	}
 	fmt.Println(tok)
-	// Output: enduser.Token{TokenType:Bearer AccessToken:[redacted] Expiry:2026-01-01T02:00:00Z RefreshToken:[redacted] RefreshExpiry:2026-01-31T00:00:00Z IDToken:none}
+	// Output: enduser.Token{Family:v2 TokenType:Bearer AccessToken:[redacted] Expiry:2026-01-01T02:00:00Z RefreshToken:[redacted] RefreshExpiry:2026-01-31T00:00:00Z IDToken:none}
 }
 
 func ExampleClient_RefreshToken() {

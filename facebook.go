@@ -10,7 +10,7 @@ type FacebookLoginRequest struct {
 }
 
 var facebookLogin = v2Endpoint{
-	name: "facebookAuthLogin", method: "POST", signed: true,
+	name: OpFacebookLogin, method: "POST", signed: true,
 	fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", ErrFacebookCodeRequired}},
 }
 

@@ -88,7 +88,7 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		return nil, err
 	}
 	k := &call{
-		op: OpSignInByMobile, family: familyGenAuth, method: http.MethodPost,
+		op: OpSignInByMobile, family: FamilyGenAuth, method: http.MethodPost,
 		url: c.genAuthURL, host: c.genAuthHost, contentType: "application/json",
 		body: body, auth: c.basicAuth, appID: c.genAuth.AppID, payload: r.Payload,
 	}
@@ -102,6 +102,7 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		return nil, &UnexpectedResponseError{Op: OpSignInByMobile, HTTPStatus: rep.status, Err: errors.New("success without a usable token")}
 	}
 	tok := &Token{
+		Family:      FamilyGenAuth,
 		AccessToken: data.AccessToken, TokenType: data.TokenType, RefreshToken: data.RefreshToken,
 		IDToken: data.IDToken, Scope: data.Scope,
 	}

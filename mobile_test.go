@@ -270,6 +270,7 @@ func TestSignInByMobileToken(t *testing.T) {
 	tok, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
 	require.NoError(t, err)
 	assert.Equal(t, &enduser.Token{
+		Family:       enduser.FamilyGenAuth,
 		AccessToken:  "eyJhbGciOiJSUzI1NiJ9.genauth-access.sig",
 		TokenType:    "Bearer",
 		Expiry:       now.Add(7200 * time.Second),

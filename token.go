@@ -11,12 +11,24 @@ import (
 // that a token handed out is not already expired when the server sees it.
 const expiryDelta = 10 * time.Second
 
+// Family names the API family that issued a token: it decides which host
+// every later call with the token goes to.
+type Family string
+
+// The two API families.
+const (
+	FamilyV2      Family = "v2"      // the v2 end-user API (Config.BaseURL)
+	FamilyGenAuth Family = "genauth" // GenAuth (Config.GenAuth.Host)
+)
+
 // Token is the result of a successful login of either API family.
 //
 // Printing a Token with fmt (any verb) or logging it with log/slog shows its
 // type and expiry times, never the token material. JSON encoding (for
 // storage) includes everything.
 type Token struct {
+	// Family is the API family that issued the token; every login sets it.
+	Family Family `json:"family,omitempty"`
 	// AccessToken is the access token exactly as returned. v2 access tokens
 	// already start with "Bearer ".
 	AccessToken string `json:"access_token"`
@@ -69,7 +81,9 @@ func hasBearerPrefix(s string) bool {
 // String describes the token without its material.
 func (t Token) String() string {
 	var b strings.Builder
-	b.WriteString("enduser.Token{TokenType:")
+	b.WriteString("enduser.Token{Family:")
+	b.WriteString(string(t.Family))
+	b.WriteString(" TokenType:")
 	b.WriteString(t.TokenType)
 	b.WriteString(" AccessToken:")
 	b.WriteString(presence(t.AccessToken))
@@ -99,6 +113,7 @@ func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) 
 // present.
 func (t Token) LogValue() slog.Value {
 	return slog.GroupValue(
+		slog.String("family", string(t.Family)),
 		slog.String("token_type", t.TokenType),
 		slog.Time("expiry", t.Expiry),
 		slog.Bool("refresh_token", t.RefreshToken != ""),

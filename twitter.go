@@ -11,7 +11,7 @@ type TwitterLoginRequest struct {
 }
 
 var twitterLogin = v2Endpoint{
-	name: "twitterAuthLogin", method: "POST", signed: true,
+	name: OpTwitterLogin, method: "POST", signed: true,
 	fields: []v2Field{{"appId", ErrAppIDRequired}, {"oauthToken", ErrOAuthTokenRequired}, {"oauthTokenSecret", ErrOAuthTokenSecretRequired}},
 }
 

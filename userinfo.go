@@ -39,8 +39,8 @@ type UserInfo struct {
 }
 
 var (
-	userInfoEndpoint = v2Endpoint{name: "userInfo", method: "GET"}
-	logoutEndpoint   = v2Endpoint{name: "userLogout", method: "DELETE"}
+	userInfoEndpoint = v2Endpoint{name: OpUserInfo, method: "GET"}
+	logoutEndpoint   = v2Endpoint{name: OpLogout, method: "DELETE"}
 )
 
 // authHeader returns t's Authorization value, or the error the server would

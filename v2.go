@@ -43,7 +43,7 @@ func callV2[T any](ctx context.Context, c *Client, ep *v2Endpoint, vals []string
 		}
 	}
 	form, sig := v2Form(ep, vals, opt, c.secret, c.userDomain)
-	k := &call{op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig}
+	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig}
 	switch {
 	case len(form) == 0:
 	case c.opts.queryParams || ep.method == http.MethodGet || ep.method == http.MethodDelete:
@@ -105,6 +105,7 @@ func (c *Client) tokenCall(ctx context.Context, ep *v2Endpoint, vals []string, o
 		return nil, &UnexpectedResponseError{Op: ep.name, HTTPStatus: rep.status, Err: errors.New("success without an access token")}
 	}
 	return &Token{
+		Family:        FamilyV2,
 		AccessToken:   data.AccessToken.Token,
 		TokenType:     "Bearer",
 		Expiry:        epoch(data.AccessToken.ExpirationTime),

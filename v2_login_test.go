@@ -164,6 +164,7 @@ func TestV2LoginDecodesToken(t *testing.T) {
 			tok, err := lc.call(bg, c, 0)
 			require.NoError(t, err)
 			assert.Equal(t, &enduser.Token{
+				Family:        enduser.FamilyV2,
 				AccessToken:   "Bearer eyJhbGciOiJIUzI1NiJ9.access.sig",
 				TokenType:     "Bearer",
 				Expiry:        time.Unix(1744780894, 0),

@@ -11,7 +11,7 @@ type WechatOfficialAccountLoginRequest struct {
 }
 
 var wechatOfficialAccountLogin = v2Endpoint{
-	name: "wechatOffiaccountAuthLogin", method: "POST", signed: true,
+	name: OpWechatOfficialAccountLogin, method: "POST", signed: true,
 	fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", ErrCodeRequired}},
 }
 

@@ -11,7 +11,7 @@ type WechatMiniProgramLoginRequest struct {
 }
 
 var wechatMiniProgramLogin = v2Endpoint{
-	name: "wechatMiniprogramAuthLogin", method: "POST", signed: true,
+	name: OpWechatMiniProgramLogin, method: "POST", signed: true,
 	fields: []v2Field{{"appId", ErrAppIDRequired}, {"jsCode", ErrCodeRequired}},
 }
 
