@@ -37,7 +37,6 @@ cover:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzV2Form$$' -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz '^FuzzResponses$$' -fuzztime $(FUZZTIME) .
-	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeV2$$' -fuzztime $(FUZZTIME) ./internal/envelope
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGenAuth$$' -fuzztime $(FUZZTIME) ./internal/envelope
 

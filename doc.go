@@ -10,7 +10,7 @@
 // [TokenSource]), [Client.UserInfo] and [Client.Logout].
 //
 // GenAuth sign-in by mobile ([Client.SignInByMobile]) exchanges the
-// credential of one of thirty identity-source connections, each with its own
+// credential of one of thirty-two identity-source connections, each with its own
 // payload type ([WechatPayload], [GooglePayload], …), authenticating the
 // client as the app demands ([AuthNone], [AuthClientSecretPost],
 // [AuthClientSecretBasic]).

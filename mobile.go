@@ -19,12 +19,14 @@ import (
 type Connection string
 
 // MobilePayload is the credential of one GenAuth connection: one of the
-// thirty payload types of this package (WechatPayload, GooglePayload, …).
+// payload types of this package (one per connection; see the README) (WechatPayload, GooglePayload, …).
 // The interface is sealed; other packages cannot implement it.
 type MobilePayload interface {
 	// Connection returns the connection the payload signs in with.
 	Connection() Connection
-	payloadKey() string
+	payloadKey() string    // the wire key of the payload object
+	setWire(w *mobileWire) // puts the payload under its key
+	missing() string       // wire path of the first empty required field
 }
 
 // MobileSignInRequest is a GenAuth mobile social login.
@@ -125,9 +127,8 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	if r.Payload == nil || reflect.ValueOf(r.Payload).Kind() == reflect.Pointer && reflect.ValueOf(r.Payload).IsNil() {
 		return nil, invalid("payload", "is nil")
 	}
-	key := r.Payload.payloadKey()
-	if field := missingCredential(r.Payload); field != "" {
-		return nil, invalid(key+"."+field, "is empty")
+	if field := r.Payload.missing(); field != "" {
+		return nil, invalid(r.Payload.payloadKey()+"."+field, "is empty")
 	}
 	opts := r.Options
 	if opts != nil && opts.Scope != "" && !hasWord(opts.Scope, "openid") {
@@ -136,35 +137,32 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	if opts != nil && opts.Scope == "" && len(opts.Context) == 0 && opts.TenantID == "" && len(opts.CustomData) == 0 {
 		opts = nil
 	}
-
-	b := make([]byte, 0, 256)
-	b = append(b, `{"extIdpConnidentifier":`...)
-	b = appendJSONString(b, r.ExtIdpConnIdentifier)
-	b = append(b, `,"connection":`...)
-	b = appendJSONString(b, string(r.Payload.Connection()))
-	b = append(b, `,"`...)
-	b = append(b, key...)
-	b = append(b, `":`...)
-	b, _ = appendJSON(b, r.Payload) // payload structs of strings and bools always encode
-	if opts != nil {
-		var err error
-		b = append(b, `,"options":`...)
-		if b, err = appendJSON(b, opts); err != nil {
-			return nil, invalid("options", "cannot be encoded as JSON: "+err.Error())
-		}
-	}
+	w := mobileWire{ExtIdpConnIdentifier: r.ExtIdpConnIdentifier, Connection: r.Payload.Connection(), Options: opts}
+	r.Payload.setWire(&w)
 	if c.genAuth.AuthMethod == AuthClientSecretPost {
-		b = append(b, `,"client_id":`...)
-		b = appendJSONString(b, c.genAuth.AppID)
-		b = append(b, `,"client_secret":`...)
-		b = appendJSONString(b, c.genAuth.AppSecret)
+		w.ClientID, w.ClientSecret = c.genAuth.AppID, c.genAuth.AppSecret
 	}
-	return append(b, '}'), nil
+	body, err := json.Marshal(&w)
+	if err != nil {
+		// Only options can fail (a func, a channel, NaN, a Marshaler's
+		// error). The error text of encoding/json may quote a value from
+		// Context or CustomData, so the reason never includes it.
+		return nil, invalid(unencodable(opts), "cannot be encoded as JSON (unsupported type or value)")
+	}
+	return body, nil
 }
 
-func appendJSON(b []byte, v any) ([]byte, error) {
-	j, err := json.Marshal(v)
-	return append(b, j...), err
+// unencodable names the options field that made encoding fail.
+func unencodable(o *MobileSignInOptions) string {
+	if o != nil {
+		if _, err := json.Marshal(o.Context); err != nil {
+			return "options.context"
+		}
+		if _, err := json.Marshal(o.CustomData); err != nil {
+			return "options.customData"
+		}
+	}
+	return "options"
 }
 
 func hasWord(s, word string) bool {

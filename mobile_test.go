@@ -3,6 +3,9 @@ package enduser_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"testing"
@@ -114,6 +117,25 @@ var mobileCases = []mobileCase{
 	codeCase("oppo", "oppoPayload", func(s string) enduser.MobilePayload { return enduser.OPPOPayload{Code: s} }),
 	codeCase("huawei", "huaweiPayload", func(s string) enduser.MobilePayload { return enduser.HuaweiPayload{Code: s} }),
 	tokenCase("amazon", "amazonPayload", func(s string) enduser.MobilePayload { return enduser.AmazonPayload{AccessToken: s} }),
+	{
+		conn: "douyin_mini_program_code", key: "douyinMiniProgramCodePayload",
+		payload: enduser.DouyinMiniProgramCodePayload{Code: "C", EncryptedData: "ED", IV: "IV"},
+		wire:    `{"code":"C","encryptedData":"ED","iv":"IV"}`,
+		invalid: map[string]enduser.MobilePayload{"douyinMiniProgramCodePayload.code": enduser.DouyinMiniProgramCodePayload{EncryptedData: "e", IV: "i"}},
+	},
+	{
+		conn: "douyin_mini_program_code_and_phone", key: "douyinMiniProgramCodeAndPhonePayload",
+		payload: enduser.DouyinMiniProgramCodeAndPhonePayload{
+			LoginParams: enduser.DouyinMiniProgramCodePayload{Code: "LC"},
+			PhoneParams: enduser.DouyinMiniProgramPhoneParams{IV: "PIV", EncryptedData: "PED"},
+		},
+		wire: `{"loginParams":{"code":"LC"},"phoneParams":{"iv":"PIV","encryptedData":"PED"}}`,
+		invalid: map[string]enduser.MobilePayload{
+			"douyinMiniProgramCodeAndPhonePayload.loginParams.code": enduser.DouyinMiniProgramCodeAndPhonePayload{
+				PhoneParams: enduser.DouyinMiniProgramPhoneParams{IV: "i", EncryptedData: "e"},
+			},
+		},
+	},
 }
 
 func mobileClient(t *testing.T, method enduser.ClientAuthMethod, opts ...enduser.Option) (*enduser.Client, *httpmock.MockTransport, *recorder) {
@@ -135,7 +157,7 @@ func decodeJSON(t *testing.T, b []byte) map[string]any {
 
 func TestSignInByMobileAllConnections(t *testing.T) {
 	t.Parallel()
-	require.Len(t, mobileCases, 30)
+	require.Len(t, mobileCases, 32)
 	for _, mc := range mobileCases {
 		t.Run(string(mc.conn), func(t *testing.T) {
 			t.Parallel()
@@ -247,7 +269,8 @@ func TestSignInByMobileValidation(t *testing.T) {
 		{"no identifier", enduser.MobileSignInRequest{Payload: ok}, "extIdpConnidentifier"},
 		{"nil payload", enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x"}, "payload"},
 		{"scope without openid", enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: ok, Options: &enduser.MobileSignInOptions{Scope: "profile openidx"}}, "options.scope"},
-		{"options that are not JSON", enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: ok, Options: &enduser.MobileSignInOptions{Context: map[string]any{"f": func() {}}}}, "options"},
+		{"options that are not JSON", enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: ok, Options: &enduser.MobileSignInOptions{Context: map[string]any{"f": func() {}}}}, "options.context"},
+		{"custom data that is not JSON", enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: ok, Options: &enduser.MobileSignInOptions{CustomData: map[string]any{"n": math.NaN()}}}, "options.customData"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -339,5 +362,53 @@ func TestSignInByMobileUnexpected(t *testing.T) {
 			_, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
 			assert.ErrorIs(t, err, enduser.ErrUnexpectedResponse)
 		})
+	}
+}
+
+// failingMarshaler fails to encode with an error that quotes its value, as
+// a caller's type may.
+type failingMarshaler struct{ v string }
+
+func (m failingMarshaler) MarshalJSON() ([]byte, error) { return nil, errors.New("cannot encode " + m.v) }
+
+func TestSignInByMobileOptionsErrorNeverQuotesValues(t *testing.T) {
+	t.Parallel()
+	const secret = "CUSTOMDATA-SECRET-77"
+	for name, opts := range map[string]*enduser.MobileSignInOptions{
+		"customData": {CustomData: map[string]any{"k": failingMarshaler{secret}}},
+		"context":    {Context: map[string]any{"k": failingMarshaler{secret}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, mt, _ := mobileClient(t, enduser.AuthNone)
+			_, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}, Options: opts})
+			require.ErrorIs(t, err, enduser.ErrInvalidRequest)
+			var ve *enduser.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, "options."+name, ve.Field)
+			for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), ve.Reason} {
+				assert.NotContains(t, s, secret)
+			}
+			assert.Equal(t, 0, mt.GetTotalCallCount())
+		})
+	}
+}
+
+func TestParseMobilePayload(t *testing.T) {
+	t.Parallel()
+	for _, mc := range mobileCases {
+		t.Run(string(mc.conn), func(t *testing.T) {
+			t.Parallel()
+			p, err := enduser.ParseMobilePayload(mc.conn, []byte(mc.wire))
+			require.NoError(t, err)
+			assert.Equal(t, mc.payload, p)
+		})
+	}
+	_, err := enduser.ParseMobilePayload("nope", []byte(`{}`))
+	assert.ErrorIs(t, err, enduser.ErrInvalidRequest)
+	for _, bad := range []string{`{"cod":"SECRET-1"}`, `{"code":"SECRET-1"} {}`, `"SECRET-1"`, `{"code":1}`} {
+		_, err := enduser.ParseMobilePayload(enduser.ConnectionWechat, []byte(bad))
+		require.ErrorIs(t, err, enduser.ErrInvalidRequest, bad)
+		assert.NotContains(t, err.Error(), "SECRET-1")
 	}
 }

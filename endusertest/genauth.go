@@ -39,6 +39,10 @@ var connections = map[string]connection{
 	"douyin": codeConn("douyinPayload"), "kuaishou": codeConn("kuaishouPayload"), "xiaomi": codeConn("xiaomiPayload"),
 	"line": tokenConn("linePayload"), "slack": codeConn("slackPayload"), "oppo": codeConn("oppoPayload"),
 	"huawei": codeConn("huaweiPayload"), "amazon": tokenConn("amazonPayload"),
+	"douyin_mini_program_code": codeConn("douyinMiniProgramCodePayload"),
+	"douyin_mini_program_code_and_phone": {
+		"douyinMiniProgramCodeAndPhonePayload", []string{"loginParams.code"},
+	},
 }
 
 func genAuthFail(status, apiCode int) response { return failure(genAuthEndpoint, status, apiCode) }
