@@ -369,7 +369,9 @@ func TestSignInByMobileUnexpected(t *testing.T) {
 // a caller's type may.
 type failingMarshaler struct{ v string }
 
-func (m failingMarshaler) MarshalJSON() ([]byte, error) { return nil, errors.New("cannot encode " + m.v) }
+func (m failingMarshaler) MarshalJSON() ([]byte, error) {
+	return nil, errors.New("cannot encode " + m.v)
+}
 
 func TestSignInByMobileOptionsErrorNeverQuotesValues(t *testing.T) {
 	t.Parallel()
