@@ -142,7 +142,7 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	if c.genAuth.AuthMethod == AuthClientSecretPost {
 		w.ClientID, w.ClientSecret = c.genAuth.AppID, c.genAuth.AppSecret
 	}
-	body, err := json.Marshal(&w)
+	body, err := json.Marshal(&w) //nolint:gosec // G117: client_secret_post sends the secret by design
 	if err != nil {
 		// Only options can fail (a func, a channel, NaN, a Marshaler's
 		// error). The error text of encoding/json may quote a value from

@@ -9,7 +9,7 @@ const (
 	OpWechatOfficialAccountLogin = "wechatOffiaccountAuthLogin"
 	OpFacebookLogin              = "facebookAuthLogin"
 	OpAlipayLogin                = "alipayAuthLogin"
-	OpWechatMiniProgramLogin     = "wechatMiniprogramAuthLogin"
+	OpWechatMiniProgramLogin     = "wechatMiniprogramAuthLogin" //nolint:gosec // G101: an endpoint name
 	OpRefreshToken               = "refreshToken"
 	OpUserInfo                   = "userInfo"
 	OpLogout                     = "userLogout"

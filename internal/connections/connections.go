@@ -83,9 +83,10 @@ func requiredPaths(prefix string, fields []Field) []string {
 
 // Lookup returns the row of the connection named name.
 func Lookup(name string) (Connection, bool) {
-	for _, c := range All() {
-		if c.Name == name {
-			return c, true
+	table := All()
+	for i := range table {
+		if table[i].Name == name {
+			return table[i], true
 		}
 	}
 	return Connection{}, false

@@ -38,14 +38,16 @@ func GenerateGo(conns []Connection) ([]byte, error) {
 	p("// logged with log/slog, a payload shows which fields are set, never their\n// values.\n\n")
 
 	p("// Connections, one per payload type.\nconst (\n")
-	for _, c := range conns {
+	for i := range conns {
+		c := &conns[i]
 		p("\tConnection%s Connection = %q // %s\n", c.Const, c.Name, c.Type)
 	}
 	p(")\n\n")
 
 	written := map[string]bool{}
 	var helpers []*Object
-	for _, c := range conns {
+	for i := range conns {
+		c := &conns[i]
 		written[c.Type] = true
 		doc := fmt.Sprintf("%s is the credential of connection %q (%s).", c.Type, c.Name, c.Doc)
 		if c.Note != "" {
@@ -76,7 +78,8 @@ func GenerateGo(conns []Connection) ([]byte, error) {
 	p("type mobileWire struct {\n")
 	p("\tExtIdpConnIdentifier string `json:\"extIdpConnidentifier\"`\n")
 	p("\tConnection Connection `json:\"connection\"`\n")
-	for _, c := range conns {
+	for i := range conns {
+		c := &conns[i]
 		p("\t%s *%s `json:\"%s,omitempty\"`\n", c.Type, c.Type, c.Key)
 	}
 	p("\tOptions *MobileSignInOptions `json:\"options,omitempty\"`\n")
@@ -86,7 +89,8 @@ func GenerateGo(conns []Connection) ([]byte, error) {
 	p("// decodePayload decodes the wire JSON of connection c's payload into its\n")
 	p("// type, rejecting fields the type does not have.\n")
 	p("func decodePayload(c Connection, wire []byte) (MobilePayload, error) {\n\tswitch c {\n")
-	for _, c := range conns {
+	for i := range conns {
+		c := &conns[i]
 		p("\tcase Connection%s:\n\t\tvar p %s\n\t\terr := decodeStrict(wire, &p)\n\t\treturn p, err\n", c.Const, c.Type)
 	}
 	p("\t}\n\treturn nil, errUnknownConnection\n}\n")
@@ -170,7 +174,8 @@ func goNames(fields []Field, wire []string) []string {
 }
 
 func isConnectionType(conns []Connection, typ string) bool {
-	for _, c := range conns {
+	for i := range conns {
+		c := &conns[i]
 		if c.Type == typ {
 			return true
 		}
@@ -193,7 +198,8 @@ func check(conns []Connection) error {
 		seen[kind+"\x00"+v] = row
 		return nil
 	}
-	for _, c := range conns {
+	for i := range conns {
+		c := &conns[i]
 		for _, kv := range [][2]string{{"name", c.Name}, {"key", c.Key}, {"type", c.Type}, {"const", c.Const}} {
 			if err := dup(kv[0], kv[1], c.Name); err != nil {
 				return err
@@ -220,14 +226,15 @@ func ReadmeSection(conns []Connection) string {
 	b.WriteString(ReadmeBegin + "\n\n")
 	b.WriteString("| connection | payload type | wire key | fields (required unless noted) |\n")
 	b.WriteString("|---|---|---|---|\n")
-	for _, c := range conns {
+	for i := range conns {
+		c := &conns[i]
 		fmt.Fprintf(&b, "| `%s` | `%s` | `%s` | %s |\n", c.Name, c.Type, c.Key, describe(c))
 	}
 	b.WriteString("\n" + ReadmeEnd)
 	return b.String()
 }
 
-func describe(c Connection) string {
+func describe(c *Connection) string {
 	if len(c.OneOf) > 0 {
 		names := goNames(c.Fields, c.OneOf)
 		for i := range names {
