@@ -30,6 +30,7 @@ type call struct {
 	scrub       []string // request secrets to remove from response excerpts
 	signature   string   // the v2 signature, scrubbed likewise
 	payload     any      // a GenAuth payload, scrubbed likewise
+	oauth       bool     // a plain OAuth/OIDC answer (no envelope), GenAuth's /oidc/* endpoints
 }
 
 // reply is what do learned besides the decoded data.
@@ -149,9 +150,12 @@ func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response,
 		return rep, envelope.Result{}, c.unexpected(k, resp, body, fmt.Errorf("reading body: %w", err))
 	}
 	var res envelope.Result
-	if k.family == FamilyGenAuth {
+	switch {
+	case k.oauth:
+		res, rep.hasData, err = envelope.DecodeOAuth(resp.StatusCode, resp.Header.Get("WWW-Authenticate"), body, out)
+	case k.family == FamilyGenAuth:
 		res, rep.hasData, err = envelope.DecodeGenAuth(body, out)
-	} else {
+	default:
 		res, rep.hasData, err = envelope.DecodeV2(body, out)
 	}
 	if err != nil {
@@ -160,7 +164,8 @@ func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response,
 	if !res.OK() {
 		return rep, res, &APIError{
 			Op: k.op, HTTPStatus: resp.StatusCode, Code: res.Code, APICode: res.APICode,
-			Message: res.Message, ExtMsg: res.ExtMsg, RequestID: res.RequestID,
+			Message: scrubText(res.Message, c.scrubValues, k.scrub), ExtMsg: res.ExtMsg, RequestID: res.RequestID,
+			OAuthError: res.OAuthError,
 		}
 	}
 	return rep, res, nil
@@ -204,6 +209,19 @@ func excerpt(body []byte, secretLists ...[]string) string {
 		b = append(b, ch)
 	}
 	return string(b)
+}
+
+// scrubText replaces every secret in s: a server's message may echo what
+// it was sent (an OAuth error_description quoting the refresh token).
+func scrubText(s string, secretLists ...[]string) string {
+	for _, list := range secretLists {
+		for _, secret := range list {
+			if secret != "" && strings.Contains(s, secret) {
+				s = strings.ReplaceAll(s, secret, redacted)
+			}
+		}
+	}
+	return s
 }
 
 // transportError strips the request URL (it may hold credentials under

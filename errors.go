@@ -171,9 +171,15 @@ type APIError struct {
 	Message    string // the server's message
 	ExtMsg     string // v2 extended message
 	RequestID  string // GenAuth request id
+	// OAuthError is the RFC 6749 error code of a GenAuth OpenID Connect
+	// endpoint's failure (refresh, user info, revocation, introspection),
+	// e.g. "invalid_grant"; Code is then the HTTP status and Message the
+	// error_description. "invalid_grant" and "invalid_token" match
+	// [ErrTokenInvalid]: the session is over.
+	OAuthError string
 }
 
-func (e *APIError) genAuth() bool { return e.Op == OpSignInByMobile }
+func (e *APIError) genAuth() bool { return e.Op == OpSignInByMobile || isOIDCOp(e.Op) }
 
 // Error describes the failure: op, code and its meaning, the server's
 // message, HTTP status and request id.
@@ -181,14 +187,18 @@ func (e *APIError) Error() string {
 	b := make([]byte, 0, 128)
 	b = append(b, "enduser: "...)
 	b = append(b, e.Op...)
-	if e.genAuth() {
+	switch {
+	case e.OAuthError != "":
+		b = append(b, ": "...)
+		b = append(b, e.OAuthError...)
+	case e.genAuth():
 		b = append(b, ": statusCode "...)
 		b = strconv.AppendInt(b, int64(e.Code), 10)
 		if e.APICode != 0 {
 			b = append(b, ", apiCode "...)
 			b = strconv.AppendInt(b, int64(e.APICode), 10)
 		}
-	} else {
+	default:
 		b = append(b, ": code "...)
 		b = strconv.AppendInt(b, int64(e.Code), 10)
 		if t := Code(e.Code).Text(); t != "" {
@@ -228,8 +238,13 @@ func (e *APIError) Unwrap() error {
 	return nil
 }
 
-// Is makes [ErrRateLimited] match a 429 statusCode or HTTP status.
+// Is makes [ErrRateLimited] match a 429 statusCode or HTTP status, and
+// [ErrTokenInvalid] match the OAuth errors "invalid_grant" and
+// "invalid_token".
 func (e *APIError) Is(target error) bool {
+	if target == error(ErrTokenInvalid) && sessionOver(e.OAuthError) {
+		return true
+	}
 	return target == ErrRateLimited && (e.HTTPStatus == 429 || e.genAuth() && e.Code == 429)
 }
 

@@ -15,3 +15,13 @@ const (
 	OpLogout                     = "userLogout"
 	OpSignInByMobile             = "signin-by-mobile"
 )
+
+// GenAuth's OpenID Connect endpoints, named by their path under the app
+// host.
+const (
+	OpOIDCToken         = "oidc/token"                 // refresh (POST)
+	OpOIDCUserInfo      = "oidc/me"                    // user info (GET)
+	OpOIDCRevocation    = "oidc/token/revocation"      // logout: RFC 7009 revocation (POST)
+	OpOIDCIntrospection = "oidc/token/introspection"   // RFC 7662 introspection (POST)
+	OpOIDCKeys          = "oidc/.well-known/jwks.json" // id token keys (GET, by VerifyIDToken)
+)

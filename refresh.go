@@ -1,6 +1,12 @@
 package enduser
 
-import "context"
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/seed1804ee03/enduser/internal/envelope"
+)
 
 var refreshTokenEndpoint = v2Endpoint{
 	name: OpRefreshToken, method: "PUT",
@@ -8,7 +14,8 @@ var refreshTokenEndpoint = v2Endpoint{
 }
 
 // RefreshToken exchanges a v2 refresh token for a new token pair. It is not
-// signed and works for tokens of every v2 login.
+// signed and works for tokens of every v2 login. [Client.Refresh] does the
+// same for a token of either family.
 //
 // An error matching [ErrTokenInvalid] (code 5032) means the refresh token is
 // invalid or expired: the user must log in again. A [TokenSource] refreshes
@@ -19,15 +26,71 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*Token,
 	return c.tokenCall(ctx, &refreshTokenEndpoint, []string{refreshToken}, nil)
 }
 
-// Refresh exchanges t's refresh token for a new token of t's family.
+// Refresh exchanges t's refresh token for a new token of t's family (both
+// families; see [Token.Family] for a token stored without one). The request
+// is sent once and never retried once it may have reached the server:
+// refresh tokens rotate.
 //
-// For now only v2 tokens are refreshed (through [Client.RefreshToken]).
+// v2: PUT /v2/enduser/enduserapi/refreshToken, as [Client.RefreshToken].
+//
+// GenAuth: POST {GenAuth.Host}/oidc/token with
+// grant_type=refresh_token, authenticated as Config.GenAuth.AuthMethod
+// says. The answer's expires_in counts from the client's clock
+// ([WithClock]). When the answer carries no new refresh token (RFC 6749
+// section 6), the old one stays, with its expiry; likewise the id token and
+// the scope.
+//
+// An error matching [ErrTokenInvalid] (v2 code 5032, OAuth invalid_grant)
+// means the session is over: log the user in again.
 func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
-	if t == nil || t.RefreshToken == "" {
-		return nil, &ValidationError{Op: OpRefreshToken, Field: "refreshToken", Reason: "is empty", Err: ErrRefreshTokenRequired}
+	if t == nil {
+		return nil, &ValidationError{Op: OpRefreshToken, Field: "refreshToken", Reason: "needs a token", Err: ErrRefreshTokenRequired}
 	}
-	if t.Family == FamilyGenAuth {
-		return nil, &ValidationError{Op: OpRefreshToken, Field: "Family", Reason: "GenAuth refresh is not implemented yet", Err: ErrInvalidRequest}
+	fam, err := c.familyOf(OpRefreshToken, t)
+	if err != nil {
+		return nil, err
 	}
-	return c.RefreshToken(ctx, t.RefreshToken)
+	if fam == FamilyV2 {
+		return c.RefreshToken(ctx, t.RefreshToken)
+	}
+	return c.refreshGenAuth(ctx, t)
+}
+
+// maxLifetime bounds a lifetime in seconds; anything beyond is not one.
+const maxLifetime = 1 << 32
+
+func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
+	if t.RefreshToken == "" {
+		return nil, &ValidationError{Op: OpOIDCToken, Field: "refresh_token", Reason: "is empty", Err: ErrRefreshTokenRequired}
+	}
+	var data envelope.OAuthToken
+	params := []param{{"grant_type", "refresh_token"}, {"refresh_token", t.RefreshToken}}
+	rep, err := postOIDC(ctx, c, OpOIDCToken, params, []string{t.RefreshToken, t.AccessToken}, &data)
+	if err != nil {
+		return nil, err
+	}
+	if !rep.hasData || data.AccessToken == "" || data.ExpiresIn < 0 || data.ExpiresIn > maxLifetime {
+		return nil, &UnexpectedResponseError{Op: OpOIDCToken, HTTPStatus: rep.status, Err: errors.New("success without a usable token")}
+	}
+	nt := &Token{
+		Family:      FamilyGenAuth,
+		AccessToken: data.AccessToken, TokenType: data.TokenType, RefreshToken: data.RefreshToken,
+		IDToken: data.IDToken, Scope: data.Scope,
+	}
+	if nt.TokenType == "" {
+		nt.TokenType = "Bearer"
+	}
+	if data.ExpiresIn > 0 {
+		nt.Expiry = c.opts.clock().Add(time.Duration(data.ExpiresIn) * time.Second)
+	}
+	if nt.RefreshToken == "" {
+		nt.RefreshToken, nt.RefreshExpiry = t.RefreshToken, t.RefreshExpiry
+	}
+	if nt.IDToken == "" {
+		nt.IDToken = t.IDToken
+	}
+	if nt.Scope == "" {
+		nt.Scope = t.Scope
+	}
+	return nt, nil
 }

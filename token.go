@@ -74,6 +74,39 @@ func (t *Token) AuthorizationHeader() string {
 	return typ + " " + t.AccessToken
 }
 
+// familyOf returns the family whose host a call with t goes to: t.Family
+// when set. A token stored without a family (saved before the field
+// existed) is told by its content: an access token starting with "Bearer "
+// is v2, an id token or a scope is GenAuth; otherwise it belongs to the one
+// family the client is configured for. Anything else is refused before a
+// request is sent, so that a token never reaches the other family's host.
+func (c *Client) familyOf(op string, t *Token) (Family, error) {
+	if t == nil {
+		return "", &ValidationError{Op: op, Field: "Authorization", Reason: "needs a token", Err: ErrTokenRequired}
+	}
+	switch t.Family {
+	case FamilyV2, FamilyGenAuth:
+		return t.Family, nil
+	case "":
+	default:
+		return "", &ValidationError{Op: op, Field: "Family", Reason: "is not a known family (want \"v2\" or \"genauth\")"}
+	}
+	switch {
+	case hasBearerPrefix(t.AccessToken):
+		return FamilyV2, nil
+	case t.IDToken != "" || t.Scope != "":
+		return FamilyGenAuth, nil
+	}
+	v2, genAuth := c.v2Base != "", c.genAuthURL != ""
+	switch {
+	case v2 && !genAuth:
+		return FamilyV2, nil
+	case genAuth && !v2:
+		return FamilyGenAuth, nil
+	}
+	return "", &ValidationError{Op: op, Field: "Family", Reason: "is empty and the token does not tell which API issued it: set Token.Family"}
+}
+
 func hasBearerPrefix(s string) bool {
 	return len(s) > 7 && strings.EqualFold(s[:7], "bearer ")
 }

@@ -2,11 +2,17 @@ package enduser
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 )
 
-// UserInfo is the profile of the user a v2 token belongs to. Integer times
-// are kept as the server sends them: their unit is undocumented.
+// UserInfo is the profile of the user a token belongs to, from either
+// family. A v2 profile fills every field the server sends; integer times
+// are kept as the server sends them: their unit is undocumented. A GenAuth
+// profile (OpenID Connect claims) fills UID (the `sub` claim), Nickname,
+// Phone (phone_number), Email and HeadImg (picture); [UserInfo.Claims]
+// gives all of its claims.
 type UserInfo struct {
 	UID                     string `json:"uid"`
 	Nickname                string `json:"nikeName"` // the wire spells it nikeName
@@ -36,12 +42,11 @@ type UserInfo struct {
 	RegisterTimeTs          int64  `json:"registerTimeTs"`
 	LastLoginTime           int64  `json:"lastLoginTime"`
 	LastLoginTimeTs         int64  `json:"lastLoginTimeTs"`
+
+	claims []byte // GenAuth: the whole /oidc/me answer
 }
 
-var (
-	userInfoEndpoint = v2Endpoint{name: OpUserInfo, method: "GET"}
-	logoutEndpoint   = v2Endpoint{name: OpLogout, method: "DELETE"}
-)
+var userInfoEndpoint = v2Endpoint{name: OpUserInfo, method: "GET"}
 
 // authHeader returns t's Authorization value, or the error the server would
 // answer for a missing token.
@@ -52,11 +57,22 @@ func authHeader(op string, t *Token) (string, error) {
 	return "", &ValidationError{Op: op, Field: "Authorization", Reason: "needs a token", Err: ErrTokenRequired}
 }
 
-// UserInfo returns the profile of the user t belongs to.
+// UserInfo returns the profile of the user t belongs to, from the host of
+// t's family.
 //
-// GET /v2/enduser/enduserapi/userInfo with the token in Authorization.
+// v2: GET /v2/enduser/enduserapi/userInfo with the token in Authorization.
 // Codes: 5032 5033 5065 5106.
+//
+// GenAuth: GET {GenAuth.Host}/oidc/me with the bearer access token; an
+// answer of invalid_token matches [ErrTokenInvalid].
 func (c *Client) UserInfo(ctx context.Context, t *Token) (*UserInfo, error) {
+	fam, err := c.familyOf(userInfoEndpoint.name, t)
+	if err != nil {
+		return nil, err
+	}
+	if fam == FamilyGenAuth {
+		return c.userInfoGenAuth(ctx, t)
+	}
 	auth, err := authHeader(userInfoEndpoint.name, t)
 	if err != nil {
 		return nil, err
@@ -72,19 +88,53 @@ func (c *Client) UserInfo(ctx context.Context, t *Token) (*UserInfo, error) {
 	return &info, nil
 }
 
-// Logout ends the session of t. deviceID is optional ("" omits it).
-//
-// DELETE /v2/enduser/enduserapi/userLogout with the token in Authorization.
-// Codes: 5032 5045.
-func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
-	auth, err := authHeader(logoutEndpoint.name, t)
+// oidcProfile is the part of GenAuth's /oidc/me answer UserInfo maps.
+type oidcProfile struct {
+	Sub         string `json:"sub"`
+	Nickname    string `json:"nickname"`
+	Picture     string `json:"picture"`
+	Email       string `json:"email"`
+	PhoneNumber string `json:"phone_number"`
+}
+
+func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, error) {
+	if c.genAuthURL == "" {
+		return nil, ErrNotConfigured
+	}
+	auth, err := authHeader(OpOIDCUserInfo, t)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var opt []param
-	if deviceID != "" {
-		opt = []param{{"deviceId", deviceID}}
+	k := &call{
+		op: OpOIDCUserInfo, family: FamilyGenAuth, oauth: true, method: http.MethodGet,
+		url: c.oidcURL(OpOIDCUserInfo), host: c.genAuthHost, auth: auth,
+		scrub: []string{t.AccessToken, t.RefreshToken},
 	}
-	_, err = callV2[struct{}](ctx, c, &logoutEndpoint, nil, opt, auth, nil)
-	return err
+	var raw json.RawMessage
+	rep, err := do(ctx, c, k, &raw)
+	if err != nil {
+		return nil, err
+	}
+	var p oidcProfile
+	if !rep.hasData || json.Unmarshal(raw, &p) != nil || p.Sub == "" {
+		return nil, &UnexpectedResponseError{Op: OpOIDCUserInfo, HTTPStatus: rep.status, Err: errors.New("success without a sub claim")}
+	}
+	return &UserInfo{
+		UID: p.Sub, Nickname: p.Nickname, Phone: p.PhoneNumber, Email: p.Email, HeadImg: p.Picture,
+		claims: raw,
+	}, nil
+}
+
+// errNoClaims is Claims on a profile that has none.
+var errNoClaims = errors.New("enduser: a v2 profile has no OpenID Connect claims")
+
+// Claims decodes every claim of a GenAuth profile (the whole /oidc/me
+// answer: sub, name, email_verified, phone_number_verified, custom claims…)
+// into v, as json.Unmarshal does. A v2 profile has no claims: Claims
+// returns an error.
+func (u *UserInfo) Claims(v any) error {
+	if u == nil || u.claims == nil {
+		return errNoClaims
+	}
+	return json.Unmarshal(u.claims, v)
 }

@@ -24,10 +24,13 @@ type Result struct {
 	Message   string // v2 msg, or GenAuth message
 	ExtMsg    string // v2 extMsg
 	RequestID string // GenAuth requestId
+	// OAuthError is the RFC 6749 error code of a plain OAuth answer, e.g.
+	// "invalid_grant" (see DecodeOAuth); "" for the envelopes.
+	OAuthError string
 }
 
 // OK reports whether the envelope announces success.
-func (r Result) OK() bool { return r.Code == Success }
+func (r Result) OK() bool { return r.Code == Success && r.OAuthError == "" }
 
 // Int is an integer that decodes from a JSON number, a string holding a
 // number (older GenAuth answers send apiCode as "2011"), or null (zero).

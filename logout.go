@@ -1,0 +1,63 @@
+package enduser
+
+import (
+	"context"
+	"errors"
+)
+
+var logoutEndpoint = v2Endpoint{name: OpLogout, method: "DELETE"}
+
+// Logout ends the session of t at the host of t's family.
+//
+// v2: DELETE /v2/enduser/enduserapi/userLogout with the token in
+// Authorization; deviceID is optional ("" omits it). Codes: 5032 5045.
+//
+// GenAuth: revokes the refresh token and then the access token, each with
+// POST {GenAuth.Host}/oidc/token/revocation (RFC 7009), authenticated as
+// Config.GenAuth.AuthMethod says; deviceID is not used. Both revocations
+// are attempted; the error joins their failures. A token the server does
+// not know counts as revoked.
+func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
+	fam, err := c.familyOf(logoutEndpoint.name, t)
+	if err != nil {
+		return err
+	}
+	if fam == FamilyGenAuth {
+		return c.revokeSession(ctx, t)
+	}
+	auth, err := authHeader(logoutEndpoint.name, t)
+	if err != nil {
+		return err
+	}
+	var opt []param
+	if deviceID != "" {
+		opt = []param{{"deviceId", deviceID}}
+	}
+	_, err = callV2[struct{}](ctx, c, &logoutEndpoint, nil, opt, auth, nil)
+	return err
+}
+
+// revokeSession revokes t's refresh token, then its access token.
+func (c *Client) revokeSession(ctx context.Context, t *Token) error {
+	if c.genAuthURL == "" {
+		return ErrNotConfigured
+	}
+	if t.AccessToken == "" && t.RefreshToken == "" {
+		return &ValidationError{Op: OpOIDCRevocation, Field: "token", Reason: "needs an access or refresh token", Err: ErrTokenRequired}
+	}
+	var errs []error
+	if t.RefreshToken != "" {
+		errs = append(errs, c.revoke(ctx, t.RefreshToken, "refresh_token"))
+	}
+	if t.AccessToken != "" {
+		errs = append(errs, c.revoke(ctx, t.AccessToken, "access_token"))
+	}
+	return errors.Join(errs...)
+}
+
+// revoke revokes one token (RFC 7009); hint is its token_type_hint.
+func (c *Client) revoke(ctx context.Context, token, hint string) error {
+	params := []param{{"token", token}, {"token_type_hint", hint}}
+	_, err := postOIDC[struct{}](ctx, c, OpOIDCRevocation, params, []string{token}, nil)
+	return err
+}

@@ -1,0 +1,63 @@
+package enduser
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// GenAuth's OpenID Connect endpoints (refresh, user info, revocation,
+// introspection) answer plain OAuth 2.0 JSON, no envelope; they go through
+// the same call path as every other call: retry rules, body limit, logging,
+// scrubbing, one send per rotating credential.
+
+// isOIDCOp reports whether op is one of GenAuth's /oidc/* endpoints.
+func isOIDCOp(op string) bool { return strings.HasPrefix(op, "oidc/") }
+
+// sessionOver reports whether an OAuth error code means the token is dead
+// (RFC 6749 section 5.2, RFC 6750 section 3.1): log in again.
+func sessionOver(oauthError string) bool {
+	return oauthError == "invalid_grant" || oauthError == "invalid_token"
+}
+
+// oidcURL is the URL of a GenAuth OIDC endpoint; op is its path.
+func (c *Client) oidcURL(op string) string {
+	return strings.TrimRight(c.genAuth.Host, "/") + "/" + op
+}
+
+// withClientAuth adds the client authentication of the app's method to a
+// form and returns the Authorization header it needs: client_id (none),
+// client_id and client_secret (client_secret_post), or HTTP Basic
+// (client_secret_basic).
+func (c *Client) withClientAuth(form []byte) ([]byte, string) {
+	switch c.genAuth.AuthMethod {
+	case AuthClientSecretBasic:
+		return form, c.basicAuth
+	case AuthClientSecretPost:
+		form = appendParam(form, "client_id", c.genAuth.AppID)
+		return appendParam(form, "client_secret", c.genAuth.AppSecret), ""
+	default:
+		return appendParam(form, "client_id", c.genAuth.AppID), ""
+	}
+}
+
+// postOIDC sends params as a form, with client authentication, to the
+// GenAuth OIDC endpoint op and decodes the plain answer into out (nil to
+// ignore it). secrets are the request's credentials, scrubbed from anything
+// the answer echoes.
+func postOIDC[T any](ctx context.Context, c *Client, op string, params []param, secrets []string, out *T) (reply, error) {
+	if c.genAuthURL == "" {
+		return reply{}, ErrNotConfigured
+	}
+	form := make([]byte, 0, 256)
+	for _, p := range params {
+		form = appendParam(form, p.key, p.value)
+	}
+	form, auth := c.withClientAuth(form)
+	k := &call{
+		op: op, family: FamilyGenAuth, oauth: true, method: http.MethodPost,
+		url: c.oidcURL(op), host: c.genAuthHost, contentType: "application/x-www-form-urlencoded",
+		body: form, auth: auth, scrub: secrets,
+	}
+	return do(ctx, c, k, out)
+}
