@@ -43,10 +43,13 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*Token,
 // An error matching [ErrTokenInvalid] (v2 code 5032, OAuth invalid_grant)
 // means the session is over: log the user in again.
 func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
-	if t == nil {
-		return nil, &ValidationError{Op: OpRefreshToken, Field: "refreshToken", Reason: "needs a token", Err: ErrRefreshTokenRequired}
-	}
 	fam, err := c.familyOf(OpRefreshToken, t)
+	if t == nil || t.RefreshToken == "" {
+		if fam == FamilyGenAuth {
+			return nil, &ValidationError{Op: OpOIDCToken, Field: "refresh_token", Reason: "is empty", Err: ErrRefreshTokenRequired}
+		}
+		return nil, &ValidationError{Op: OpRefreshToken, Field: "refreshToken", Reason: "is empty", Err: ErrRefreshTokenRequired}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -60,9 +63,6 @@ func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
 const maxLifetime = 1 << 32
 
 func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
-	if t.RefreshToken == "" {
-		return nil, &ValidationError{Op: OpOIDCToken, Field: "refresh_token", Reason: "is empty", Err: ErrRefreshTokenRequired}
-	}
 	var data envelope.OAuthToken
 	params := []param{{"grant_type", "refresh_token"}, {"refresh_token", t.RefreshToken}}
 	rep, err := postOIDC(ctx, c, OpOIDCToken, params, []string{t.RefreshToken, t.AccessToken}, &data)

@@ -81,7 +81,7 @@ func (t *Token) AuthorizationHeader() string {
 // family the client is configured for. Anything else is refused before a
 // request is sent, so that a token never reaches the other family's host.
 func (c *Client) familyOf(op string, t *Token) (Family, error) {
-	if t == nil {
+	if t == nil || t.AccessToken == "" && t.RefreshToken == "" {
 		return "", &ValidationError{Op: op, Field: "Authorization", Reason: "needs a token", Err: ErrTokenRequired}
 	}
 	switch t.Family {
