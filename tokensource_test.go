@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,15 +175,230 @@ func TestTokenSourceWaiterCancellationDoesNotCancelRefresh(t *testing.T) {
 	assert.Equal(t, 1, srv.Count("refreshToken"))
 }
 
-func TestTokenSourceSaverError(t *testing.T) {
+func TestTokenSourceSaverErrorIsRetriedBeforeHandingOut(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("disk full")
-	srv, _, clk, ts, _ := sessionFixture(t, enduser.WithTokenSaver(func(context.Context, *enduser.Token) error { return boom }))
+	var mu sync.Mutex
+	var calls []*enduser.Token
+	fail := 2
+	srv, _, clk, ts, _ := sessionFixture(t, enduser.WithTokenSaver(func(_ context.Context, t *enduser.Token) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, t)
+		if fail > 0 {
+			fail--
+			return boom
+		}
+		return nil
+	}))
 	clk.Advance(3 * time.Hour)
 	_, err := ts.Token(bg)
 	assert.ErrorIs(t, err, boom)
+	_, err = ts.Token(bg)
+	assert.ErrorIs(t, err, boom, "an unsaved token is not handed out")
 	tok, err := ts.Token(bg)
-	require.NoError(t, err, "the refreshed token is kept")
+	require.NoError(t, err, "the save succeeded on the third try")
 	assert.True(t, tok.Expiry.After(clk.Now()))
+	assert.Equal(t, 1, srv.Count("refreshToken"), "saving again never refreshes again")
+	require.Len(t, calls, 3)
+	for _, c := range calls {
+		assert.Same(t, tok, c, "every try saves the one refreshed token")
+	}
+	again, err := ts.Token(bg)
+	require.NoError(t, err)
+	assert.Same(t, tok, again)
+	assert.Len(t, calls, 3, "a saved token is not saved again")
+}
+
+// TestTokenSourceSaverUnderClientTimeout is issue 12's saver test: a saver
+// that waits for its context to end cannot hold Token past the client's
+// timeout, and the next call hands out the refreshed token without a second
+// refresh.
+func TestTokenSourceSaverUnderClientTimeout(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	clk := newFakeClock()
+	srv := endusertest.NewServer(t, endusertest.WithClock(clk.Now))
+	c, err := enduser.NewClient(srv.Config(), enduser.WithClock(clk.Now), enduser.WithTimeout(timeout))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	first, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(t, err)
+
+	type save struct {
+		prev, next  *enduser.Token
+		hasDeadline bool
+		budget      time.Duration
+	}
+	var mu sync.Mutex
+	var saves []save
+	block := true
+	ts := c.TokenSource(first, enduser.WithTokenSwap(func(ctx context.Context, prev, next *enduser.Token) error {
+		d, ok := ctx.Deadline()
+		mu.Lock()
+		saves = append(saves, save{prev, next, ok, time.Until(d)})
+		b := block
+		block = false
+		mu.Unlock()
+		if b {
+			<-ctx.Done() // a store that hangs until it is told to stop
+			return ctx.Err()
+		}
+		return nil
+	}))
+	clk.Advance(3 * time.Hour)
+
+	start := time.Now()
+	_, err = ts.Token(bg) // the caller's context has no deadline
+	elapsed := time.Since(start)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, elapsed, timeout+2*time.Second, "Token returned at the client's timeout")
+	assert.Equal(t, 1, srv.Count("refreshToken"))
+
+	tok, err := ts.Token(bg)
+	require.NoError(t, err, "the next call saves the refreshed token again and hands it out")
+	assert.Equal(t, 1, srv.Count("refreshToken"), "without a second refresh")
+	assert.True(t, tok.Expiry.After(clk.Now()))
+	_, err = c.UserInfo(bg, tok)
+	require.NoError(t, err, "and it is the live token")
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, saves, 2)
+	for _, s := range saves {
+		assert.True(t, s.hasDeadline, "the saver runs under a deadline")
+		assert.LessOrEqual(t, s.budget, timeout, "at most the client's timeout")
+		assert.Same(t, first, s.prev, "the saver sees the token the refresh replaced")
+		assert.Same(t, tok, s.next)
+	}
+}
+
+func TestTokenSourceSwapSeesEachPreviousToken(t *testing.T) {
+	t.Parallel()
+	var pairs [][2]*enduser.Token
+	_, _, clk, ts, first := sessionFixture(t, enduser.WithTokenSwap(func(_ context.Context, prev, next *enduser.Token) error {
+		pairs = append(pairs, [2]*enduser.Token{prev, next})
+		return nil
+	}))
+	clk.Advance(3 * time.Hour)
+	second, err := ts.Token(bg)
+	require.NoError(t, err)
+	clk.Advance(3 * time.Hour)
+	third, err := ts.Token(bg)
+	require.NoError(t, err)
+	assert.Equal(t, [][2]*enduser.Token{{first, second}, {second, third}}, pairs)
+}
+
+func TestTokenSourceOneSaveRetryForManyCallers(t *testing.T) {
+	t.Parallel()
+	var saves atomic.Int32
+	srv, _, clk, ts, _ := sessionFixture(t, enduser.WithTokenSaver(func(context.Context, *enduser.Token) error {
+		if saves.Add(1) == 1 {
+			return errors.New("store down")
+		}
+		time.Sleep(20 * time.Millisecond) // let the callers pile up on it
+		return nil
+	}))
+	clk.Advance(3 * time.Hour)
+	_, err := ts.Token(bg)
+	require.Error(t, err)
+
+	toks, errs := tokensConcurrently(ts, 64)
+	for i := range toks {
+		require.NoError(t, errs[i])
+		assert.Same(t, toks[0], toks[i])
+	}
+	assert.Equal(t, int32(2), saves.Load(), "64 callers share one retried save")
+	assert.Equal(t, 1, srv.Count("refreshToken"))
+}
+
+func TestTokenSourceForceRefreshOnceForManyCallers(t *testing.T) {
+	t.Parallel()
+	srv, c, _, ts, rejected := sessionFixture(t)
+
+	const n = 64
+	var wg sync.WaitGroup
+	toks := make([]*enduser.Token, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%4 == 0 { // some callers just want a token meanwhile
+				toks[i], errs[i] = ts.Token(bg)
+				return
+			}
+			toks[i], errs[i] = ts.ForceRefresh(bg, rejected)
+		}()
+	}
+	wg.Wait()
+	var fresh *enduser.Token
+	for i := range n {
+		require.NoError(t, errs[i])
+		if i%4 != 0 {
+			assert.NotEqual(t, rejected.AccessToken, toks[i].AccessToken, "a forced refresh never returns the rejected token")
+			if fresh == nil {
+				fresh = toks[i]
+			}
+			assert.Same(t, fresh, toks[i])
+		}
+	}
+	assert.Equal(t, 1, srv.Count("refreshToken"), "64 callers rejecting one token: one refresh")
+
+	again, err := ts.ForceRefresh(bg, rejected)
+	require.NoError(t, err)
+	assert.Same(t, fresh, again, "a token already replaced is not refreshed again")
+	assert.Equal(t, 1, srv.Count("refreshToken"))
+	_, err = c.UserInfo(bg, again)
+	require.NoError(t, err)
+
+	next, err := ts.ForceRefresh(bg, fresh)
+	require.NoError(t, err)
+	assert.NotEqual(t, fresh.AccessToken, next.AccessToken, "rejecting the current token refreshes it")
+	assert.Equal(t, 2, srv.Count("refreshToken"))
+}
+
+func TestTokenSourceForceRefreshNeedsAToken(t *testing.T) {
+	t.Parallel()
+	srv, _, _, ts, _ := sessionFixture(t)
+	for _, rejected := range []*enduser.Token{nil, {}} {
+		_, err := ts.ForceRefresh(bg, rejected)
+		assert.ErrorIs(t, err, enduser.ErrTokenRequired)
+		assert.ErrorIs(t, err, enduser.ErrInvalidRequest)
+	}
+	assert.Equal(t, 0, srv.Count("refreshToken"))
+}
+
+func TestTokenSourceForceRefreshAfterSessionEnd(t *testing.T) {
+	t.Parallel()
+	srv, _, _, ts, tok := sessionFixture(t)
+	srv.Inject("refreshToken", endusertest.FailCode(5032))
+	_, err := ts.ForceRefresh(bg, tok)
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
+	_, err = ts.Token(bg)
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "the session is over for Token too")
+	assert.Equal(t, 1, srv.Count("refreshToken"))
+}
+
+func TestTokenSourceUsesTheClientClock(t *testing.T) {
+	t.Parallel()
+	// The token expires in an hour by the client's clock, which is far from
+	// the real time: only the client's clock decides.
+	clk := newFakeClock()
+	srv := endusertest.NewServer(t, endusertest.WithClock(clk.Now))
+	c, err := enduser.NewClient(srv.Config(), enduser.WithClock(clk.Now))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	tok, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "x"})
+	require.NoError(t, err)
+	ts := c.TokenSource(tok, enduser.WithExpiryLeeway(0))
+	clk.Advance(2*time.Hour - time.Second)
+	got, err := ts.Token(bg)
+	require.NoError(t, err)
+	assert.Same(t, tok, got, "valid for one more second by the client's clock")
+	clk.Advance(time.Second)
+	got, err = ts.Token(bg)
+	require.NoError(t, err)
+	assert.NotSame(t, tok, got, "expired by the client's clock")
 	assert.Equal(t, 1, srv.Count("refreshToken"))
 }

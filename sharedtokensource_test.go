@@ -1,0 +1,349 @@
+package enduser_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
+)
+
+// countingStore counts the operations on a TokenStore and fails them on
+// demand, like a store that became unreachable.
+type countingStore struct {
+	enduser.TokenStore
+	loads, stores, locks          atomic.Int32
+	failLoad, failLock, failStore atomic.Bool
+}
+
+var errStoreDown = errors.New("dial tcp 10.0.0.7:6379: connection refused")
+
+func (s *countingStore) Load(ctx context.Context, key string) (*enduser.Token, error) {
+	s.loads.Add(1)
+	if s.failLoad.Load() {
+		return nil, errStoreDown
+	}
+	return s.TokenStore.Load(ctx, key)
+}
+
+func (s *countingStore) Store(ctx context.Context, key string, t *enduser.Token) error {
+	s.stores.Add(1)
+	if s.failStore.Load() {
+		return errStoreDown
+	}
+	return s.TokenStore.Store(ctx, key, t)
+}
+
+func (s *countingStore) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
+	s.locks.Add(1)
+	if s.failLock.Load() {
+		return nil, errStoreDown
+	}
+	return s.TokenStore.Lock(ctx, key, ttl)
+}
+
+// replicas is one session shared by several replicas, each with its own
+// Client, on one emulator and one store.
+type replicas struct {
+	srv   *endusertest.Server
+	clk   *fakeClock
+	store *countingStore
+	login *enduser.Token
+	cs    []*enduser.Client
+}
+
+const sessionKey = "session:user-42"
+
+func newReplicas(t *testing.T, n int, opts ...enduser.Option) *replicas {
+	t.Helper()
+	r := &replicas{clk: newFakeClock(), store: &countingStore{TokenStore: enduser.NewMemoryStore()}}
+	r.srv = endusertest.NewServer(t, endusertest.WithClock(r.clk.Now))
+	opts = append([]enduser.Option{enduser.WithClock(r.clk.Now)}, opts...)
+	for range n {
+		c, err := enduser.NewClient(r.srv.Config(), opts...)
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		r.cs = append(r.cs, c)
+	}
+	var err error
+	r.login, err = r.cs[0].AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(t, err)
+	require.NoError(t, r.store.TokenStore.Store(bg, sessionKey, r.login))
+	return r
+}
+
+func (r *replicas) source(i int, opts ...enduser.TokenSourceOption) *enduser.TokenSource {
+	return r.cs[i].SharedTokenSource(r.store, sessionKey, opts...)
+}
+
+func (r *replicas) stored(t *testing.T) *enduser.Token {
+	t.Helper()
+	tok, err := r.store.TokenStore.Load(bg, sessionKey)
+	require.NoError(t, err)
+	return tok
+}
+
+// lockHeld reports whether the session's refresh lock is held (it stays
+// free afterwards).
+func (r *replicas) lockHeld(t *testing.T) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(bg, 100*time.Millisecond)
+	defer cancel()
+	unlock, err := r.store.TokenStore.Lock(ctx, sessionKey, time.Minute)
+	if err != nil {
+		return true
+	}
+	require.NoError(t, unlock(bg))
+	return false
+}
+
+// everyone asks each source for a token from per goroutines at once.
+func everyone(srcs []*enduser.TokenSource, per int, get func(*enduser.TokenSource) (*enduser.Token, error)) ([]*enduser.Token, []error) {
+	var wg sync.WaitGroup
+	toks := make([]*enduser.Token, len(srcs)*per)
+	errs := make([]error, len(srcs)*per)
+	for i := range toks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			toks[i], errs[i] = get(srcs[i%len(srcs)])
+		}()
+	}
+	wg.Wait()
+	return toks, errs
+}
+
+func TestSharedTokenSourceOneRefreshAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2)
+	var saved atomic.Int32
+	srcs := []*enduser.TokenSource{
+		r.source(0, enduser.WithTokenSaver(func(context.Context, *enduser.Token) error { saved.Add(1); return nil })),
+		r.source(1, enduser.WithTokenSaver(func(context.Context, *enduser.Token) error { saved.Add(1); return nil })),
+	}
+	r.clk.Advance(3 * time.Hour)
+
+	toks, errs := everyone(srcs, 32, func(ts *enduser.TokenSource) (*enduser.Token, error) { return ts.Token(bg) })
+	for i := range toks {
+		require.NoError(t, errs[i])
+		assert.Equal(t, toks[0].AccessToken, toks[i].AccessToken, "every goroutine of both replicas ends with one token")
+	}
+	assert.NotEqual(t, r.login.AccessToken, toks[0].AccessToken)
+	assert.Equal(t, 1, r.srv.Count("refreshToken"), "one refresh across two replicas and 64 goroutines")
+	assert.Equal(t, toks[0].AccessToken, r.stored(t).AccessToken, "the store holds the new token")
+	assert.Equal(t, int32(1), r.store.stores.Load())
+	assert.Equal(t, int32(1), saved.Load(), "only the replica that refreshed calls its saver")
+	assert.False(t, r.lockHeld(t), "the lock was released")
+	_, err := r.cs[1].UserInfo(bg, toks[0])
+	require.NoError(t, err)
+}
+
+func TestSharedTokenSourceHotPathSkipsTheStore(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	ts := r.source(0)
+	for range 100 {
+		tok, err := ts.Token(bg)
+		require.NoError(t, err)
+		assert.Equal(t, r.login.AccessToken, tok.AccessToken)
+	}
+	assert.Equal(t, int32(1), r.store.loads.Load(), "a valid cached token is handed out without asking the store")
+	assert.Zero(t, r.store.locks.Load())
+
+	r.clk.Advance(2*time.Hour - 30*time.Second) // into the leeway
+	_, err := ts.Token(bg)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.srv.Count("refreshToken"))
+	loads := r.store.loads.Load()
+	for range 100 {
+		_, err := ts.Token(bg)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, loads, r.store.loads.Load(), "the refreshed token is cached too")
+}
+
+func TestSharedTokenSourceAdoptsAPeersRefresh(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2)
+	a, b := r.source(0), r.source(1)
+	_, err := b.Token(bg) // b caches the login's token
+	require.NoError(t, err)
+	r.clk.Advance(3 * time.Hour)
+
+	fresh, err := a.Token(bg)
+	require.NoError(t, err)
+	got, err := b.Token(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fresh.AccessToken, got.AccessToken, "b loads a's token instead of refreshing")
+	assert.Equal(t, 1, r.srv.Count("refreshToken"))
+	assert.Equal(t, int32(1), r.store.locks.Load(), "b did not even take the lock")
+}
+
+func TestSharedTokenSourceWaiterGetsTheLockHoldersToken(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	r.clk.Advance(3 * time.Hour)
+	// Another replica holds the lock and is refreshing.
+	unlock, err := r.store.TokenStore.Lock(bg, sessionKey, time.Minute)
+	require.NoError(t, err)
+
+	got := make(chan *enduser.Token, 1)
+	go func() {
+		tok, err := r.source(0).Token(bg)
+		assert.NoError(t, err)
+		got <- tok
+	}()
+	require.Eventually(t, func() bool { return r.store.locks.Load() == 1 }, 5*time.Second, time.Millisecond)
+
+	peer, err := r.cs[0].Refresh(bg, r.login) // the other replica's refresh
+	require.NoError(t, err)
+	require.NoError(t, r.store.Store(bg, sessionKey, peer))
+	require.NoError(t, unlock(bg))
+
+	select {
+	case tok := <-got:
+		require.NotNil(t, tok)
+		assert.Equal(t, peer.AccessToken, tok.AccessToken)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the waiter did not get the token")
+	}
+	assert.Equal(t, 1, r.srv.Count("refreshToken"), "the waiter did not refresh")
+}
+
+func TestSharedTokenSourceCrashedLockOwnerCostsTheTTL(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1, enduser.WithTimeout(time.Second))
+	r.clk.Advance(3 * time.Hour)
+	const ttl = 300 * time.Millisecond
+	_, err := r.store.TokenStore.Lock(bg, sessionKey, ttl) // its owner crashed
+	require.NoError(t, err)
+
+	start := time.Now()
+	tok, err := r.source(0).Token(bg)
+	require.NoError(t, err, "the lock frees itself after its ttl")
+	assert.GreaterOrEqual(t, time.Since(start), ttl/2)
+	assert.Less(t, time.Since(start), ttl+5*time.Second)
+	assert.NotEqual(t, r.login.AccessToken, tok.AccessToken)
+	assert.Equal(t, 1, r.srv.Count("refreshToken"))
+}
+
+func TestSharedTokenSourceStoreDown(t *testing.T) {
+	t.Parallel()
+	for _, step := range []string{"load", "lock"} {
+		t.Run(step, func(t *testing.T) {
+			t.Parallel()
+			r := newReplicas(t, 1)
+			ts := r.source(0)
+			r.clk.Advance(3 * time.Hour)
+			fail := map[string]*atomic.Bool{"load": &r.store.failLoad, "lock": &r.store.failLock}[step]
+			fail.Store(true)
+
+			_, errs := tokensConcurrently(ts, 16)
+			for _, err := range errs {
+				require.ErrorIs(t, err, enduser.ErrTokenStore)
+				assert.ErrorIs(t, err, errStoreDown, "the store's error is wrapped")
+				assert.NotErrorIs(t, err, enduser.ErrTokenInvalid, "the session is not over")
+			}
+			assert.Zero(t, r.srv.Count("refreshToken"), "no refresh token is spent without the store")
+
+			fail.Store(false)
+			tok, err := ts.Token(bg)
+			require.NoError(t, err, "the store is back: the call succeeds")
+			assert.Equal(t, tok.AccessToken, r.stored(t).AccessToken)
+			assert.Equal(t, 1, r.srv.Count("refreshToken"))
+		})
+	}
+}
+
+func TestSharedTokenSourceStoreFailsAfterRefresh(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2)
+	a, b := r.source(0), r.source(1)
+	r.clk.Advance(3 * time.Hour)
+	r.store.failStore.Store(true)
+
+	_, err := a.Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenStore)
+	assert.ErrorIs(t, err, errStoreDown)
+	assert.Equal(t, 1, r.srv.Count("refreshToken"))
+	assert.True(t, r.lockHeld(t), "the lock stays held: no replica refreshes with the spent token")
+	assert.Equal(t, r.login.AccessToken, r.stored(t).AccessToken)
+
+	_, err = a.Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenStore, "an unstored token is not handed out")
+	assert.Equal(t, 1, r.srv.Count("refreshToken"), "nor refreshed again")
+
+	r.store.failStore.Store(false)
+	tok, err := a.Token(bg)
+	require.NoError(t, err)
+	assert.Equal(t, tok.AccessToken, r.stored(t).AccessToken, "stored on the next call")
+	assert.False(t, r.lockHeld(t), "and the lock released")
+	got, err := b.Token(bg)
+	require.NoError(t, err)
+	assert.Equal(t, tok.AccessToken, got.AccessToken)
+	assert.Equal(t, 1, r.srv.Count("refreshToken"))
+}
+
+func TestSharedTokenSourceForceRefreshAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2)
+	srcs := []*enduser.TokenSource{r.source(0), r.source(1)}
+	toks, errs := everyone(srcs, 32, func(ts *enduser.TokenSource) (*enduser.Token, error) { return ts.ForceRefresh(bg, r.login) })
+	for i := range toks {
+		require.NoError(t, errs[i])
+		assert.Equal(t, toks[0].AccessToken, toks[i].AccessToken)
+	}
+	assert.NotEqual(t, r.login.AccessToken, toks[0].AccessToken)
+	assert.Equal(t, 1, r.srv.Count("refreshToken"), "64 rejections of one token across two replicas: one refresh")
+}
+
+func TestSharedTokenSourceSessionOver(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	ts := r.source(0)
+	r.srv.Inject("refreshToken", endusertest.FailCode(5032))
+	r.clk.Advance(3 * time.Hour)
+	_, err := ts.Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenInvalid)
+	_, err = ts.Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenInvalid)
+	assert.Equal(t, 1, r.srv.Count("refreshToken"), "a refused refresh token is not sent again")
+	assert.False(t, r.lockHeld(t))
+
+	relogin, err := r.cs[0].AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(t, err)
+	require.NoError(t, r.store.Store(bg, sessionKey, relogin))
+	tok, err := ts.Token(bg)
+	require.NoError(t, err, "a new login stored under the key revives the source")
+	assert.Equal(t, relogin.AccessToken, tok.AccessToken)
+}
+
+func TestSharedTokenSourceWithoutStoredToken(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	ts := r.cs[0].SharedTokenSource(r.store, "nobody")
+	_, err := ts.Token(bg)
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "log in again")
+	assert.Zero(t, r.store.locks.Load(), "nothing to refresh: no lock taken")
+
+	_, err = r.cs[0].SharedTokenSource(nil, sessionKey).Token(bg)
+	assert.ErrorIs(t, err, enduser.ErrInvalidRequest)
+	assert.Zero(t, r.srv.Count("refreshToken"))
+}
+
+func TestSharedTokenSourceExpiredRefreshTokenSendsNothing(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	r.clk.Advance(31 * 24 * time.Hour)
+	_, err := r.source(0).Token(bg)
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
+	assert.Zero(t, r.store.locks.Load())
+	assert.Zero(t, r.srv.Count("refreshToken"))
+}
