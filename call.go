@@ -165,7 +165,7 @@ func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response,
 		return rep, res, &APIError{
 			Op: k.op, HTTPStatus: resp.StatusCode, Code: res.Code, APICode: res.APICode,
 			Message: scrubText(res.Message, c.scrubValues, k.scrub), ExtMsg: res.ExtMsg, RequestID: res.RequestID,
-			OAuthError: res.OAuthError,
+			OAuthError: res.OAuthError, Continuation: ContinuationToken(res.Continuation),
 		}
 	}
 	return rep, res, nil

@@ -88,44 +88,6 @@ func (c Code) Error() string { return describe(codeText[c], "code", int(c)) }
 // Text returns the documented meaning of the code, or "" for an unknown code.
 func (c Code) Text() string { return codeText[c] }
 
-// APICode is a GenAuth apiCode: a finer-grained failure reason that GenAuth
-// sends beside its statusCode. The documented login-related apiCodes have
-// sentinels below that match an [*APIError] with [errors.Is].
-type APICode int
-
-// GenAuth apiCodes that a mobile sign-in can answer.
-const (
-	ErrGenAuthNoLoginPermission APICode = 1576 // the user may not log in to this app
-	ErrGenAuthMFARequired       APICode = 1635 // multi-factor authentication required (also matches 1636)
-	ErrGenAuthUserNotFound      APICode = 2004 // the user does not exist
-	ErrGenAuthUserLocked        APICode = 2005 // the user is locked
-	ErrGenAuthAppNotFound       APICode = 2011 // the app does not exist
-	ErrGenAuthUserPoolNotFound  APICode = 2224 // the user pool does not exist
-)
-
-// apiCodeMFARequiredAlt is GenAuth's second MFA-required apiCode.
-const apiCodeMFARequiredAlt APICode = 1636
-
-var apiCodeText = map[APICode]string{
-	ErrGenAuthNoLoginPermission: "no permission to log in to this app",
-	ErrGenAuthMFARequired:       "multi-factor authentication required",
-	apiCodeMFARequiredAlt:       "multi-factor authentication required",
-	ErrGenAuthUserNotFound:      "user does not exist",
-	ErrGenAuthUserLocked:        "user is locked",
-	ErrGenAuthAppNotFound:       "app does not exist",
-	ErrGenAuthUserPoolNotFound:  "user pool does not exist",
-}
-
-// Error returns the apiCode's documented meaning and its number.
-func (c APICode) Error() string { return describe(apiCodeText[c], "apiCode", int(c)) }
-
-// Is reports whether c and target mean the same failure: both MFA apiCodes
-// (1635 and 1636) match [ErrGenAuthMFARequired].
-func (c APICode) Is(target error) bool {
-	t, ok := target.(APICode)
-	return ok && (t == c || t == ErrGenAuthMFARequired && c == apiCodeMFARequiredAlt)
-}
-
 func describe(text, kind string, n int) string {
 	if text == "" {
 		text = "undocumented " + kind
@@ -177,6 +139,9 @@ type APIError struct {
 	// error_description. "invalid_grant" and "invalid_token" match
 	// [ErrTokenInvalid]: the session is over.
 	OAuthError string
+	// Continuation is the token to continue a GenAuth login with after
+	// apiCode 1636 (MFA) or 1639 (first login); redacted when printed.
+	Continuation ContinuationToken
 }
 
 func (e *APIError) genAuth() bool { return e.Op == OpSignInByMobile || isOIDCOp(e.Op) }
@@ -194,18 +159,16 @@ func (e *APIError) Error() string {
 	case e.genAuth():
 		b = append(b, ": statusCode "...)
 		b = strconv.AppendInt(b, int64(e.Code), 10)
+		b = appendText(b, GenAuthStatus(e.Code).Text())
 		if e.APICode != 0 {
 			b = append(b, ", apiCode "...)
 			b = strconv.AppendInt(b, int64(e.APICode), 10)
+			b = appendText(b, APICode(e.APICode).Text())
 		}
 	default:
 		b = append(b, ": code "...)
 		b = strconv.AppendInt(b, int64(e.Code), 10)
-		if t := Code(e.Code).Text(); t != "" {
-			b = append(b, " ("...)
-			b = append(b, t...)
-			b = append(b, ')')
-		}
+		b = appendText(b, Code(e.Code).Text())
 	}
 	if e.Message != "" {
 		b = append(b, ": "...)
@@ -226,16 +189,26 @@ func (e *APIError) Error() string {
 	return string(b)
 }
 
-// Unwrap returns the [Code] (v2) or [APICode] (GenAuth) of the failure, so
-// that errors.Is and errors.As see it.
-func (e *APIError) Unwrap() error {
+// appendText appends " (text)" when text is not empty.
+func appendText(b []byte, text string) []byte {
+	if text == "" {
+		return b
+	}
+	b = append(b, " ("...)
+	b = append(b, text...)
+	return append(b, ')')
+}
+
+// Unwrap returns the [Code] (v2), or the [GenAuthStatus] and [APICode]
+// (GenAuth) of the failure, so that errors.Is and errors.As see them.
+func (e *APIError) Unwrap() []error {
 	if !e.genAuth() {
-		return Code(e.Code)
+		return []error{Code(e.Code)}
 	}
 	if e.APICode != 0 {
-		return APICode(e.APICode)
+		return []error{GenAuthStatus(e.Code), APICode(e.APICode)}
 	}
-	return nil
+	return []error{GenAuthStatus(e.Code)}
 }
 
 // Is makes [ErrRateLimited] match a 429 statusCode or HTTP status, and

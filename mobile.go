@@ -78,9 +78,16 @@ func (r MobileSignInRequest) LogValue() slog.Value { return redactedLogValue(r) 
 // tokens. The payload's type picks the connection; the client authenticates
 // as Config.GenAuth.AuthMethod says.
 //
+// The token's Expiry is now plus the lifetime GenAuth sends as expire_in or
+// expires_in (the shorter when both are present); without either it is zero
+// (unknown). A success that carries only an id token is a login: the id
+// token is then also the AccessToken (as in Authing's own clients).
+//
 // POST {GenAuth.Host}/api/v3/signin-by-mobile. Failures are an *APIError
-// whose Code is GenAuth's statusCode and APICode its apiCode, matching
-// ErrGenAuth… sentinels and, for statusCode 429, ErrRateLimited.
+// whose Code is GenAuth's statusCode and APICode its apiCode, matching the
+// ErrGenAuth… sentinels and groups (see [APICode] and [GenAuthStatus]) and,
+// for statusCode 429, ErrRateLimited. On MFA (1636) and first login (1639)
+// the error's Continuation holds the token to continue with.
 func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*Token, error) {
 	if c.genAuthURL == "" {
 		return nil, ErrNotConfigured
@@ -100,16 +107,23 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		return nil, err
 	}
 	const maxLifetime = 1 << 32 // seconds; anything beyond is not a lifetime
-	if !rep.hasData || data.AccessToken == "" || data.ExpireIn < 0 || data.ExpireIn > maxLifetime {
+	lifetime, known := data.Lifetime()
+	access := data.AccessToken
+	if access == "" {
+		// An id-token-only success: Authing's own clients take
+		// access_token || id_token, and so does the SDK.
+		access = data.IDToken
+	}
+	if !rep.hasData || access == "" || lifetime < 0 || lifetime > maxLifetime {
 		return nil, &UnexpectedResponseError{Op: OpSignInByMobile, HTTPStatus: rep.status, Err: errors.New("success without a usable token")}
 	}
 	tok := &Token{
 		Family:      FamilyGenAuth,
-		AccessToken: data.AccessToken, TokenType: data.TokenType, RefreshToken: data.RefreshToken,
+		AccessToken: access, TokenType: data.TokenType, RefreshToken: data.RefreshToken,
 		IDToken: data.IDToken, Scope: data.Scope,
 	}
-	if data.ExpireIn > 0 {
-		tok.Expiry = c.opts.clock().Add(time.Duration(data.ExpireIn) * time.Second)
+	if known && lifetime > 0 {
+		tok.Expiry = c.opts.clock().Add(time.Duration(lifetime) * time.Second)
 	}
 	return tok, nil
 }

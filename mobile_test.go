@@ -414,3 +414,47 @@ func TestParseMobilePayload(t *testing.T) {
 		assert.NotContains(t, err.Error(), "SECRET-1")
 	}
 }
+
+func TestSignInByMobileLifetimeKeys(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		lifetime string // the lifetime members of data, each ending in a comma
+		want     time.Time
+	}{
+		{"expire_in only", `"expire_in":7200,`, now.Add(2 * time.Hour)},
+		{"expires_in only", `"expires_in":7200,`, now.Add(2 * time.Hour)},
+		{"both, the shorter wins", `"expire_in":7200,"expires_in":3600,`, now.Add(time.Hour)},
+		{"both, the shorter wins either way", `"expire_in":600,"expires_in":7200,`, now.Add(10 * time.Minute)},
+		{"as a string", `"expires_in":"7200",`, now.Add(2 * time.Hour)},
+		{"null and a number", `"expire_in":null,"expires_in":60,`, now.Add(time.Minute)},
+		{"missing altogether", ``, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newTestClient(t, testConfig(), enduser.WithClock(func() time.Time { return now }))
+			body := `{"statusCode":200,"data":{` + tt.lifetime + `"access_token":"AT","token_type":"Bearer"}}`
+			mt.RegisterResponder(http.MethodPost, mobileURL, httpmock.NewStringResponder(200, body))
+			tok, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, tok.Expiry)
+			assert.True(t, tok.Valid(), "a fresh token, or one of unknown lifetime, is valid")
+		})
+	}
+}
+
+func TestSignInByMobileIDTokenOnly(t *testing.T) {
+	t.Parallel()
+	c, mt := newTestClient(t, testConfig())
+	mt.RegisterResponder(http.MethodPost, mobileURL, httpmock.NewStringResponder(200,
+		`{"statusCode":200,"data":{"id_token":"eyJ.id-only.sig","token_type":"Bearer","expire_in":3600,"scope":"openid"}}`))
+	tok, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
+	require.NoError(t, err)
+	assert.Equal(t, "eyJ.id-only.sig", tok.IDToken)
+	assert.Equal(t, "eyJ.id-only.sig", tok.AccessToken, "the id token stands in for the access token")
+	assert.Equal(t, "Bearer eyJ.id-only.sig", tok.AuthorizationHeader())
+	assert.Equal(t, enduser.FamilyGenAuth, tok.Family)
+	assert.True(t, tok.Valid())
+}

@@ -30,11 +30,14 @@ type Token struct {
 	// Family is the API family that issued the token; every login sets it.
 	Family Family `json:"family,omitempty"`
 	// AccessToken is the access token exactly as returned. v2 access tokens
-	// already start with "Bearer ".
+	// already start with "Bearer ". When a GenAuth sign-in answers with an
+	// id token only, AccessToken is that id token (as in Authing's own
+	// clients) and AuthorizationHeader sends it as "Bearer <id token>".
 	AccessToken string `json:"access_token"`
 	// TokenType is "Bearer" for both families.
 	TokenType string `json:"token_type,omitempty"`
-	// Expiry is when the access token expires; zero means unknown.
+	// Expiry is when the access token expires; zero means unknown (the
+	// server sent no lifetime, e.g. GenAuth without expire_in/expires_in).
 	Expiry time.Time `json:"expiry,omitzero"`
 	// RefreshToken renews the pair; empty when the server gave none.
 	RefreshToken string `json:"refresh_token,omitempty"`
@@ -47,7 +50,9 @@ type Token struct {
 }
 
 // Valid reports whether t holds an access token that is not expired, with
-// a leeway of ten seconds. A nil Token is not valid.
+// a leeway of ten seconds. A nil Token is not valid. A token whose Expiry is
+// zero (lifetime unknown) stays valid until the server rejects it: Valid
+// cannot tell that it expired.
 func (t *Token) Valid() bool {
 	return t != nil && t.AccessToken != "" && !t.expiredAt(time.Now(), expiryDelta)
 }

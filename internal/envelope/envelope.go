@@ -27,6 +27,10 @@ type Result struct {
 	// OAuthError is the RFC 6749 error code of a plain OAuth answer, e.g.
 	// "invalid_grant" (see DecodeOAuth); "" for the envelopes.
 	OAuthError string
+	// Continuation is the token a GenAuth failure hands out to continue the
+	// login: data.mfaToken (apiCode 1636, MFA) or data.token (1639, first
+	// login). It is a credential.
+	Continuation string
 }
 
 // OK reports whether the envelope announces success.
@@ -132,13 +136,37 @@ func DecodeGenAuth[T any](body []byte, out *T) (r Result, hasData bool, err erro
 		if json.Unmarshal(body, &b) != nil || b.StatusCode == missing || b.StatusCode == Success {
 			return Result{}, false, err
 		}
-		return Result{Code: int(b.StatusCode), APICode: int(b.APICode), Message: b.Message, RequestID: b.RequestID}, false, nil
+		r = Result{Code: int(b.StatusCode), APICode: int(b.APICode), Message: b.Message, RequestID: b.RequestID}
+		r.Continuation = continuation(body)
+		return r, false, nil
 	}
 	if w.StatusCode == missing {
 		return Result{}, false, ErrNoCode
 	}
 	r = Result{Code: int(w.StatusCode), APICode: int(w.APICode), Message: w.Message, RequestID: w.RequestID}
+	if !r.OK() {
+		r.Continuation = continuation(body)
+	}
 	return r, present(r, w.Data), nil
+}
+
+// continuation returns the continuation token of a failed GenAuth
+// envelope's data: mfaToken, else token; "" when there is none. Failures
+// are rare, so the second pass costs nothing on the success path.
+func continuation(body []byte) string {
+	var w struct {
+		Data struct {
+			MFAToken string `json:"mfaToken"`
+			Token    string `json:"token"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(body, &w) != nil {
+		return ""
+	}
+	if w.Data.MFAToken != "" {
+		return w.Data.MFAToken
+	}
+	return w.Data.Token
 }
 
 // present reports whether a successful envelope carried data. Data is
@@ -160,13 +188,53 @@ type V2TokenPart struct {
 	ExpirationTime Int    `json:"expirationTime"`
 }
 
-// GenAuthToken is the data of a successful GenAuth sign-in. ExpireIn is a
-// lifetime in seconds.
+// GenAuthToken is the data of a successful GenAuth sign-in. GenAuth sends
+// the access token's lifetime in seconds as expire_in (its OpenAPI file and
+// SDK DTOs) or as expires_in (its mini-program SDK, and the OAuth 2.0 name):
+// both are decoded, and Lifetime applies the rule between them.
 type GenAuthToken struct {
-	Scope        string `json:"scope"`
-	AccessToken  string `json:"access_token"`
-	IDToken      string `json:"id_token"`
-	RefreshToken string `json:"refresh_token"`
-	TokenType    string `json:"token_type"`
-	ExpireIn     Int    `json:"expire_in"`
+	Scope        string   `json:"scope"`
+	AccessToken  string   `json:"access_token"`
+	IDToken      string   `json:"id_token"`
+	RefreshToken string   `json:"refresh_token"`
+	TokenType    string   `json:"token_type"`
+	ExpireIn     Lifetime `json:"expire_in"`
+	ExpiresIn    Lifetime `json:"expires_in"`
+}
+
+// Lifetime returns the access token's lifetime in seconds and whether the
+// answer gave one. When only one of expire_in and expires_in is present it
+// wins; when both are, the shorter wins, so a token is never trusted longer
+// than either key says.
+func (t *GenAuthToken) Lifetime() (seconds int64, ok bool) {
+	switch a, b := t.ExpireIn, t.ExpiresIn; {
+	case a.Set && b.Set:
+		return min(a.Seconds, b.Seconds), true
+	case a.Set:
+		return a.Seconds, true
+	case b.Set:
+		return b.Seconds, true
+	}
+	return 0, false
+}
+
+// Lifetime is a number of seconds that remembers whether the answer had it:
+// absent and null leave it unset. Like Int it accepts a number or a string
+// holding one.
+type Lifetime struct {
+	Seconds int64
+	Set     bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *Lifetime) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var i Int
+	if err := i.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	l.Seconds, l.Set = int64(i), true
+	return nil
 }

@@ -78,3 +78,45 @@ func FuzzDecodeGenAuth(f *testing.F) {
 		}
 	})
 }
+
+func TestGenAuthTokenLifetime(t *testing.T) {
+	tests := []struct {
+		data string
+		want int64
+		ok   bool
+	}{
+		{`{"expire_in":7200}`, 7200, true},
+		{`{"expires_in":7200}`, 7200, true},
+		{`{"expire_in":7200,"expires_in":3600}`, 3600, true},
+		{`{"expires_in":60,"expire_in":7200}`, 60, true},
+		{`{"expires_in":"90"}`, 90, true},
+		{`{"expire_in":null}`, 0, false},
+		{`{}`, 0, false},
+		{`{"expire_in":0}`, 0, true},
+	}
+	for _, tt := range tests {
+		var tok GenAuthToken
+		_, _, err := DecodeGenAuth([]byte(`{"statusCode":200,"data":`+tt.data+`}`), &tok)
+		require.NoError(t, err, tt.data)
+		got, ok := tok.Lifetime()
+		assert.Equal(t, tt.want, got, tt.data)
+		assert.Equal(t, tt.ok, ok, tt.data)
+	}
+}
+
+func TestDecodeGenAuthContinuation(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{`{"statusCode":401,"apiCode":1636,"message":"m","data":{"mfaToken":"MFA-1"}}`, "MFA-1"},
+		{`{"statusCode":401,"apiCode":1639,"data":{"token":"FIRST-1"}}`, "FIRST-1"},
+		{`{"statusCode":401,"apiCode":1636,"data":{"mfaToken":"MFA-2","token":"other"}}`, "MFA-2"},
+		{`{"statusCode":401,"apiCode":1636,"data":null}`, ""},
+		{`{"statusCode":401,"apiCode":1636,"data":["x"]}`, ""},
+		{`{"statusCode":200,"data":{"token":"not a failure","access_token":"a"}}`, ""},
+	}
+	for _, tt := range tests {
+		var tok GenAuthToken
+		r, _, err := DecodeGenAuth([]byte(tt.body), &tok)
+		require.NoError(t, err, tt.body)
+		assert.Equal(t, tt.want, r.Continuation, tt.body)
+	}
+}
