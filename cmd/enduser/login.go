@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/seed1804ee03/enduser"
 )
 
-// loginFlags are the flags every login shares.
+// loginFlags are the flags every login of one family shares.
 type loginFlags struct {
 	baseURL, userDomain       string
 	genAuthHost, genAuthAppID string
@@ -19,31 +22,37 @@ type loginFlags struct {
 	mcc                       int
 	query, insecure, show     bool
 	timeout                   time.Duration
+	secret                    *credential // the user-domain secret or the GenAuth app secret
 }
 
-func (f *loginFlags) register(fs *flag.FlagSet, e env) {
-	fs.StringVar(&f.baseURL, "base-url", e.getenv("ENDUSER_BASE_URL"), "v2 API host (default $ENDUSER_BASE_URL)")
-	fs.StringVar(&f.userDomain, "user-domain", e.getenv("ENDUSER_USER_DOMAIN"), "user domain (default $ENDUSER_USER_DOMAIN); the secret is read from $ENDUSER_USER_DOMAIN_SECRET")
-	fs.StringVar(&f.genAuthHost, "genauth-host", e.getenv("ENDUSER_GENAUTH_HOST"), "GenAuth app host (default $ENDUSER_GENAUTH_HOST)")
-	fs.StringVar(&f.genAuthAppID, "genauth-app-id", e.getenv("ENDUSER_GENAUTH_APP_ID"), "GenAuth app id (default $ENDUSER_GENAUTH_APP_ID); the secret is read from $ENDUSER_GENAUTH_APP_SECRET")
-	fs.StringVar(&f.authMethod, "auth-method", envOr(e, "ENDUSER_GENAUTH_AUTH_METHOD", "none"), "GenAuth client authentication: none, client_secret_post or client_secret_basic")
-	fs.IntVar(&f.mcc, "mcc", 0, "mobile country code (0 = omitted)")
-	fs.BoolVar(&f.query, "query", false, "send v2 parameters in the URL query instead of a form body")
+func (f *loginFlags) register(fs *flag.FlagSet, e env, cs *credentials, genAuth bool) {
+	if genAuth {
+		fs.StringVar(&f.genAuthHost, "genauth-host", e.getenv("ENDUSER_GENAUTH_HOST"), "GenAuth app host ($ENDUSER_GENAUTH_HOST when set)")
+		fs.StringVar(&f.genAuthAppID, "genauth-app-id", e.getenv("ENDUSER_GENAUTH_APP_ID"), "GenAuth app id ($ENDUSER_GENAUTH_APP_ID when set)")
+		f.secret = cs.add(fs, "genauth-app-secret", "ENDUSER_GENAUTH_APP_SECRET", "GenAuth app secret (client_secret_post and client_secret_basic)")
+		fs.StringVar(&f.authMethod, "auth-method", envOr(e, "ENDUSER_GENAUTH_AUTH_METHOD", "none"), "GenAuth client authentication: none, client_secret_post or client_secret_basic ($ENDUSER_GENAUTH_AUTH_METHOD when set)")
+	} else {
+		fs.StringVar(&f.baseURL, "base-url", e.getenv("ENDUSER_BASE_URL"), "v2 API host ($ENDUSER_BASE_URL when set)")
+		fs.StringVar(&f.userDomain, "user-domain", e.getenv("ENDUSER_USER_DOMAIN"), "user domain ($ENDUSER_USER_DOMAIN when set)")
+		f.secret = cs.add(fs, "user-domain-secret", "ENDUSER_USER_DOMAIN_SECRET", "user-domain secret")
+		fs.IntVar(&f.mcc, "mcc", 0, "mobile country code (0 = omitted)")
+		fs.BoolVar(&f.query, "query", false, "send v2 parameters in the URL query instead of a form body")
+	}
 	fs.BoolVar(&f.insecure, "insecure", false, "allow plain http to a non-loopback host")
 	fs.BoolVar(&f.show, "show-tokens", false, "print token values instead of [redacted]")
 	fs.DurationVar(&f.timeout, "timeout", enduser.DefaultTimeout, "timeout of the call")
 }
 
-func (f *loginFlags) client(e env, mobile bool) (*enduser.Client, error) {
+func (f *loginFlags) client(genAuth bool) (*enduser.Client, error) {
 	var cfg enduser.Config
-	if mobile {
+	if genAuth {
 		m, err := authMethod(f.authMethod)
 		if err != nil {
 			return nil, err
 		}
-		cfg.GenAuth = enduser.GenAuthConfig{Host: f.genAuthHost, AppID: f.genAuthAppID, AppSecret: e.getenv("ENDUSER_GENAUTH_APP_SECRET"), AuthMethod: m}
+		cfg.GenAuth = enduser.GenAuthConfig{Host: f.genAuthHost, AppID: f.genAuthAppID, AppSecret: f.secret.value, AuthMethod: m}
 	} else {
-		cfg = enduser.Config{BaseURL: f.baseURL, UserDomain: f.userDomain, UserDomainSecret: e.getenv("ENDUSER_USER_DOMAIN_SECRET")}
+		cfg = enduser.Config{BaseURL: f.baseURL, UserDomain: f.userDomain, UserDomainSecret: f.secret.value}
 	}
 	opts := []enduser.Option{enduser.WithTimeout(f.timeout)}
 	if f.query {
@@ -55,94 +64,185 @@ func (f *loginFlags) client(e env, mobile bool) (*enduser.Client, error) {
 	return enduser.NewClient(cfg, opts...)
 }
 
-// provider is one login: its own flags and the call.
+// loginCall makes one login once the flags are parsed and the credentials
+// resolved.
+type loginCall func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error)
+
+// provider is one login: its family, its own flags and the call.
 type provider struct {
 	synopsis string
-	flags    func(fs *flag.FlagSet, e env) func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error)
+	genAuth  bool
+	flags    func(fs *flag.FlagSet, cs *credentials) (loginCall, error)
 }
 
-var providers = map[string]provider{
-	"twitter": {"--app-id ID --oauth-token T   (oauthTokenSecret from $ENDUSER_TWITTER_OAUTH_TOKEN_SECRET)",
-		func(fs *flag.FlagSet, e env) func(context.Context, *enduser.Client, int) (*enduser.Token, error) {
-			app, tok := fs.String("app-id", "", "Twitter appId"), fs.String("oauth-token", "", "oauthToken")
+// providers returns the logins by name.
+func providers() map[string]provider {
+	return map[string]provider{
+		"twitter": {"--app-id ID [--oauth-token -] [--oauth-token-secret -]", false,
+			func(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
+				app := fs.String("app-id", "", "Twitter appId")
+				tok := cs.add(fs, "oauth-token", "ENDUSER_TWITTER_OAUTH_TOKEN", "Twitter oauthToken")
+				sec := cs.add(fs, "oauth-token-secret", "ENDUSER_TWITTER_OAUTH_TOKEN_SECRET", "Twitter oauthTokenSecret")
+				return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+					return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{AppID: *app, OAuthToken: tok.value, OAuthTokenSecret: sec.value, MCC: mcc})
+				}, nil
+			}},
+		"apple": {"[--identity-token -]", false, func(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
+			tok := cs.add(fs, "identity-token", "ENDUSER_APPLE_IDENTITY_TOKEN", "identityToken from Sign in with Apple")
 			return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-				return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{AppID: *app, OAuthToken: *tok, OAuthTokenSecret: e.getenv("ENDUSER_TWITTER_OAUTH_TOKEN_SECRET"), MCC: mcc})
-			}
+				return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: tok.value, MCC: mcc})
+			}, nil
 		}},
-	"apple": {"--identity-token T", func(fs *flag.FlagSet, _ env) func(context.Context, *enduser.Client, int) (*enduser.Token, error) {
-		tok := fs.String("identity-token", "", "identityToken from Sign in with Apple")
-		return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: *tok, MCC: mcc})
-		}
-	}},
-	"wechat": {"--app-id ID --code C", appAndCode("code", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
-		return c.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{AppID: app, Code: code, MCC: mcc})
-	})},
-	"facebook": {"--app-id ID --code C", appAndCode("code", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
-		return c.FacebookLogin(ctx, enduser.FacebookLoginRequest{AppID: app, Code: code, MCC: mcc})
-	})},
-	"alipay": {"--app-id ID --auth-code C", appAndCode("auth-code", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
-		return c.AlipayLogin(ctx, enduser.AlipayLoginRequest{AppID: app, AuthCode: code, MCC: mcc})
-	})},
-	"miniprogram": {"--app-id ID --js-code C", appAndCode("js-code", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
-		return c.WechatMiniProgramLogin(ctx, enduser.WechatMiniProgramLoginRequest{AppID: app, JSCode: code, MCC: mcc})
-	})},
-	"mobile": {"--conn-id ID --connection NAME (--code C | --access-token T) [--scope S]", mobileFlags},
+		"wechat": {"--app-id ID [--code -]", false, appAndCode("code", "ENDUSER_WECHAT_CODE", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
+			return c.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{AppID: app, Code: code, MCC: mcc})
+		})},
+		"facebook": {"--app-id ID [--code -]", false, appAndCode("code", "ENDUSER_FACEBOOK_CODE", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
+			return c.FacebookLogin(ctx, enduser.FacebookLoginRequest{AppID: app, Code: code, MCC: mcc})
+		})},
+		"alipay": {"--app-id ID [--auth-code -]", false, appAndCode("auth-code", "ENDUSER_ALIPAY_AUTH_CODE", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
+			return c.AlipayLogin(ctx, enduser.AlipayLoginRequest{AppID: app, AuthCode: code, MCC: mcc})
+		})},
+		"miniprogram": {"--app-id ID [--js-code -]", false, appAndCode("js-code", "ENDUSER_MINIPROGRAM_JS_CODE", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
+			return c.WechatMiniProgramLogin(ctx, enduser.WechatMiniProgramLoginRequest{AppID: app, JSCode: code, MCC: mcc})
+		})},
+		"mobile": {"--conn-id ID --connection NAME [--code -] [--access-token -] ... [--scope S]", true, mobileFlags},
+	}
+}
+
+// providerNames lists the logins for messages.
+func providerNames() string {
+	var names []string
+	for n := range providers() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // appAndCode builds the flags of a login by appId and a single-use code.
-func appAndCode(codeFlag string, call func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error)) func(*flag.FlagSet, env) func(context.Context, *enduser.Client, int) (*enduser.Token, error) {
-	return func(fs *flag.FlagSet, _ env) func(context.Context, *enduser.Client, int) (*enduser.Token, error) {
-		app, code := fs.String("app-id", "", "appId"), fs.String(codeFlag, "", "single-use authorization code")
+func appAndCode(codeFlag, envVar string, call func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error)) func(*flag.FlagSet, *credentials) (loginCall, error) {
+	return func(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
+		app := fs.String("app-id", "", "appId")
+		code := cs.add(fs, codeFlag, envVar, "single-use authorization code")
 		return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
-			return call(ctx, c, *app, *code, mcc)
-		}
+			return call(ctx, c, *app, code.value, mcc)
+		}, nil
 	}
 }
 
 func runLogin(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || providers[args[0]].flags == nil {
-		return usagef("login: name a provider: twitter, apple, wechat, facebook, alipay, miniprogram or mobile")
+	all := providers()
+	if len(args) == 0 || all[args[0]].flags == nil {
+		return usagef("login: name a provider: %s", providerNames())
 	}
-	name, p := args[0], providers[args[0]]
-	fs := newFlags(e, "login "+name, "enduser login "+name+" "+p.synopsis+" [common flags]")
+	name, p := args[0], all[args[0]]
+	cmd := "login " + name
+	help := credentialsHelp(name)
+	if p.genAuth {
+		help += mobileHelp()
+	}
+	fs := newFlags(e, cmd, "enduser "+cmd+" "+p.synopsis+" [common flags]"+help)
 	var lf loginFlags
-	lf.register(fs, e)
-	call := p.flags(fs, e)
+	var cs credentials
+	lf.register(fs, e, &cs, p.genAuth)
+	call, err := p.flags(fs, &cs)
+	if err != nil {
+		return err
+	}
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	c, err := lf.client(e, name == "mobile")
+	if err := cs.resolve(e, cmd); err != nil {
+		return err
+	}
+	secrets := cs.values()
+	if p.genAuth && lf.secret.value != "" {
+		basic := lf.genAuthAppID + ":" + lf.secret.value // the Basic credential, and the header carrying it
+		secrets = append(secrets, basic, "Basic "+base64.StdEncoding.EncodeToString([]byte(basic)))
+	}
+	c, err := lf.client(p.genAuth)
 	if err != nil {
-		return usageError{err.Error()}
+		return newScrubber(secrets...).err(err, true)
 	}
 	defer c.CloseIdleConnections()
 	tok, err := call(ctx, c, lf.mcc)
-	if errors.Is(err, enduser.ErrInvalidRequest) {
-		return usageError{err.Error()}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		return err // the command's own text: it names flags, never values
+	case err != nil:
+		return newScrubber(secrets...).err(err, errors.Is(err, enduser.ErrInvalidRequest))
 	}
-	if err != nil {
-		return err
+	return printToken(e, tok, lf.show, secrets)
+}
+
+// credentialsHelp is the paragraph of a login's --help on how credentials
+// are passed.
+func credentialsHelp(name string) string {
+	return "\n\nCredentials are never flag values (ps and shell history would show them): each comes from\n" +
+		"its variable (named below), or from standard input when its flag is given as \"-\"; several\n" +
+		"\"-\" flags read one line each, in command-line order. Example:\n" +
+		"  printf '%s\\n' \"$CODE\" | enduser " + "login " + name + " ... --" + exampleFlag(name) + " -"
+}
+
+func exampleFlag(name string) string {
+	switch name {
+	case "apple":
+		return "identity-token"
+	case "twitter":
+		return "oauth-token"
+	case "alipay":
+		return "auth-code"
+	case "miniprogram":
+		return "js-code"
 	}
-	return printToken(e, tok, lf.show)
+	return "code"
+}
+
+// publicTokenField reports whether the token's JSON field k holds no
+// secret. Every other field is printed as [redacted] unless --show-tokens
+// asks for it, so a field added to Token later is hidden by default.
+func publicTokenField(k string) bool {
+	switch k {
+	case "family", "token_type", "expiry", "refresh_expiry", "scope":
+		return true
+	}
+	return false
 }
 
 // printToken prints the token as JSON, its secrets redacted unless show.
-func printToken(e env, tok *enduser.Token, show bool) error {
-	t := *tok
-	if !show {
-		for _, s := range []*string{&t.AccessToken, &t.RefreshToken, &t.IDToken} {
-			if *s != "" {
-				*s = "[redacted]"
-			}
-		}
-	}
-	b, err := json.MarshalIndent(t, "", "  ") //nolint:gosec // G117: token values are redacted above unless --show-tokens asks for them
-
+// A public field holding a secret (a request credential, or an issued
+// token when they are hidden) is redacted too, and the text is reduced to
+// printable characters.
+func printToken(e env, tok *enduser.Token, show bool, secrets []string) error {
+	raw, err := json.Marshal(tok) //nolint:gosec // G117: every non-public field is redacted below unless --show-tokens asks for it
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+	var fields map[string]any
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return err
+	}
+	if !show {
+		for _, s := range []string{tok.AccessToken, tok.RefreshToken, tok.IDToken} {
+			secrets = append(secrets, s, strings.TrimPrefix(s, "Bearer "))
+		}
+	}
+	sc := newScrubber(secrets...)
+	for k, v := range fields {
+		s, isString := v.(string)
+		switch {
+		case !publicTokenField(k) && !show && (!isString || s != ""):
+			fields[k] = redacted
+		case publicTokenField(k) && isString && sc.contains(s):
+			fields[k] = redacted
+		}
+	}
+	b, err := json.MarshalIndent(fields, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s\n", printableJSON(b))
 	return err
 }
 

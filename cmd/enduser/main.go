@@ -5,12 +5,16 @@
 //	enduser sign FIELD...                     (secret from ENDUSER_USER_DOMAIN_SECRET or stdin)
 //	enduser login twitter|apple|wechat|facebook|alipay|miniprogram|mobile [flags]
 //
-// Secrets are read from the environment (or stdin), never from flags, so
-// they stay out of shell history. Exit status: 0 success, 1 the call failed,
-// 2 bad usage.
+// Credentials (secrets, codes, tokens) never come from a flag's value, so
+// they stay out of ps and shell history: each has an environment variable,
+// and its flag takes only "-", which reads it from standard input. A flag
+// given any other value is refused. Everything printed from a server is
+// reduced to printable characters first. Exit status: 0 success, 1 the call
+// failed, 2 bad usage.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -18,6 +22,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -51,7 +57,11 @@ commands:
   sign       print the v2 signature of FIELD... (secret from ENDUSER_USER_DOMAIN_SECRET or stdin)
   login      log in: twitter, apple, wechat, facebook, alipay, miniprogram or mobile
 
-Run 'enduser <command> --help' for a command's flags.
+Credentials never go in a flag's value (ps and shell history show it): each
+comes from its environment variable, or from standard input when its flag
+is given as "-" (one line per "-" flag, in command-line order).
+Run 'enduser <command> --help' for a command's flags and variables.
+Exit status: 0 success, 1 the call failed, 2 bad usage.
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -72,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "enduser: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "enduser: unknown command %s\n\n%s", printable(args[0]), usage)
 		return exitUsage
 	}
 	var ue usageError
@@ -80,12 +90,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case err == nil || errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, "enduser:", err)
+		printError(stderr, err)
 		return exitUsage
 	default:
-		fmt.Fprintln(stderr, "enduser:", err)
+		printError(stderr, err)
 		return exitFail
 	}
+}
+
+// printError prints err on one line with one "enduser: " prefix, reduced
+// to printable characters: a server's CR, LF or escape sequence cannot
+// forge a line or drive the terminal.
+func printError(w io.Writer, err error) {
+	fmt.Fprintln(w, "enduser: "+errorLine(err.Error()))
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -95,24 +112,64 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
-// newFlags returns a flag set that reports errors instead of exiting.
+// newFlags returns a flag set that reports errors instead of exiting and
+// prints nothing itself; --help prints the synopsis and flags on stdout.
 func newFlags(e env, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: %s\n\nflags:\n", synopsis)
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "usage: %s\n\nflags:\n", synopsis)
+		fs.SetOutput(&b)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+		_, _ = io.WriteString(e.stdout, printableLines(b.String()))
 	}
 	return fs
 }
 
-// parse parses args; a flag error is a usage error, --help is flag.ErrHelp.
+// parse parses args and refuses positional arguments after the flags. A
+// flag error is a usage error; --help prints the help and is flag.ErrHelp.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if n := fs.NArg(); n > 0 {
+		// The arguments are not echoed: one may be a credential typed in
+		// the wrong place.
+		return usagef("%s: unexpected argument after the flags (%d given, not shown); run 'enduser %s --help'", fs.Name(), n, fs.Name())
 	}
 	return nil
+}
+
+// parseArgs is parse for a command that takes positional arguments.
+func parseArgs(fs *flag.FlagSet, args []string) error {
+	help := fs.Usage
+	fs.Usage = func() {} // the flag package would call it on every error
+	err := fs.Parse(args)
+	fs.Usage = help
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		help()
+		return err
+	case err != nil:
+		return usagef("%s: %s; run 'enduser %s --help'", fs.Name(), withoutValue(err.Error()), fs.Name())
+	}
+	return nil
+}
+
+// withoutValue drops the value the flag package quotes in an invalid-value
+// error (`invalid value "x" for flag -mcc: ...`): a credential typed into
+// the wrong flag is not echoed.
+func withoutValue(msg string) string {
+	for _, p := range []string{"invalid value ", "invalid boolean value "} {
+		rest, ok := strings.CutPrefix(msg, p)
+		if !ok {
+			continue
+		}
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			return p[:len(p)-1] + rest[len(q):]
+		}
+	}
+	return msg
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/endusertest"
 )
 
@@ -35,96 +33,93 @@ func emulatorEnv(srv *endusertest.Server) map[string]string {
 	return map[string]string{
 		"ENDUSER_BASE_URL": cfg.BaseURL, "ENDUSER_USER_DOMAIN": cfg.UserDomain, "ENDUSER_USER_DOMAIN_SECRET": cfg.UserDomainSecret,
 		"ENDUSER_GENAUTH_HOST": cfg.GenAuth.Host, "ENDUSER_GENAUTH_APP_ID": cfg.GenAuth.AppID, "ENDUSER_GENAUTH_APP_SECRET": cfg.GenAuth.AppSecret,
-		"ENDUSER_TWITTER_OAUTH_TOKEN_SECRET": "tw-secret",
 	}
+}
+
+// with returns a copy of env with more variables.
+func with(env map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range env {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
 }
 
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"nope"}, {"login"}, {"login", "myspace"}, {"login", "apple", "--bogus"}, {"emulator", "--auth-method", "x"}} {
 		r := runCLI(t, nil, "", args...)
 		assert.Equal(t, exitUsage, r.code, "%v", args)
-		assert.NotEmpty(t, r.stderr)
+		assert.NotEmpty(t, r.stderr, "%v", args)
+		assert.Empty(t, r.stdout, "%v", args)
 	}
-	for _, args := range [][]string{{"--help"}, {"sign", "--help"}, {"login", "twitter", "--help"}, {"emulator", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"sign", "--help"}, {"login", "twitter", "--help"}, {"login", "mobile", "-h"}, {"emulator", "--help"}} {
 		r := runCLI(t, nil, "", args...)
 		assert.Equal(t, exitOK, r.code, "%v", args)
-		assert.Contains(t, r.stdout+r.stderr, "usage:")
+		assert.Contains(t, r.stdout, "usage:", "%v: help goes to stdout", args)
+		assert.Empty(t, r.stderr, "%v", args)
 	}
 }
 
-func TestSign(t *testing.T) {
-	want := enduser.Sign("s3cret", "a", "b")
-	r := runCLI(t, map[string]string{"ENDUSER_USER_DOMAIN_SECRET": "s3cret"}, "", "sign", "a", "b")
-	assert.Equal(t, exitOK, r.code)
-	assert.Equal(t, want+"\n", r.stdout)
-
-	r = runCLI(t, nil, "s3cret\n", "sign", "a", "b")
-	assert.Equal(t, want+"\n", r.stdout, "secret from stdin")
-
-	r = runCLI(t, nil, "", "sign", "a")
-	assert.Equal(t, exitUsage, r.code, "no secret anywhere")
-}
-
-func TestLoginEveryProvider(t *testing.T) {
+func TestErrorsHaveOnePrefixAndOneLine(t *testing.T) {
 	srv := endusertest.NewServer(t)
-	env := emulatorEnv(srv)
+	env := with(emulatorEnv(srv), "ENDUSER_USER_DOMAIN_SECRET", "not-the-secret", "ENDUSER_APPLE_IDENTITY_TOKEN", "apple-identity-token")
 	for name, args := range map[string][]string{
-		"twitter":     {"--app-id", "tw", "--oauth-token", "ot"},
-		"apple":       {"--identity-token", "idt", "--mcc", "262"},
-		"wechat":      {"--app-id", "wx", "--code", "c1"},
-		"facebook":    {"--app-id", "fb", "--code", "c2"},
-		"alipay":      {"--app-id", "al", "--auth-code", "c3"},
-		"miniprogram": {"--app-id", "mp", "--js-code", "c4", "--query"},
-		"mobile":      {"--conn-id", "x", "--connection", "facebook", "--access-token", "at", "--scope", "openid offline_access"},
+		"call failed":   {"login", "apple"},
+		"usage":         {"login", "apple", "--bogus"},
+		"bad config":    {"login", "apple", "--base-url", "ftp://x"},
+		"invalid input": {"login", "wechat", "--app-id", "wx"},
+		"no provider":   {"login"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			r := runCLI(t, env, "", append([]string{"login", name}, args...)...)
-			require.Equal(t, exitOK, r.code, r.stderr)
-			var tok map[string]any
-			require.NoError(t, json.Unmarshal([]byte(r.stdout), &tok))
-			assert.Equal(t, "[redacted]", tok["access_token"])
-			assert.NotEmpty(t, tok["expiry"])
-		})
+		r := runCLI(t, env, "", args...)
+		assert.NotEqual(t, exitOK, r.code, name)
+		assert.True(t, strings.HasPrefix(r.stderr, "enduser: "), "%s: %q", name, r.stderr)
+		assert.Equal(t, 1, strings.Count(r.stderr, "enduser:"), "%s: one prefix: %q", name, r.stderr)
+		assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "%s: one line: %q", name, r.stderr)
 	}
 }
 
-func TestLoginShowTokens(t *testing.T) {
+func TestExtraArgumentsAreAUsageError(t *testing.T) {
 	srv := endusertest.NewServer(t)
-	r := runCLI(t, emulatorEnv(srv), "", "login", "apple", "--identity-token", "x", "--show-tokens")
-	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Contains(t, r.stdout, `"access_token": "Bearer emu-at-`)
+	env := with(emulatorEnv(srv), "ENDUSER_APPLE_IDENTITY_TOKEN", "apple-identity-token")
+	for _, args := range [][]string{
+		{"login", "apple", "stray"},
+		{"login", "apple", "--mcc", "262", "eyJhbGciOiJSUzI1NiJ9.stray-token"},
+		{"login", "apple", "--", "x"},
+		{"login", "mobile", "--connection", "wechat", "x", "--code", "-"},
+		{"emulator", "--addr", "127.0.0.1:0", "extra"},
+	} {
+		r := runCLI(t, env, "", args...)
+		assert.Equal(t, exitUsage, r.code, "%v", args)
+		assert.Contains(t, r.stderr, "unexpected argument", "%v", args)
+		assert.NotContains(t, r.stderr, "stray", "%v: a stray argument may be a credential; not echoed", args)
+	}
+	assert.Equal(t, 0, srv.Count("appleAuthLogin"), "nothing was sent")
+	assert.Equal(t, 0, srv.Count("signin-by-mobile"))
 }
 
-func TestLoginFailureExitsOne(t *testing.T) {
-	srv := endusertest.NewServer(t)
-	env := emulatorEnv(srv)
-	env["ENDUSER_USER_DOMAIN_SECRET"] = "wrong"
-	r := runCLI(t, env, "", "login", "apple", "--identity-token", "x")
-	assert.Equal(t, exitFail, r.code)
-	assert.Contains(t, r.stderr, "5420")
-	assert.Contains(t, r.stderr, "signature verification failed")
-	assert.NotContains(t, r.stderr, "wrong")
-}
-
-func TestLoginMissingInputExitsTwo(t *testing.T) {
-	srv := endusertest.NewServer(t)
-	r := runCLI(t, emulatorEnv(srv), "", "login", "wechat", "--app-id", "wx")
+func TestInvalidFlagValueIsNotEchoed(t *testing.T) {
+	r := runCLI(t, nil, "", "login", "apple", "--mcc", "eyJ-credential-in-the-wrong-flag")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "code")
-	assert.Equal(t, 0, srv.Count("wechatOffiaccountAuthLogin"))
+	assert.Contains(t, r.stderr, "-mcc")
+	assert.NotContains(t, r.stderr, "eyJ-credential")
 
-	r = runCLI(t, map[string]string{}, "", "login", "apple", "--identity-token", "x")
-	assert.Equal(t, exitUsage, r.code, "no config")
+	r = runCLI(t, nil, "", "login", "apple", "--show-tokens=eyJ-credential-in-the-wrong-flag")
+	assert.Equal(t, exitUsage, r.code)
+	assert.NotContains(t, r.stderr, "eyJ-credential")
 }
 
 func TestEmulatorCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut bytes.Buffer
+	sb := &syncBuffer{b: &out}
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"emulator", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &syncBuffer{b: &out}, &errOut, func(string) string { return "" })
+		done <- run(ctx, []string{"emulator", "--addr", "127.0.0.1:0"}, strings.NewReader(""), sb, &errOut, func(string) string { return "" })
 	}()
-	time.Sleep(200 * time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(sb.String(), "ENDUSER_GENAUTH_AUTH_METHOD") }, 30*time.Second, 10*time.Millisecond)
 	cancel()
 	assert.Equal(t, exitOK, <-done)
 	assert.Contains(t, out.String(), "export ENDUSER_BASE_URL=http://127.0.0.1:")

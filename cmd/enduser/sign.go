@@ -3,23 +3,32 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/seed1804ee03/enduser"
 )
 
 // runSign prints the signature of the fields. The secret comes from
-// ENDUSER_USER_DOMAIN_SECRET or the first line of stdin, never a flag.
+// ENDUSER_USER_DOMAIN_SECRET or the first line of stdin, never a flag's
+// value.
 func runSign(e env, args []string) error {
-	fs := newFlags(e, "sign", "enduser sign FIELD...   (secret from ENDUSER_USER_DOMAIN_SECRET, or the first line of stdin)")
-	if err := parse(fs, args); err != nil {
+	fs := newFlags(e, "sign", "enduser sign [--user-domain-secret -] FIELD...\n\n"+
+		"The secret comes from $ENDUSER_USER_DOMAIN_SECRET or, when that is unset or --user-domain-secret - is\n"+
+		"given, from the first line of standard input; never from a flag's value.")
+	var cs credentials
+	flagged := cs.add(fs, "user-domain-secret", "ENDUSER_USER_DOMAIN_SECRET", "user-domain secret")
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	secret := e.getenv("ENDUSER_USER_DOMAIN_SECRET")
+	if err := cs.resolve(e, "sign"); err != nil {
+		return err
+	}
+	secret := flagged.value
 	if secret == "" {
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		line, err := bufio.NewReader(io.LimitReader(e.stdin, maxStdin)).ReadString('\n')
 		if err != nil && line == "" {
-			return usagef("sign: no secret: set ENDUSER_USER_DOMAIN_SECRET or pass it on stdin")
+			return usagef("sign: no secret: set ENDUSER_USER_DOMAIN_SECRET or write it on standard input")
 		}
 		secret = strings.TrimRight(line, "\r\n")
 	}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// maxStdin bounds what is read from standard input for credentials.
+const maxStdin = 1 << 20
+
+// credential is one secret input of a command. Its flag takes only "-"
+// (read the value from standard input); without the flag the value comes
+// from the environment variable. A flag given anything else is recorded as
+// refused, never stored: the command then exits 2 without echoing it.
+type credential struct {
+	flag, env string
+	set       *credentials
+	order     int  // position among the credential flags on the command line; 0 = not given
+	stdin     bool // the flag was "-"
+	value     string
+}
+
+// credentials are the credential flags of one command line.
+type credentials struct {
+	list  []*credential
+	given int
+}
+
+// add registers --name as a credential whose variable is envVar.
+func (cs *credentials) add(fs *flag.FlagSet, name, envVar, what string) *credential {
+	c := &credential{flag: name, env: envVar, set: cs}
+	cs.list = append(cs.list, c)
+	fs.Var(c, name, fmt.Sprintf("%s: `-` reads it from standard input, else $%s is used (a value here is refused)", what, envVar))
+	return c
+}
+
+// Set records the flag. It never fails: the flag package would quote the
+// value in its error.
+func (c *credential) Set(v string) error {
+	if c.order == 0 {
+		c.set.given++
+		c.order = c.set.given
+	}
+	c.stdin = v == "-"
+	if !c.stdin {
+		c.order = -c.order // refused; the value is dropped here
+	}
+	return nil
+}
+
+// String is empty: the flag never holds a value (the flag package prints
+// no default).
+func (c *credential) String() string { return "" }
+
+// resolve refuses a credential given as a flag value, then reads each "-"
+// flag's value from one line of standard input, in command-line order, and
+// the others from their variables.
+func (cs *credentials) resolve(e env, cmd string) error {
+	var refused *credential
+	for _, c := range cs.list {
+		if c.order < 0 && (refused == nil || c.order > refused.order) {
+			refused = c
+		}
+	}
+	if refused != nil {
+		return usagef("%s: --%s takes no value on the command line (ps and shell history would show it): "+
+			"set %s, or give --%s - and write the value on standard input", cmd, refused.flag, refused.env, refused.flag)
+	}
+	var fromStdin []*credential
+	for i := 1; i <= cs.given; i++ {
+		for _, c := range cs.list {
+			if c.order == i && c.stdin {
+				fromStdin = append(fromStdin, c)
+			}
+		}
+	}
+	in := bufio.NewReader(io.LimitReader(e.stdin, maxStdin))
+	for _, c := range fromStdin {
+		line, err := in.ReadString('\n')
+		if err != nil && line == "" {
+			return usagef("%s: --%s -: standard input ended before its line", cmd, c.flag)
+		}
+		c.value = strings.TrimRight(line, "\r\n")
+		if c.value == "" {
+			return usagef("%s: --%s -: its line on standard input is empty", cmd, c.flag)
+		}
+	}
+	for _, c := range cs.list {
+		if !c.stdin {
+			c.value = e.getenv(c.env)
+		}
+	}
+	return nil
+}
+
+// values returns every credential value that is set, for scrubbing.
+func (cs *credentials) values() []string {
+	var out []string
+	for _, c := range cs.list {
+		if c.value != "" {
+			out = append(out, c.value)
+		}
+	}
+	return out
+}

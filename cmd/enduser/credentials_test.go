@@ -1,0 +1,159 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser/endusertest"
+)
+
+// credentialFlags returns every credential flag of every command line the
+// tool has, with its variable: the list the refusal test walks, so a
+// credential added later is covered without editing the test.
+func credentialFlags(t *testing.T) map[string][]*credential {
+	t.Helper()
+	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	out := map[string][]*credential{}
+	for name, p := range providers() {
+		fs := flag.NewFlagSet(name, flag.ContinueOnError)
+		var cs credentials
+		var lf loginFlags
+		lf.register(fs, e, &cs, p.genAuth)
+		_, err := p.flags(fs, &cs)
+		require.NoError(t, err)
+		out["login "+name] = cs.list
+	}
+	var cs credentials
+	cs.add(flag.NewFlagSet("sign", flag.ContinueOnError), "user-domain-secret", "ENDUSER_USER_DOMAIN_SECRET", "")
+	out["sign"] = cs.list
+	return out
+}
+
+func TestEveryCredentialFlagRefusesAValue(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	env := emulatorEnv(srv)
+	const value = "s3cr3t-VALUE-from-a-flag"
+	cmds := credentialFlags(t)
+	require.Len(t, cmds, len(providers())+1)
+	n := 0
+	for cmd, creds := range cmds {
+		require.NotEmpty(t, creds, cmd)
+		base := strings.Fields(cmd)
+		if cmd == "login mobile" {
+			base = append(base, "--connection", "wechat")
+		}
+		for _, c := range creds {
+			for _, form := range [][]string{{"--" + c.flag, value}, {"--" + c.flag + "=" + value}, {"-" + c.flag, value}, {"--" + c.flag + "="}} {
+				args := append(append([]string(nil), base...), form...)
+				r := runCLI(t, env, value+"\n", args...)
+				assert.Equal(t, exitUsage, r.code, "%v", args)
+				assert.Empty(t, r.stdout, "%v", args)
+				assert.NotContains(t, r.stderr, "s3cr3t", "%v: the value is never echoed", args)
+				assert.Contains(t, r.stderr, "--"+c.flag+" takes no value", "%v", args)
+				assert.Contains(t, r.stderr, "set "+c.env+", or give --"+c.flag+" - and write the value on standard input", "%v: says how", args)
+				n++
+			}
+		}
+	}
+	assert.Greater(t, n, 4*15)
+	for _, r := range srv.Requests() {
+		t.Errorf("a refused command line sent %s", r.Endpoint)
+	}
+}
+
+func TestCredentialVariablesAreNamedAfterTheCommand(t *testing.T) {
+	for cmd, creds := range credentialFlags(t) {
+		for _, c := range creds {
+			assert.True(t, strings.HasPrefix(c.env, "ENDUSER_"), "%s --%s: %s", cmd, c.flag, c.env)
+			assert.True(t, strings.HasSuffix(c.env, strings.ToUpper(strings.ReplaceAll(c.flag, "-", "_"))), "%s --%s: %s", cmd, c.flag, c.env)
+		}
+	}
+}
+
+func TestRefusalComesBeforeAnyOtherUse(t *testing.T) {
+	// Several refused flags: the first on the command line is named; none
+	// is echoed, and standard input is not consumed.
+	r := runCLI(t, nil, "", "login", "twitter", "--oauth-token-secret", "-", "--oauth-token", "AAAA-token", "--user-domain-secret", "BBBB-secret")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "--oauth-token takes no value")
+	assert.NotContains(t, r.stderr, "AAAA")
+	assert.NotContains(t, r.stderr, "BBBB")
+
+	r = runCLI(t, nil, "", "login", "twitter", "--oauth-token", "-", "--oauth-token", "AAAA-token")
+	assert.Equal(t, exitUsage, r.code, "a value after a - is refused too")
+	assert.NotContains(t, r.stderr, "AAAA")
+}
+
+func TestCredentialsFromStdin(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	env := emulatorEnv(srv)
+	delete(env, "ENDUSER_USER_DOMAIN_SECRET")
+	secret := srv.Config().UserDomainSecret
+
+	// Three "-" flags: one line each, in command-line order (not the
+	// order the flags are declared in).
+	r := runCLI(t, env, "tw-token-secret\r\n"+secret+"\ntw-oauth-token", "login", "twitter", "--app-id", "tw",
+		"--oauth-token-secret", "-", "--user-domain-secret", "-", "--oauth-token", "-")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "tw-oauth-token", reqs[0].Params.Get("oauthToken"))
+	assert.Equal(t, "tw-token-secret", reqs[0].Params.Get("oauthTokenSecret"), "CR LF is trimmed")
+
+	// A flag given as - wins over its variable.
+	r = runCLI(t, with(emulatorEnv(srv), "ENDUSER_APPLE_IDENTITY_TOKEN", "from-env"), "from-stdin\n", "login", "apple", "--identity-token", "-")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	reqs = srv.Requests()
+	assert.Equal(t, "from-stdin", reqs[len(reqs)-1].Params.Get("identityToken"))
+
+	// Without the flag the variable is used.
+	r = runCLI(t, with(emulatorEnv(srv), "ENDUSER_APPLE_IDENTITY_TOKEN", "from-env"), "from-stdin\n", "login", "apple")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	reqs = srv.Requests()
+	assert.Equal(t, "from-env", reqs[len(reqs)-1].Params.Get("identityToken"))
+}
+
+func TestCredentialsFromStdinErrors(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	env := emulatorEnv(srv)
+	for name, tc := range map[string]struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		"stdin empty":       {"", []string{"login", "apple", "--identity-token", "-"}, "--identity-token -: standard input ended"},
+		"too few lines":     {"one\n", []string{"login", "twitter", "--app-id", "a", "--oauth-token", "-", "--oauth-token-secret", "-"}, "--oauth-token-secret -: standard input ended"},
+		"empty line":        {"\nx\n", []string{"login", "wechat", "--app-id", "wx", "--code", "-"}, "--code -: its line on standard input is empty"},
+		"missing argument":  {"x\n", []string{"login", "wechat", "--app-id", "wx", "--code"}, "flag needs an argument"},
+		"nothing anywhere":  {"", []string{"login", "wechat", "--app-id", "wx"}, "code"},
+		"sign: - and empty": {"", []string{"sign", "--user-domain-secret", "-", "a"}, "standard input ended"},
+	} {
+		r := runCLI(t, env, tc.stdin, tc.args...)
+		assert.Equal(t, exitUsage, r.code, name)
+		assert.Contains(t, r.stderr, tc.want, name)
+	}
+	assert.Empty(t, srv.Requests(), "nothing sent")
+}
+
+func TestCredentialHelpSaysHow(t *testing.T) {
+	for cmd, creds := range credentialFlags(t) {
+		r := runCLI(t, nil, "", append(strings.Fields(cmd), "--help")...)
+		require.Equal(t, exitOK, r.code, cmd)
+		for _, c := range creds {
+			assert.Contains(t, r.stdout, "-"+c.flag+" -\n", "%s --%s", cmd, c.flag)
+			assert.Contains(t, r.stdout, "$"+c.env, "%s --%s", cmd, c.flag)
+		}
+	}
+	names := make([]string, 0, len(providers()))
+	for n := range providers() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	assert.Equal(t, strings.Join(names, ", "), providerNames())
+}
