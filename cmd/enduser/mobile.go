@@ -2,78 +2,47 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/internal/connections"
 )
-
-// mobilePayloads returns a zero payload of every connection the SDK can
-// send. Everything else (flags, variables, help, which flags a connection
-// takes) is derived from the payload types, so a multi-field connection
-// works like a one-code one.
-func mobilePayloads() []enduser.MobilePayload {
-	return []enduser.MobilePayload{
-		enduser.WechatPayload{}, enduser.ApplePayload{}, enduser.AlipayPayload{},
-		enduser.WechatworkPayload{}, enduser.WechatworkAgencyPayload{},
-		enduser.LarkPublicPayload{}, enduser.LarkInternalPayload{}, enduser.LarkBlockPayload{},
-		enduser.YidunPayload{}, enduser.WechatMiniProgramCodePayload{}, enduser.WechatMiniProgramPhonePayload{},
-		enduser.WechatMiniProgramCodeAndPhonePayload{}, enduser.GooglePayload{}, enduser.FacebookPayload{},
-		enduser.QQPayload{}, enduser.WeiboPayload{}, enduser.BaiduPayload{}, enduser.LinkedInPayload{},
-		enduser.DingTalkPayload{}, enduser.GithubPayload{}, enduser.GiteePayload{}, enduser.GitlabPayload{},
-		enduser.DouyinPayload{}, enduser.KuaishouPayload{}, enduser.XiaomiPayload{}, enduser.LinePayload{},
-		enduser.SlackPayload{}, enduser.OPPOPayload{}, enduser.HuaweiPayload{}, enduser.AmazonPayload{},
-	}
-}
 
 // payloadField is one leaf of a payload: a credential (string) or a switch
 // (bool).
 type payloadField struct {
-	flag  string // e.g. "code", "phone-code"
-	path  string // its JSON path, e.g. "wxPhoneInfo.code"
-	index []int
-	kind  reflect.Kind
+	flag string // e.g. "code", "phone-code"
+	path string // its JSON path in the payload, e.g. "wxPhoneInfo.code"
+	kind connections.Kind
 }
 
-// payloadFields lists the leaves of a payload type. A leaf's flag is its
-// JSON name in kebab case (accessToken and access_token are both
-// --access-token); the leaves of a nested phone part (wxPhoneInfo,
-// phoneParams) get the prefix "phone-".
-func payloadFields(t reflect.Type) []payloadField {
+// payloadFields lists the leaves of a connection's payload, from the
+// connection table. A leaf's flag is its JSON name in kebab case
+// (accessToken and access_token are both --access-token); the leaves of a
+// nested phone part (wxPhoneInfo, phoneParams) get the prefix "phone-".
+func payloadFields(fields []connections.Field) []payloadField {
 	var out []payloadField
-	var walk func(t reflect.Type, index []int, prefix, path string)
-	walk = func(t reflect.Type, index []int, prefix, path string) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			idx := append(append([]int(nil), index...), i)
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			switch ft.Kind() {
-			case reflect.Struct:
+	var walk func(fields []connections.Field, prefix, path string)
+	walk = func(fields []connections.Field, prefix, path string) {
+		for _, f := range fields {
+			switch f.Kind {
+			case connections.KindObject:
 				p := prefix
-				if strings.Contains(strings.ToLower(name), "phone") {
+				if strings.Contains(strings.ToLower(f.JSON), "phone") {
 					p += "phone-"
 				}
-				walk(ft, idx, p, path+name+".")
-			case reflect.String, reflect.Bool:
-				out = append(out, payloadField{flag: prefix + kebab(name), path: path + name, index: idx, kind: ft.Kind()})
+				walk(f.Object.Fields, p, path+f.JSON+".")
+			default:
+				out = append(out, payloadField{flag: prefix + kebab(f.JSON), path: path + f.JSON, kind: f.Kind})
 			}
 		}
 	}
-	walk(t, nil, "", "")
+	walk(fields, "", "")
 	return out
 }
 
@@ -102,17 +71,18 @@ func mobileEnv(flagName string) string {
 	return "ENDUSER_MOBILE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// mobileConnection is one connection: its zero payload and its leaves.
+// mobileConnection is one row of the connection table and its leaves.
 type mobileConnection struct {
-	zero   enduser.MobilePayload
+	row    connections.Connection
 	fields []payloadField
 }
 
-// mobileConnections indexes mobilePayloads by connection.
+// mobileConnections indexes the connection table (every connection the SDK
+// can send, multi-field ones included) by name.
 func mobileConnections() map[enduser.Connection]mobileConnection {
 	out := map[enduser.Connection]mobileConnection{}
-	for _, p := range mobilePayloads() {
-		out[p.Connection()] = mobileConnection{zero: p, fields: payloadFields(reflect.TypeOf(p))}
+	for _, c := range connections.All() {
+		out[enduser.Connection(c.Name)] = mobileConnection{row: c, fields: payloadFields(c.Fields)}
 	}
 	return out
 }
@@ -150,7 +120,7 @@ func mobileFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 
 	conns := mobileConnections()
 	type input struct {
-		kind  reflect.Kind
+		kind  connections.Kind
 		cred  *credential
 		on    *bool
 		paths []string
@@ -167,7 +137,7 @@ func mobileFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 				order = append(order, f.flag)
 			}
 			if in.kind != f.kind {
-				return nil, fmt.Errorf("login mobile: --%s is a string in one payload and a bool in another", f.flag)
+				return nil, fmt.Errorf("login mobile: --%s has two kinds in the connection table", f.flag)
 			}
 			if !containsString(in.paths, f.path) {
 				in.paths = append(in.paths, f.path)
@@ -179,7 +149,7 @@ func mobileFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 	for _, name := range order {
 		in := inputs[name]
 		what := strings.Join(in.paths, ", ") + " of " + connectionList(in.users)
-		if in.kind == reflect.Bool {
+		if in.kind == connections.KindBool {
 			in.on = fs.Bool(name, false, what)
 		} else {
 			in.cred = cs.add(fs, name, mobileEnv(name), what)
@@ -202,19 +172,23 @@ func mobileFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 				return nil, usagef("login mobile: connection %s takes no --%s (its flags: %s)", *conn, name, flagList(mc.fields))
 			}
 		}
-		v := reflect.New(reflect.TypeOf(mc.zero)).Elem()
+		wire := map[string]any{}
 		for _, f := range mc.fields {
 			in := inputs[f.flag]
 			switch {
 			case in.cred != nil && in.cred.value != "":
-				leaf(v, f.index).SetString(in.cred.value)
+				setPath(wire, f.path, in.cred.value)
 			case in.on != nil && *in.on:
-				leaf(v, f.index).SetBool(true)
+				setPath(wire, f.path, true)
 			}
 		}
-		payload, ok := v.Interface().(enduser.MobilePayload)
-		if !ok {
-			return nil, fmt.Errorf("login mobile: %T is not a payload", v.Interface())
+		b, err := json.Marshal(wire)
+		if err != nil {
+			return nil, err
+		}
+		payload, err := enduser.ParseMobilePayload(enduser.Connection(*conn), b)
+		if err != nil {
+			return nil, err
 		}
 		req := enduser.MobileSignInRequest{ExtIdpConnIdentifier: *connID, Payload: payload}
 		if *scope != "" || *tenant != "" {
@@ -224,19 +198,21 @@ func mobileFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 	}, nil
 }
 
-// leaf returns the settable field at index, allocating nil pointers on
-// the way.
-func leaf(v reflect.Value, index []int) reflect.Value {
-	for _, i := range index {
-		if v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
-			}
-			v = v.Elem()
+// setPath sets a dotted path of nested JSON objects.
+func setPath(m map[string]any, path string, v any) {
+	for {
+		k, rest, nested := strings.Cut(path, ".")
+		if !nested {
+			m[path] = v
+			return
 		}
-		v = v.Field(i)
+		sub, ok := m[k].(map[string]any)
+		if !ok {
+			sub = map[string]any{}
+			m[k] = sub
+		}
+		m, path = sub, rest
 	}
-	return v
 }
 
 func flagList(fields []payloadField) string {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/endusertest"
+	"github.com/seed1804ee03/enduser/internal/connections"
 )
 
 // jsonAt returns the value at a dotted path of a decoded JSON object.
@@ -40,7 +40,8 @@ func payloadOf(body map[string]any) map[string]any {
 func TestMobileEveryConnectionEveryField(t *testing.T) {
 	srv := endusertest.NewServer(t)
 	conns := mobileConnections()
-	require.Len(t, conns, len(mobilePayloads()), "one payload per connection")
+	require.Len(t, conns, len(connections.All()), "one entry per row of the connection table")
+	require.GreaterOrEqual(t, len(conns), 32)
 	for _, name := range sortedConnections(conns) {
 		mc := conns[enduser.Connection(name)]
 		t.Run(name, func(t *testing.T) {
@@ -50,10 +51,10 @@ func TestMobileEveryConnectionEveryField(t *testing.T) {
 			var stdin []string
 			for i, f := range mc.fields {
 				switch f.kind {
-				case reflect.Bool:
+				case connections.KindBool:
 					args = append(args, "--"+f.flag)
 					want[f.path] = true
-				case reflect.String:
+				case connections.KindString:
 					v := name + "-" + f.flag + "-value"
 					want[f.path] = v
 					if i%2 == 0 { // half from the environment, half from standard input
@@ -91,6 +92,8 @@ func TestMobileMultiFieldConnections(t *testing.T) {
 	assert.Equal(t, "--access-token --id-token", flags(enduser.ConnectionLine))
 	assert.Equal(t, "--code --access-token", flags(enduser.ConnectionBaidu))
 	assert.Equal(t, "--code --is-sns-code", flags(enduser.ConnectionDingTalk))
+	assert.Equal(t, "--code --encrypted-data --iv", flags(enduser.ConnectionDouyinMiniProgramCode))
+	assert.Equal(t, "--code --encrypted-data --iv --phone-iv --phone-encrypted-data", flags(enduser.ConnectionDouyinMiniProgramCodeAndPhone))
 }
 
 func TestMobileFlagsAreUniquePerConnection(t *testing.T) {
