@@ -71,9 +71,8 @@ func mobileEnv(flagName string) string {
 	return "ENDUSER_MOBILE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// mobileConnection is one row of the connection table and its leaves.
+// mobileConnection is one connection of the table: its payload's leaves.
 type mobileConnection struct {
-	row    connections.Connection
 	fields []payloadField
 }
 
@@ -81,8 +80,9 @@ type mobileConnection struct {
 // can send, multi-field ones included) by name.
 func mobileConnections() map[enduser.Connection]mobileConnection {
 	out := map[enduser.Connection]mobileConnection{}
-	for _, c := range connections.All() {
-		out[enduser.Connection(c.Name)] = mobileConnection{row: c, fields: payloadFields(c.Fields)}
+	all := connections.All()
+	for i := range all {
+		out[enduser.Connection(all[i].Name)] = mobileConnection{fields: payloadFields(all[i].Fields)}
 	}
 	return out
 }
