@@ -347,3 +347,33 @@ func TestSharedTokenSourceExpiredRefreshTokenSendsNothing(t *testing.T) {
 	assert.Zero(t, r.store.locks.Load())
 	assert.Zero(t, r.srv.Count("refreshToken"))
 }
+
+// BenchmarkSharedTokenSourceToken compares Token on a valid cached token:
+// "sdk" is a SharedTokenSource (on a MemoryStore), "raw" a TokenSource of
+// one process. The hot path must not ask the store (target ≤ 1.2x).
+func BenchmarkSharedTokenSourceToken(b *testing.B) {
+	c, err := enduser.NewClient(testConfig())
+	require.NoError(b, err)
+	tok := &enduser.Token{Family: enduser.FamilyV2, AccessToken: "Bearer AT", RefreshToken: "RT", Expiry: time.Now().Add(24 * time.Hour)}
+	store := enduser.NewMemoryStore()
+	require.NoError(b, store.Store(bg, "k", tok))
+	for _, bc := range []struct {
+		name string
+		ts   *enduser.TokenSource
+	}{
+		{"sdk", c.SharedTokenSource(store, "k")},
+		{"raw", c.TokenSource(tok)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			_, err := bc.ts.Token(bg) // fill the cache
+			require.NoError(b, err)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := bc.ts.Token(bg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -266,7 +266,11 @@ func (ts *TokenSource) refreshable(cur *Token) error {
 	default:
 		return nil
 	}
-	return &ValidationError{Op: OpRefreshToken, Field: "refreshToken", Reason: reason + ": log in again", Err: ErrTokenInvalid}
+	op, field := OpRefreshToken, "refreshToken"
+	if cur != nil && cur.Family == FamilyGenAuth {
+		op, field = OpOIDCToken, "refresh_token"
+	}
+	return &ValidationError{Op: op, Field: field, Reason: reason + ": log in again", Err: ErrTokenInvalid}
 }
 
 // setDead records that cur's session is over.

@@ -3,6 +3,10 @@ package enduser_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -401,4 +405,149 @@ func TestTokenSourceUsesTheClientClock(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotSame(t, tok, got, "expired by the client's clock")
 	assert.Equal(t, 1, srv.Count("refreshToken"))
+}
+
+// genAuthOIDC is a GenAuth token endpoint with rotating refresh tokens: it
+// answers each refresh token once (invalid_grant afterwards) and counts
+// the refreshes.
+type genAuthOIDC struct {
+	mu       sync.Mutex
+	current  string // the one refresh token it accepts
+	n        int
+	requests atomic.Int32
+	others   atomic.Int32 // requests to anything but /oidc/token
+	url      string
+}
+
+// client returns a new GenAuth-only Client of the endpoint.
+func (g *genAuthOIDC) client(t *testing.T, clk *fakeClock) *enduser.Client {
+	t.Helper()
+	c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{
+		Host: g.url, AppID: testAppID, AppSecret: testAppSecret, AuthMethod: enduser.AuthClientSecretPost,
+	}}, enduser.WithClock(clk.Now))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+func newGenAuthOIDC(t *testing.T, clk *fakeClock) (*enduser.Client, *genAuthOIDC) {
+	t.Helper()
+	g := &genAuthOIDC{current: "GA-RT-0"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/oidc/token" {
+			g.others.Add(1)
+			http.NotFound(w, r)
+			return
+		}
+		g.requests.Add(1)
+		_ = r.ParseForm()
+		time.Sleep(20 * time.Millisecond) // long enough for every caller to pile up
+		w.Header().Set("Content-Type", "application/json")
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if r.PostForm.Get("grant_type") != "refresh_token" || r.PostForm.Get("refresh_token") != g.current {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"error":"invalid_grant","error_description":"refresh token used or unknown"}`)
+			return
+		}
+		g.n++
+		g.current = fmt.Sprintf("GA-RT-%d", g.n)
+		_, _ = fmt.Fprintf(w, `{"access_token":"GA-AT-%d","refresh_token":%q,"expires_in":3600,"token_type":"Bearer","id_token":"h.p.s","scope":"openid offline_access"}`, g.n, g.current)
+	}))
+	t.Cleanup(srv.Close)
+	g.url = srv.URL
+	return g.client(t, clk), g
+}
+
+func genAuthSession(clk *fakeClock) *enduser.Token {
+	return &enduser.Token{
+		Family: enduser.FamilyGenAuth, AccessToken: "GA-AT-0", TokenType: "Bearer", RefreshToken: "GA-RT-0",
+		Expiry: clk.Now().Add(time.Hour), IDToken: "h.p.s", Scope: "openid offline_access",
+	}
+}
+
+func TestGenAuthTokenSourceOneRefreshForManyCallers(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	c, g := newGenAuthOIDC(t, clk)
+	var saved atomic.Int32
+	ts := c.TokenSource(genAuthSession(clk), enduser.WithTokenSaver(func(context.Context, *enduser.Token) error { saved.Add(1); return nil }))
+	clk.Advance(2 * time.Hour) // expired
+
+	toks, errs := tokensConcurrently(ts, 64)
+	for i := range toks {
+		require.NoError(t, errs[i])
+		assert.Same(t, toks[0], toks[i])
+	}
+	assert.Equal(t, int32(1), g.requests.Load(), "64 callers, one GenAuth refresh")
+	assert.Equal(t, int32(1), saved.Load())
+	assert.Equal(t, "GA-AT-1", toks[0].AccessToken)
+	assert.Equal(t, "GA-RT-1", toks[0].RefreshToken)
+	assert.Equal(t, enduser.FamilyGenAuth, toks[0].Family)
+	assert.Equal(t, clk.Now().Add(time.Hour), toks[0].Expiry, "expiry by the client's clock")
+	assert.Zero(t, g.others.Load())
+}
+
+func TestGenAuthTokenSourceForcedRefreshOnceForManyCallers(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	c, g := newGenAuthOIDC(t, clk)
+	first := genAuthSession(clk) // valid for an hour, but the server refused it
+	ts := c.TokenSource(first)
+
+	var wg sync.WaitGroup
+	toks := make([]*enduser.Token, 64)
+	errs := make([]error, 64)
+	for i := range toks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			toks[i], errs[i] = ts.ForceRefresh(bg, &enduser.Token{AccessToken: first.AccessToken}) // a copy works too
+		}()
+	}
+	wg.Wait()
+	for i := range toks {
+		require.NoError(t, errs[i])
+		assert.Same(t, toks[0], toks[i])
+	}
+	assert.Equal(t, "GA-AT-1", toks[0].AccessToken)
+	assert.Equal(t, int32(1), g.requests.Load(), "64 callers rejecting one token: one GenAuth refresh")
+}
+
+func TestGenAuthTokenSourceInvalidGrantEndsSession(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	c, g := newGenAuthOIDC(t, clk)
+	tok := genAuthSession(clk)
+	tok.RefreshToken = "GA-RT-spent"
+	ts := c.TokenSource(tok)
+	clk.Advance(2 * time.Hour)
+	_, errs := tokensConcurrently(ts, 16)
+	for _, err := range errs {
+		assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
+	}
+	_, err := ts.Token(bg)
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
+	assert.Equal(t, int32(1), g.requests.Load(), "a refused refresh token is not sent again")
+}
+
+func TestGenAuthSharedTokenSourceOneRefreshAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	c1, g := newGenAuthOIDC(t, clk)
+	c2 := g.client(t, clk)
+	store := enduser.NewMemoryStore()
+	require.NoError(t, store.Store(bg, "ga", genAuthSession(clk)))
+	srcs := []*enduser.TokenSource{c1.SharedTokenSource(store, "ga"), c2.SharedTokenSource(store, "ga")}
+	clk.Advance(2 * time.Hour)
+
+	toks, errs := everyone(srcs, 32, func(ts *enduser.TokenSource) (*enduser.Token, error) { return ts.Token(bg) })
+	for i := range toks {
+		require.NoError(t, errs[i])
+		assert.Equal(t, "GA-AT-1", toks[i].AccessToken)
+	}
+	assert.Equal(t, int32(1), g.requests.Load())
+	stored, err := store.Load(bg, "ga")
+	require.NoError(t, err)
+	assert.Equal(t, "GA-RT-1", stored.RefreshToken)
 }
