@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -26,6 +28,8 @@ type Client struct {
 	genAuth     GenAuthConfig
 	basicAuth   string   // precomputed Authorization for AuthClientSecretBasic
 	scrubValues []string // configured secrets, removed from response excerpts
+	// idTokenVerifier returns the one id token verifier, built on first use.
+	idTokenVerifier func() *oidc.IDTokenVerifier
 }
 
 // NewClient validates cfg and the options and builds a Client. It does no
@@ -51,6 +55,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		secret:     cfg.UserDomainSecret,
 		genAuth:    cfg.GenAuth,
 	}
+	c.idTokenVerifier = sync.OnceValue(c.newIDTokenVerifier)
 	if cfg.v2Configured() {
 		c.v2Base = strings.TrimRight(cfg.BaseURL, "/") + "/v2/enduser/enduserapi/"
 		c.v2Host = hostOf(cfg.BaseURL)

@@ -30,6 +30,11 @@ type GenAuthConfig struct {
 	AppID      string           // sent as x-authing-app-id
 	AppSecret  string           // needed by AuthClientSecretPost and AuthClientSecretBasic
 	AuthMethod ClientAuthMethod // how the client authenticates; AuthNone by default
+	// IDTokenSigningAlg is how the app signs id tokens, as set in the GenAuth
+	// console: IDTokenRS256 ("" means RS256: the host's published keys) or
+	// IDTokenHS256 (HMAC with AppSecret, which must then be at least 32
+	// bytes). VerifyIDToken accepts only this algorithm.
+	IDTokenSigningAlg string
 }
 
 // ClientAuthMethod is GenAuth's "exchange token authentication method": how
@@ -124,6 +129,15 @@ func (c Config) validate(insecure bool) error {
 		}
 	default:
 		return configError("GenAuth.AuthMethod", "is not a known method")
+	}
+	switch g.IDTokenSigningAlg {
+	case "", IDTokenRS256:
+	case IDTokenHS256:
+		if len(g.AppSecret) < 32 {
+			return configError("GenAuth.AppSecret", "is shorter than the 32 bytes HS256 id tokens need")
+		}
+	default:
+		return configError("GenAuth.IDTokenSigningAlg", `is neither "RS256" nor "HS256"`)
 	}
 	return nil
 }

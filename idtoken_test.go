@@ -1,0 +1,433 @@
+package enduser_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+)
+
+// Two RSA keys, made once for the package: the issuer's and an impostor's.
+var testRSAKeys = sync.OnceValues(func() (*rsa.PrivateKey, *rsa.PrivateKey) {
+	a, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	b, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return a, b
+})
+
+// hs256Secret is long enough for HS256 (32 bytes or more).
+const hs256Secret = "APPSECRET-HS256-0123456789abcdef0123"
+
+var idClock = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+
+// signJWT signs claims as a compact JWS with key (an *rsa.PrivateKey or an
+// HMAC secret) and kid in the header when set.
+func signJWT(t testing.TB, alg jose.SignatureAlgorithm, key any, kid string, claims map[string]any) string {
+	t.Helper()
+	opts := (&jose.SignerOptions{}).WithType("JWT")
+	if kid != "" {
+		opts = opts.WithHeader("kid", kid)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, opts)
+	require.NoError(t, err)
+	payload, err := json.Marshal(claims)
+	require.NoError(t, err)
+	jws, err := signer.Sign(payload)
+	require.NoError(t, err)
+	s, err := jws.CompactSerialize()
+	require.NoError(t, err)
+	return s
+}
+
+// jwksServer publishes the public keys it is given under their key ids at
+// /oidc/.well-known/jwks.json and counts the fetches.
+type jwksServer struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	keys    map[string]*rsa.PublicKey
+	fail    bool
+	fetches atomic.Int32
+	agents  []string
+}
+
+func newJWKSServer(t *testing.T) *jwksServer {
+	j := &jwksServer{keys: map[string]*rsa.PublicKey{}}
+	j.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/oidc/.well-known/jwks.json" {
+			http.NotFound(w, r)
+			return
+		}
+		j.fetches.Add(1)
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		j.agents = append(j.agents, r.Header.Get("User-Agent"))
+		if j.fail {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		var set jose.JSONWebKeySet
+		for kid, k := range j.keys {
+			set.Keys = append(set.Keys, jose.JSONWebKey{Key: k, KeyID: kid, Algorithm: "RS256", Use: "sig"})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(set)
+	}))
+	t.Cleanup(j.srv.Close)
+	return j
+}
+
+func (j *jwksServer) publish(kid string, k *rsa.PublicKey) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.keys[kid] = k
+}
+
+func (j *jwksServer) issuer() string { return j.srv.URL + "/oidc" }
+
+func (j *jwksServer) client(t *testing.T, opts ...enduser.Option) *enduser.Client {
+	t.Helper()
+	c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: j.srv.URL, AppID: testAppID}},
+		append([]enduser.Option{enduser.WithClock(func() time.Time { return idClock })}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+// claimsFor returns valid claims for the server's issuer and the test app.
+func claimsFor(iss string) map[string]any {
+	return map[string]any{
+		"iss": iss, "sub": "user-42", "aud": testAppID,
+		"iat": idClock.Add(-time.Minute).Unix(), "exp": idClock.Add(time.Hour).Unix(),
+		"email": "ada@example.com", "phone_number": "+8613800138000",
+	}
+}
+
+func with(claims map[string]any, key string, v any) map[string]any {
+	out := map[string]any{}
+	for k, val := range claims {
+		out[k] = val
+	}
+	if v == nil {
+		delete(out, key)
+	} else {
+		out[key] = v
+	}
+	return out
+}
+
+func TestVerifyIDTokenAcceptsGoodRS256(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	c := j.client(t)
+
+	raw := signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer()))
+	tok, err := c.VerifyIDToken(bg, raw)
+	require.NoError(t, err)
+	assert.Equal(t, "user-42", tok.Subject)
+	assert.Equal(t, j.issuer(), tok.Issuer)
+	assert.Equal(t, []string{testAppID}, tok.Audience)
+	assert.Equal(t, idClock.Add(time.Hour).Unix(), tok.Expiry.Unix())
+	assert.Equal(t, idClock.Add(-time.Minute).Unix(), tok.IssuedAt.Unix())
+	var claims struct {
+		Email string `json:"email"`
+		Phone string `json:"phone_number"`
+	}
+	require.NoError(t, tok.Claims(&claims))
+	assert.Equal(t, "ada@example.com", claims.Email)
+	assert.Equal(t, "+8613800138000", claims.Phone)
+
+	// The expiry is judged by the client's clock: this token expired long
+	// ago by the wall clock, and is valid by WithClock's.
+	assert.True(t, tok.Expiry.Before(time.Now()))
+	assert.Equal(t, int32(1), j.fetches.Load())
+	j.mu.Lock()
+	assert.Equal(t, []string{"enduser-go/" + enduser.Version}, j.agents, "fetched by the Client's HTTP client")
+	j.mu.Unlock()
+}
+
+func TestVerifyIDTokenRejects(t *testing.T) {
+	t.Parallel()
+	key, impostor := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	c := j.client(t)
+	good := claimsFor(j.issuer())
+	goodRaw := signJWT(t, jose.RS256, key, "k1", good)
+	parts := strings.Split(goodRaw, ".")
+	b64 := base64.RawURLEncoding.EncodeToString
+	tamperedClaims, _ := json.Marshal(with(good, "sub", "admin"))
+	noneHeader, _ := json.Marshal(map[string]string{"alg": "none", "typ": "JWT", "kid": "k1"})
+	goodClaims, _ := json.Marshal(good)
+
+	cases := []struct {
+		name, raw, reason string
+	}{
+		{"wrong audience", signJWT(t, jose.RS256, key, "k1", with(good, "aud", "another-app")), "audience"},
+		{"wrong issuer", signJWT(t, jose.RS256, key, "k1", with(good, "iss", "https://evil.example/oidc")), "issuer"},
+		{"issuer of the host without /oidc", signJWT(t, jose.RS256, key, "k1", with(good, "iss", j.srv.URL)), "issuer"},
+		{"expired by the client's clock", signJWT(t, jose.RS256, key, "k1", with(good, "exp", idClock.Add(-time.Second).Unix())), "expired"},
+		{"no expiry", signJWT(t, jose.RS256, key, "k1", with(good, "exp", nil)), "expired"},
+		{"tampered payload", parts[0] + "." + b64(tamperedClaims) + "." + parts[2], "signature"},
+		{"tampered signature", parts[0] + "." + parts[1] + "." + b64([]byte("not the signature at all, really")), "signature"},
+		{"unknown key", signJWT(t, jose.RS256, impostor, "k2", good), "signature"},
+		{"impostor key under a known kid", signJWT(t, jose.RS256, impostor, "k1", good), "signature"},
+		{"no kid, impostor key", signJWT(t, jose.RS256, impostor, "", good), "signature"},
+		{"alg none", b64(noneHeader) + "." + b64(goodClaims) + ".", "algorithm not allowed"},
+		{"HS256 when RS256 is configured", signJWT(t, jose.HS256, []byte(hs256Secret), "k1", good), "algorithm not allowed"},
+		{"garbage", "not-a-jwt", "malformed"},
+		{"two parts", parts[0] + "." + parts[1], "malformed"},
+		{"payload not JSON", parts[0] + "." + b64([]byte("hello")) + "." + parts[2], "signature"},
+		{"empty", "", "empty"},
+		{"huge", strings.Repeat("a", 70<<10), "malformed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tok, err := c.VerifyIDToken(bg, tc.raw)
+			assert.Nil(t, tok)
+			require.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
+			var ie *enduser.IDTokenError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.reason, ie.Reason)
+			if tc.raw != "" {
+				for _, part := range strings.Split(tc.raw, ".") {
+					if len(part) > 8 {
+						assert.NotContains(t, err.Error(), part, "the token never reaches the error")
+					}
+				}
+			}
+		})
+	}
+	_, err := c.VerifyIDToken(bg, goodRaw)
+	assert.NoError(t, err, "the good token still verifies")
+}
+
+func TestVerifyIDTokenExpiredUnwrapsToGoOIDC(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	// By the wall clock this token is fresh; by the client's clock it is not.
+	claims := with(claimsFor(j.issuer()), "exp", time.Now().Add(time.Hour).Unix())
+	c := j.client(t, enduser.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
+	_, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claims))
+	var expired *oidc.TokenExpiredError
+	require.ErrorAs(t, err, &expired)
+	assert.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
+}
+
+func TestVerifyIDTokenKeyRotation(t *testing.T) {
+	t.Parallel()
+	key, next := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	c := j.client(t)
+	iss := j.issuer()
+
+	for range 5 {
+		_, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(iss)))
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int32(1), j.fetches.Load(), "keys fetched once")
+
+	rotated := signJWT(t, jose.RS256, next, "k2", claimsFor(iss))
+	_, err := c.VerifyIDToken(bg, rotated)
+	require.ErrorIs(t, err, enduser.ErrIDTokenInvalid, "k2 is not published yet")
+	assert.Equal(t, int32(2), j.fetches.Load(), "an unknown key id is fetched again")
+
+	j.publish("k2", &next.PublicKey)
+	_, err = c.VerifyIDToken(bg, rotated)
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), j.fetches.Load())
+	_, err = c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(iss)))
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), j.fetches.Load(), "known keys are not fetched again")
+}
+
+func TestVerifyIDTokenConcurrentShareOneFetch(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	c := j.client(t)
+	raw := signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer()))
+
+	var wg sync.WaitGroup
+	errs := make([]error, 32)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.VerifyIDToken(bg, raw)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		assert.NoError(t, err)
+	}
+	assert.Equal(t, int32(1), j.fetches.Load(), "32 concurrent first verifications, one fetch")
+}
+
+func TestVerifyIDTokenKeysUnavailable(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.fail = true
+	c := j.client(t)
+	_, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer())))
+	require.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
+	var ie *enduser.IDTokenError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "keys unavailable", ie.Reason)
+}
+
+func TestVerifyIDTokenKeysBodyLimit(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	c := j.client(t, enduser.WithResponseBodyLimit(64))
+	_, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer())))
+	var ie *enduser.IDTokenError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "keys unavailable", ie.Reason, "a key set over the body limit is not read")
+}
+
+func TestVerifyIDTokenHS256(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	cfg := enduser.Config{GenAuth: enduser.GenAuthConfig{
+		Host: j.srv.URL, AppID: testAppID, AppSecret: hs256Secret, IDTokenSigningAlg: enduser.IDTokenHS256,
+	}}
+	c, err := enduser.NewClient(cfg, enduser.WithClock(func() time.Time { return idClock }))
+	require.NoError(t, err)
+	good := claimsFor(j.issuer())
+
+	tok, err := c.VerifyIDToken(bg, signJWT(t, jose.HS256, []byte(hs256Secret), "", good))
+	require.NoError(t, err)
+	assert.Equal(t, "user-42", tok.Subject)
+
+	for name, tc := range map[string]struct{ raw, reason string }{
+		"wrong secret":   {signJWT(t, jose.HS256, []byte(hs256Secret+"x"), "", good), "signature"},
+		"RS256 token":    {signJWT(t, jose.RS256, key, "k1", good), "algorithm not allowed"},
+		"HS512":          {signJWT(t, jose.HS512, []byte(hs256Secret+hs256Secret), "", good), "algorithm not allowed"},
+		"wrong audience": {signJWT(t, jose.HS256, []byte(hs256Secret), "", with(good, "aud", "x")), "audience"},
+		"expired":        {signJWT(t, jose.HS256, []byte(hs256Secret), "", with(good, "exp", idClock.Add(-time.Minute).Unix())), "expired"},
+	} {
+		_, err := c.VerifyIDToken(bg, tc.raw)
+		var ie *enduser.IDTokenError
+		require.ErrorAs(t, err, &ie, name)
+		assert.Equal(t, tc.reason, ie.Reason, name)
+		assert.NotContains(t, err.Error(), hs256Secret, name)
+	}
+	assert.Equal(t, int32(0), j.fetches.Load(), "HS256 needs no keys")
+}
+
+func TestIDTokenSigningAlgConfig(t *testing.T) {
+	t.Parallel()
+	base := enduser.GenAuthConfig{Host: testGenHost, AppID: testAppID, AppSecret: hs256Secret}
+	for name, tc := range map[string]struct {
+		alg, secret string
+		ok          bool
+	}{
+		"default":            {"", "", true},
+		"RS256":              {enduser.IDTokenRS256, "", true},
+		"HS256":              {enduser.IDTokenHS256, hs256Secret, true},
+		"HS256 short secret": {enduser.IDTokenHS256, "short-secret", false},
+		"HS256 no secret":    {enduser.IDTokenHS256, "", false},
+		"unknown":            {"ES256", hs256Secret, false},
+	} {
+		g := base
+		g.IDTokenSigningAlg, g.AppSecret = tc.alg, tc.secret
+		_, err := enduser.NewClient(enduser.Config{GenAuth: g})
+		if tc.ok {
+			assert.NoError(t, err, name)
+		} else {
+			assert.ErrorIs(t, err, enduser.ErrInvalidConfig, name)
+			if tc.secret != "" {
+				assert.NotContains(t, err.Error(), tc.secret, name)
+			}
+		}
+	}
+}
+
+func TestVerifyIDTokenNeedsGenAuth(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.GenAuth = enduser.GenAuthConfig{}
+	c, mt := newTestClient(t, cfg)
+	_, err := c.VerifyIDToken(bg, "a.b.c")
+	assert.ErrorIs(t, err, enduser.ErrNotConfigured)
+	assert.Equal(t, 0, mt.GetTotalCallCount())
+	var empty *enduser.IDToken
+	assert.True(t, errors.Is(empty.Claims(&struct{}{}), enduser.ErrIDTokenInvalid))
+}
+
+// BenchmarkVerifyIDToken compares VerifyIDToken, keys cached, with
+// go-oidc's own verifier called directly over the same key set URL and
+// token ("raw").
+func BenchmarkVerifyIDToken(b *testing.B) {
+	key, _ := testRSAKeys()
+	j := &jwksServer{keys: map[string]*rsa.PublicKey{"k1": &key.PublicKey}}
+	j.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+	}))
+	b.Cleanup(j.srv.Close)
+	raw := signJWT(b, jose.RS256, key, "k1", claimsFor(j.issuer()))
+	now := func() time.Time { return idClock }
+
+	b.Run("sdk", func(b *testing.B) {
+		c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: j.srv.URL, AppID: testAppID}}, enduser.WithClock(now))
+		require.NoError(b, err)
+		defer c.CloseIdleConnections()
+		_, err = c.VerifyIDToken(bg, raw) // fetch the keys
+		require.NoError(b, err)
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		for b.Loop() {
+			if _, err := c.VerifyIDToken(bg, raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		hc := &http.Client{}
+		defer hc.CloseIdleConnections()
+		ctx := oidc.ClientContext(bg, hc)
+		v := oidc.NewVerifier(j.issuer(), oidc.NewRemoteKeySet(ctx, j.srv.URL+"/oidc/.well-known/jwks.json"),
+			&oidc.Config{ClientID: testAppID, Now: now, SupportedSigningAlgs: []string{oidc.RS256}})
+		_, err := v.Verify(ctx, raw)
+		require.NoError(b, err)
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		for b.Loop() {
+			if _, err := v.Verify(ctx, raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
