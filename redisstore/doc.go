@@ -1,0 +1,40 @@
+// Package redisstore keeps the tokens of enduser sessions in Redis, so that
+// every replica of a service shares one session and one refresh happens per
+// expiry across all of them.
+//
+// A [*Store] implements [enduser.TokenStore] on any [redis.UniversalClient]:
+// a single node, Sentinel or Cluster.
+//
+//	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"redis:6379"}})
+//	store, err := redisstore.New(rdb, redisstore.WithEncryption(redisstore.Key{ID: "2026-11", Secret: key}))
+//	ts := client.SharedTokenSource(store, "session:"+sessionID)
+//	tok, err := ts.Token(ctx)
+//
+// # Layout in Redis
+//
+// The token of key k lives at "<prefix>{k}:token" as JSON (or as its
+// AES-GCM encryption, see [WithEncryption]); its refresh lock at
+// "<prefix>{k}:lock". The braces are a Cluster hash tag: a key's token and
+// its lock are always in one slot. The default prefix is "enduser:".
+//
+// A token expires from Redis when its refresh token does (or, without a
+// refresh token, when its access token does); a token whose expiries are
+// unknown is kept for [DefaultUnknownExpiryTTL] after its last store
+// ([WithUnknownExpiryTTL] changes that, 0 keeps it until overwritten).
+//
+// # The refresh lock
+//
+// [Store.Lock] takes the lock with SET NX PX and a random owner value from
+// crypto/rand, and while another owner holds it retries with jittered
+// exponential backoff (2 ms doubling to 50 ms by default) until the context
+// ends. The returned unlock deletes the lock only if it still holds this
+// owner's value (a compare-and-delete Lua script, never a plain DEL), so an
+// owner that outlived its TTL cannot release a successor's lock. A crashed
+// owner costs the waiters at most the lock's TTL.
+//
+// # Failures
+//
+// Errors from Redis are wrapped (errors.Is and errors.As reach the go-redis
+// error) and never contain token material. A session key is not a secret,
+// but it does not appear in errors either.
+package redisstore

@@ -1,0 +1,187 @@
+package redisstore_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser/redisstore"
+)
+
+// TestLockMutualExclusion: owners on separate clients (as separate replicas
+// are) never hold one key's lock at the same time.
+func TestLockMutualExclusion(t *testing.T) {
+	r := newRedis(t)
+	prefix := testPrefix(t, r)
+	const replicas, perReplica, rounds = 4, 4, 5
+	var holders, maxHolders, total atomic.Int32
+	var wg sync.WaitGroup
+	for range replicas {
+		rdb, err := dial(r.addr)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = rdb.Close() })
+		s, err := redisstore.New(rdb, redisstore.WithPrefix(prefix))
+		require.NoError(t, err)
+		for range perReplica {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				for range rounds {
+					unlock, err := s.Lock(ctx, "shared", 10*time.Second)
+					if !assert.NoError(t, err) {
+						return
+					}
+					n := holders.Add(1)
+					for m := maxHolders.Load(); n > m && !maxHolders.CompareAndSwap(m, n); m = maxHolders.Load() {
+					}
+					time.Sleep(time.Millisecond)
+					total.Add(1)
+					holders.Add(-1)
+					assert.NoError(t, unlock(context.Background()))
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), maxHolders.Load(), "never two holders")
+	assert.Equal(t, int32(replicas*perReplica*rounds), total.Load(), "every owner got the lock")
+}
+
+// TestLockOwnerOnlyRelease: an owner whose TTL ran out cannot release its
+// successor's lock.
+func TestLockOwnerOnlyRelease(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	ctx := context.Background()
+
+	unlockA, err := s.Lock(ctx, "k", 100*time.Millisecond)
+	require.NoError(t, err)
+	start := time.Now()
+	unlockB, err := s.Lock(ctx, "k", 10*time.Second) // waits for A's TTL
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond, "B waited for A's TTL")
+	ownerB, err := r.rdb.Get(ctx, s.LockKey("k")).Result()
+	require.NoError(t, err)
+
+	require.ErrorIs(t, unlockA(ctx), redisstore.ErrLockNotHeld, "A learns it lost the lock")
+	still, err := r.rdb.Get(ctx, s.LockKey("k")).Result()
+	require.NoError(t, err, "B's lock survives A's unlock")
+	assert.Equal(t, ownerB, still)
+
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	_, err = s.Lock(short, "k", time.Second)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "B still holds it")
+
+	require.NoError(t, unlockB(ctx))
+	require.NoError(t, unlockB(ctx), "a second unlock is a no-op")
+	n, err := r.rdb.Exists(ctx, s.LockKey("k")).Result()
+	require.NoError(t, err)
+	assert.Zero(t, n, "released")
+
+	unlockC, err := s.Lock(ctx, "k", time.Second)
+	require.NoError(t, err, "free again at once")
+	require.NoError(t, unlockC(ctx))
+}
+
+// TestLockTTLSelfHeals: an owner that never releases (a crashed replica)
+// blocks the others for its TTL, not longer.
+func TestLockTTLSelfHeals(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	ctx := context.Background()
+	const ttl = 300 * time.Millisecond
+	_, err := s.Lock(ctx, "k", ttl) // never unlocked
+	require.NoError(t, err)
+	start := time.Now()
+	unlock, err := s.Lock(ctx, "k", time.Second)
+	require.NoError(t, err)
+	waited := time.Since(start)
+	assert.GreaterOrEqual(t, waited, ttl/2, "the lock was held")
+	assert.Less(t, waited, ttl+2*time.Second, "the TTL freed it")
+	require.NoError(t, unlock(ctx))
+
+	pttl, err := s.Lock(ctx, "k2", 1500*time.Millisecond)
+	require.NoError(t, err)
+	d, err := r.rdb.PTTL(ctx, s.LockKey("k2")).Result()
+	require.NoError(t, err)
+	assert.InDelta(t, 1500, d.Milliseconds(), 200, "SET PX with the TTL asked for")
+	require.NoError(t, pttl(ctx))
+}
+
+// TestLockPerKeyIsolation: one session's lock never blocks another's.
+func TestLockPerKeyIsolation(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	other := newStore(t, r) // another prefix: another application
+	ctx := context.Background()
+	unlockA, err := s.Lock(ctx, "a", 10*time.Second)
+	require.NoError(t, err)
+	quick, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	unlockB, err := s.Lock(quick, "b", 10*time.Second)
+	require.NoError(t, err, "key b is free while a is held")
+	unlockA2, err := other.Lock(quick, "a", 10*time.Second)
+	require.NoError(t, err, "the same key under another prefix is free")
+	require.NoError(t, unlockB(ctx))
+	require.NoError(t, unlockA2(ctx))
+	require.NoError(t, unlockA(ctx))
+}
+
+// TestLockWaitEndsWithTheContext: a waiter returns when its context ends,
+// promptly, with the context's error.
+func TestLockWaitEndsWithTheContext(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	unlock, err := s.Lock(context.Background(), "k", time.Minute)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, unlock(context.Background())) }()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Lock(ctx, "k", time.Minute)
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // let it wait a few rounds
+	cancel()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Lock kept waiting after its context was cancelled")
+	}
+}
+
+// TestLockBackoffBoundsTheWait: with WithLockBackoff a waiter sees a release
+// within about the maximum wait.
+func TestLockBackoffBoundsTheWait(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r, redisstore.WithLockBackoff(time.Millisecond, 5*time.Millisecond))
+	ctx := context.Background()
+	unlock, err := s.Lock(ctx, "k", time.Minute)
+	require.NoError(t, err)
+	got := make(chan time.Time, 1)
+	go func() {
+		u, err := s.Lock(ctx, "k", time.Minute)
+		if assert.NoError(t, err) {
+			at := time.Now()
+			assert.NoError(t, u(ctx))
+			got <- at
+		}
+		close(got)
+	}()
+	time.Sleep(200 * time.Millisecond)
+	released := time.Now()
+	require.NoError(t, unlock(ctx))
+	at, ok := <-got
+	require.True(t, ok)
+	assert.Less(t, at.Sub(released), time.Second, "seen well within a second (5 ms backoff)")
+}

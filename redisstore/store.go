@@ -1,0 +1,156 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/seed1804ee03/enduser"
+)
+
+// Store is an [enduser.TokenStore] on Redis. It is safe for concurrent use
+// and holds no state of its own besides its configuration: any number of
+// Stores in any number of processes share the sessions of one Redis.
+//
+// Printing a Store shows its prefix, never its keys.
+type Store struct {
+	rdb  redis.UniversalClient
+	opts options
+}
+
+var _ enduser.TokenStore = (*Store)(nil)
+
+// minTTL is the shortest TTL a stored token gets: a token whose refresh
+// token has already expired stays this long, so peers read it and learn the
+// session is over rather than finding nothing.
+const minTTL = time.Second
+
+// New returns a Store on rdb. It does no I/O; a bad option is an error.
+func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
+	if rdb == nil {
+		return nil, errors.New("redisstore: nil Redis client")
+	}
+	o := options{
+		prefix:     DefaultPrefix,
+		unknownTTL: DefaultUnknownExpiryTTL,
+		minBackoff: DefaultLockMinBackoff,
+		maxBackoff: DefaultLockMaxBackoff,
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if err := errors.Join(o.errs...); err != nil {
+		return nil, err
+	}
+	o.errs = nil
+	return &Store{rdb: rdb, opts: o}, nil
+}
+
+// String describes the store without its keys.
+func (s *Store) String() string {
+	return fmt.Sprintf("redisstore.Store{Prefix:%q Encrypted:%t}", s.opts.prefix, s.opts.keys != nil)
+}
+
+// Format implements fmt.Formatter so that every verb prints String.
+func (s *Store) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+
+// TokenKey returns the Redis key that holds the token of session key.
+func (s *Store) TokenKey(key string) string { return s.opts.prefix + "{" + key + "}:token" }
+
+// LockKey returns the Redis key of session key's refresh lock; it is in the
+// same Cluster slot as [Store.TokenKey].
+func (s *Store) LockKey(key string) string { return s.opts.prefix + "{" + key + "}:lock" }
+
+func checkKey(key string) error {
+	if key == "" || strings.Contains(key, "}") {
+		return ErrInvalidKey
+	}
+	return nil
+}
+
+// Load returns the token of session key, or nil, nil when Redis has none
+// (never stored, or expired with its refresh token).
+func (s *Store) Load(ctx context.Context, key string) (*enduser.Token, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	rk := s.TokenKey(key)
+	val, err := s.rdb.Get(ctx, rk).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: loading a token: %w", err)
+	}
+	plain, err := s.decode(rk, val)
+	if err != nil {
+		return nil, err
+	}
+	var t enduser.Token
+	if err := json.Unmarshal(plain, &t); err != nil {
+		return nil, ErrCorrupt // the JSON error could quote token material
+	}
+	return &t, nil
+}
+
+func (s *Store) decode(redisKey, val string) ([]byte, error) {
+	switch {
+	case strings.HasPrefix(val, sealedPrefix):
+		return s.opts.keys.open(redisKey, val)
+	case !strings.HasPrefix(val, "{"):
+		return nil, ErrCorrupt
+	case s.opts.keys != nil && !s.opts.plaintextReads:
+		return nil, ErrNotEncrypted
+	}
+	return []byte(val), nil
+}
+
+// Store saves t as the token of session key, replacing what was there,
+// with a TTL at t's refresh expiry (see the package documentation).
+func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if t == nil {
+		return errors.New("redisstore: storing a nil token")
+	}
+	plain, err := json.Marshal(t)
+	if err != nil {
+		return errors.New("redisstore: encoding the token")
+	}
+	rk := s.TokenKey(key)
+	val := string(plain)
+	if s.opts.keys != nil {
+		if val, err = s.opts.keys.seal(rk, plain); err != nil {
+			return err
+		}
+	}
+	if err := s.rdb.Set(ctx, rk, val, s.ttl(t, time.Now())).Err(); err != nil {
+		return fmt.Errorf("redisstore: storing a token: %w", err)
+	}
+	return nil
+}
+
+// ttl is how long t is worth keeping: until its refresh token expires, or
+// without one until its access token does; 0 means no TTL.
+func (s *Store) ttl(t *enduser.Token, now time.Time) time.Duration {
+	end := t.RefreshExpiry
+	if t.RefreshToken == "" {
+		end = t.Expiry
+	}
+	if end.IsZero() {
+		return s.opts.unknownTTL
+	}
+	d := end.Sub(now).Truncate(time.Millisecond)
+	if d < minTTL {
+		d = minTTL
+	}
+	return d
+}

@@ -1,0 +1,253 @@
+package redisstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/redisstore"
+)
+
+// Token material the tests look for in errors and in Redis.
+const (
+	secretAccess  = "Bearer at-SECRET-7f3a9c"
+	secretRefresh = "rt-SECRET-b81e44"
+	secretID      = "idt-SECRET-0c2d"
+)
+
+func fullToken(now time.Time) *enduser.Token {
+	return &enduser.Token{
+		Family: enduser.FamilyV2, AccessToken: secretAccess, TokenType: "Bearer",
+		Expiry: now.Add(2 * time.Hour).Truncate(time.Second), RefreshToken: secretRefresh,
+		RefreshExpiry: now.Add(30 * 24 * time.Hour).Truncate(time.Second), IDToken: secretID, Scope: "openid",
+	}
+}
+
+func newStore(t testing.TB, r *testRedis, opts ...redisstore.Option) *redisstore.Store {
+	t.Helper()
+	s, err := redisstore.New(r.rdb, append([]redisstore.Option{redisstore.WithPrefix(testPrefix(t, r))}, opts...)...)
+	require.NoError(t, err)
+	return s
+}
+
+func TestStoreLoadRoundTrip(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	ctx := context.Background()
+
+	got, err := s.Load(ctx, "absent")
+	require.NoError(t, err)
+	assert.Nil(t, got, "absent key: nil, nil")
+
+	want := fullToken(time.Now())
+	require.NoError(t, s.Store(ctx, "user:1", want))
+	got, err = s.Load(ctx, "user:1")
+	require.NoError(t, err)
+	require.NotNil(t, got)
+	assert.Equal(t, want.AccessToken, got.AccessToken)
+	assert.Equal(t, want.RefreshToken, got.RefreshToken)
+	assert.Equal(t, want.IDToken, got.IDToken)
+	assert.Equal(t, want.Family, got.Family)
+	assert.Equal(t, want.Scope, got.Scope)
+	assert.True(t, want.Expiry.Equal(got.Expiry))
+	assert.True(t, want.RefreshExpiry.Equal(got.RefreshExpiry))
+
+	// Without encryption the value is the Token's own JSON.
+	raw, err := r.rdb.Get(ctx, s.TokenKey("user:1")).Result()
+	require.NoError(t, err)
+	var decoded enduser.Token
+	require.NoError(t, json.Unmarshal([]byte(raw), &decoded))
+	assert.Equal(t, secretRefresh, decoded.RefreshToken)
+
+	// Store replaces.
+	next := fullToken(time.Now())
+	next.AccessToken = "Bearer next"
+	require.NoError(t, s.Store(ctx, "user:1", next))
+	got, err = s.Load(ctx, "user:1")
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer next", got.AccessToken)
+}
+
+func TestStoreTTLFollowsTheRefreshToken(t *testing.T) {
+	r := newRedis(t)
+	ctx := context.Background()
+	now := time.Now()
+	ttl := func(s *redisstore.Store, key string, tok *enduser.Token) time.Duration {
+		t.Helper()
+		require.NoError(t, s.Store(ctx, key, tok))
+		d, err := r.rdb.PTTL(ctx, s.TokenKey(key)).Result()
+		require.NoError(t, err)
+		return d
+	}
+	s := newStore(t, r)
+
+	tok := fullToken(now)
+	assert.InDelta(t, (30 * 24 * time.Hour).Seconds(), ttl(s, "refresh", tok).Seconds(), 5, "TTL at the refresh expiry")
+
+	tok = fullToken(now)
+	tok.RefreshToken, tok.RefreshExpiry = "", time.Time{}
+	assert.InDelta(t, (2 * time.Hour).Seconds(), ttl(s, "access-only", tok).Seconds(), 5, "no refresh token: TTL at the access expiry")
+
+	tok = fullToken(now)
+	tok.RefreshExpiry = time.Time{}
+	assert.InDelta(t, redisstore.DefaultUnknownExpiryTTL.Seconds(), ttl(s, "unknown", tok).Seconds(), 5, "unknown refresh expiry: the default")
+
+	tok = fullToken(now)
+	tok.RefreshExpiry = now.Add(-time.Minute)
+	d := ttl(s, "dead", tok)
+	assert.Positive(t, d, "a dead session is still readable for a moment")
+	assert.LessOrEqual(t, d, time.Second)
+
+	keep := newStore(t, r, redisstore.WithUnknownExpiryTTL(0))
+	tok = fullToken(now)
+	tok.RefreshExpiry = time.Time{}
+	assert.Equal(t, time.Duration(-1), ttl(keep, "forever", tok), "WithUnknownExpiryTTL(0): no TTL")
+
+	short := newStore(t, r, redisstore.WithUnknownExpiryTTL(time.Hour))
+	assert.InDelta(t, time.Hour.Seconds(), ttl(short, "hour", tok).Seconds(), 5)
+}
+
+func TestStoreExpiredTokenIsGone(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	ctx := context.Background()
+	tok := fullToken(time.Now())
+	tok.RefreshExpiry = time.Now().Add(-time.Minute) // kept minTTL (1 s), then gone
+	require.NoError(t, s.Store(ctx, "k", tok))
+	require.Eventually(t, func() bool {
+		got, err := s.Load(ctx, "k")
+		return err == nil && got == nil
+	}, 10*time.Second, 20*time.Millisecond)
+}
+
+// hashTag is the part of a key that Redis Cluster hashes (its
+// specification): the text between the first '{' and the next '}', if not
+// empty; otherwise the whole key.
+func hashTag(key string) string {
+	open := strings.IndexByte(key, '{')
+	if open < 0 {
+		return key
+	}
+	closing := strings.IndexByte(key[open+1:], '}')
+	if closing <= 0 {
+		return key
+	}
+	return key[open+1 : open+1+closing]
+}
+
+func TestTokenAndLockShareAClusterSlot(t *testing.T) {
+	r := newRedis(t)
+	for _, prefix := range []string{"", "enduser:", "app:tokens:"} {
+		s, err := redisstore.New(r.rdb, redisstore.WithPrefix(prefix))
+		require.NoError(t, err)
+		for _, key := range []string{"user:1", "a{b", "{", "session:ABC", "x y"} {
+			tag := hashTag(s.TokenKey(key))
+			assert.Equal(t, key, tag, "prefix %q key %q: the session key is the hash tag", prefix, key)
+			assert.Equal(t, tag, hashTag(s.LockKey(key)))
+			assert.NotEqual(t, s.TokenKey(key), s.LockKey(key))
+		}
+	}
+}
+
+func TestInvalidInputIsRejectedBeforeRedis(t *testing.T) {
+	// A client whose every command fails: nothing may reach it.
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	s, err := redisstore.New(rdb)
+	require.NoError(t, err)
+	ctx := context.Background()
+	for _, key := range []string{"", "a}b", "}"} {
+		_, err := s.Load(ctx, key)
+		require.ErrorIs(t, err, redisstore.ErrInvalidKey, "Load %q", key)
+		require.ErrorIs(t, s.Store(ctx, key, fullToken(time.Now())), redisstore.ErrInvalidKey, "Store %q", key)
+		_, err = s.Lock(ctx, key, time.Second)
+		require.ErrorIs(t, err, redisstore.ErrInvalidKey, "Lock %q", key)
+	}
+	require.Error(t, s.Store(ctx, "k", nil))
+	_, err = s.Lock(ctx, "k", 0)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "dial", "rejected before any command")
+
+	_, err = redisstore.New(nil)
+	require.Error(t, err)
+	for _, p := range []string{"a{", "}b", "{x}"} {
+		_, err = redisstore.New(rdb, redisstore.WithPrefix(p))
+		require.Error(t, err, "prefix %q", p)
+	}
+	_, err = redisstore.New(rdb, redisstore.WithUnknownExpiryTTL(-time.Second))
+	require.Error(t, err)
+	_, err = redisstore.New(rdb, redisstore.WithLockBackoff(0, time.Second))
+	require.Error(t, err)
+	_, err = redisstore.New(rdb, redisstore.WithLockBackoff(time.Second, time.Millisecond))
+	require.Error(t, err)
+}
+
+func TestRedisErrorsAreWrappedWithoutSecrets(t *testing.T) {
+	// Nothing listens on a port we have just closed.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
+	t.Cleanup(func() { _ = rdb.Close() })
+	s, err := redisstore.New(rdb)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	errs := map[string]error{}
+	_, errs["load"] = s.Load(ctx, "k")
+	errs["store"] = s.Store(ctx, "k", fullToken(time.Now()))
+	_, errs["lock"] = s.Lock(ctx, "k", time.Second)
+	for op, err := range errs {
+		require.Error(t, err, op)
+		var opErr *net.OpError
+		assert.True(t, errors.As(err, &opErr), "%s: wraps the dial error: %v", op, err)
+		assertNoSecret(t, err)
+	}
+
+	require.NoError(t, rdb.Close())
+	err = s.Store(ctx, "k", fullToken(time.Now()))
+	require.ErrorIs(t, err, redis.ErrClosed)
+}
+
+func TestCorruptValueIsAnErrorWithoutItsText(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	ctx := context.Background()
+	for _, val := range []string{"garbage " + secretRefresh, `{"access_token": "` + secretAccess + `"`, "e1.nokeys"} {
+		require.NoError(t, r.rdb.Set(ctx, s.TokenKey("k"), val, time.Minute).Err())
+		_, err := s.Load(ctx, "k")
+		require.ErrorIs(t, err, redisstore.ErrCorrupt, "%q", val)
+		assertNoSecret(t, err)
+	}
+}
+
+func TestStorePrintsNoKeys(t *testing.T) {
+	r := newRedis(t)
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	s, err := redisstore.New(r.rdb, redisstore.WithEncryption(redisstore.Key{ID: "k1", Secret: secret}))
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(verb, s)
+		assert.NotContains(t, out, string(secret), verb)
+		assert.Contains(t, out, "Encrypted:true", verb)
+	}
+}
+
+func assertNoSecret(t *testing.T, err error) {
+	t.Helper()
+	for _, s := range []string{secretAccess, "at-SECRET", secretRefresh, secretID} {
+		assert.NotContains(t, err.Error(), s)
+		assert.NotContains(t, fmt.Sprintf("%+v", err), s)
+	}
+}
