@@ -9,9 +9,11 @@ MODULES       := . $(patsubst %/go.mod,%,$(wildcard */go.mod))
 
 .PHONY: test check fmt vet lint cover bench fuzz
 
-## test: the whole suite with the race detector
+## test: the whole suite with the race detector. The redisstore tests run
+## against REDIS_ADDR when set, else a redis-server started for the run when
+## one is on PATH, else miniredis (an in-process fake; .ci/with-redis says so).
 test:
-	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race -count=1 ./...) || exit 1; done
+	@./.ci/with-redis sh -c 'for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race -count=1 ./...) || exit 1; done'
 
 ## check: gofmt, vet, golangci-lint and the tests
 check: fmt vet lint test
