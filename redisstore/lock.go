@@ -50,7 +50,7 @@ func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (func(c
 	for {
 		ok, err := s.rdb.SetNX(ctx, lk, owner, ttl).Result()
 		if err != nil {
-			return nil, fmt.Errorf("redisstore: taking the lock: %w", err)
+			return nil, redisError(ctx, "taking the lock", err)
 		}
 		if ok {
 			return s.unlocker(lk, owner), nil
@@ -82,7 +82,7 @@ func (s *Store) unlocker(lockKey, owner string) func(context.Context) error {
 		}
 		n, err := unlockScript.Run(ctx, s.rdb, []string{lockKey}, owner).Int()
 		if err != nil {
-			return fmt.Errorf("redisstore: releasing the lock: %w", err)
+			return redisError(ctx, "releasing the lock", err)
 		}
 		released = true
 		if n == 0 {

@@ -87,7 +87,7 @@ func (s *Store) Load(ctx context.Context, key string) (*enduser.Token, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: loading a token: %w", err)
+		return nil, redisError(ctx, "loading a token", err)
 	}
 	plain, err := s.decode(rk, val)
 	if err != nil {
@@ -133,7 +133,7 @@ func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
 		}
 	}
 	if err := s.rdb.Set(ctx, rk, val, s.ttl(t, time.Now())).Err(); err != nil {
-		return fmt.Errorf("redisstore: storing a token: %w", err)
+		return redisError(ctx, "storing a token", err)
 	}
 	return nil
 }
@@ -153,4 +153,14 @@ func (s *Store) ttl(t *enduser.Token, now time.Time) time.Duration {
 		d = minTTL
 	}
 	return d
+}
+
+// redisError wraps an error of go-redis. When ctx has ended it wraps ctx's
+// error too: go-redis reports a deadline that cut a read short as a network
+// timeout, which errors.Is would not match with context.DeadlineExceeded.
+func redisError(ctx context.Context, doing string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("redisstore: %s: %w: %w", doing, ctxErr, err)
+	}
+	return fmt.Errorf("redisstore: %s: %w", doing, err)
 }
