@@ -9,15 +9,11 @@ type AlipayLoginRequest struct {
 	MCC      int    // mobile country code; 0 = omitted
 }
 
-var alipayLogin = v2Endpoint{
-	name: OpAlipayLogin, method: "POST", signed: true,
-	fields: []v2Field{{"appId", ErrAppIDRequired}, {"authCode", ErrCodeRequired}},
-}
-
 // AlipayLogin logs a user in with an Alipay auth code.
 //
 // POST /v2/enduser/enduserapi/alipayAuthLogin, signed over appId and
-// authCode. Codes: 5013 5015 5023 5104 5218 5368 5376 6084 6085.
+// authCode. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5218 5325 5354
+// 5368 5372 5376 5420 5421 5550 6084 6085.
 func (c *Client) AlipayLogin(ctx context.Context, r AlipayLoginRequest) (*Token, error) {
 	return c.login(ctx, &alipayLogin, r.MCC, r.AppID, r.AuthCode)
 }

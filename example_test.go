@@ -100,7 +100,7 @@ func ExampleClient_AlipayLogin() {
 	defer stop()
 	_, err := client.AlipayLogin(context.Background(), enduser.AlipayLoginRequest{AppID: "2021000000000001"})
 	fmt.Println(err)
-	// Output: enduser: alipayAuthLogin: authCode is empty (code 5372)
+	// Output: enduser: alipayAuthLogin: authCode is empty (code 5354)
 }
 
 func ExampleClient_WechatMiniProgramLogin() {

@@ -9,15 +9,11 @@ type FacebookLoginRequest struct {
 	MCC   int    // mobile country code; 0 = omitted
 }
 
-var facebookLogin = v2Endpoint{
-	name: OpFacebookLogin, method: "POST", signed: true,
-	fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", ErrFacebookCodeRequired}},
-}
-
 // FacebookLogin logs a user in with a Facebook authorization code.
 //
 // POST /v2/enduser/enduserapi/facebookAuthLogin, signed over appId and
-// code. Codes: 5013 5015 5023 5104 5218 5374 6084 6085.
+// code. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5218 5325 5374 5420
+// 5421 5550 6084 6085.
 func (c *Client) FacebookLogin(ctx context.Context, r FacebookLoginRequest) (*Token, error) {
 	return c.login(ctx, &facebookLogin, r.MCC, r.AppID, r.Code)
 }

@@ -5,12 +5,11 @@ import (
 	"errors"
 )
 
-var logoutEndpoint = v2Endpoint{name: OpLogout, method: "DELETE"}
-
 // Logout ends the session of t at the host of t's family.
 //
 // v2: DELETE /v2/enduser/enduserapi/userLogout with the token in
-// Authorization; deviceID is optional ("" omits it). Codes: 5032 5045.
+// Authorization; deviceID is optional ("" omits it). Codes: 5000 5032 5045
+// 5106 5325.
 //
 // GenAuth: revokes the refresh token and then the access token, each with
 // POST {GenAuth.Host}/oidc/token/revocation (RFC 7009), authenticated as

@@ -8,11 +8,6 @@ import (
 	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
-var refreshTokenEndpoint = v2Endpoint{
-	name: OpRefreshToken, method: "PUT",
-	fields: []v2Field{{"refreshToken", ErrRefreshTokenRequired}},
-}
-
 // RefreshToken exchanges a v2 refresh token for a new token pair. It is not
 // signed and works for tokens of every v2 login. [Client.Refresh] does the
 // same for a token of either family.
@@ -21,7 +16,7 @@ var refreshTokenEndpoint = v2Endpoint{
 // invalid or expired: the user must log in again. A [TokenSource] refreshes
 // automatically.
 //
-// PUT /v2/enduser/enduserapi/refreshToken. Codes: 5115 5032.
+// PUT /v2/enduser/enduserapi/refreshToken. Codes: 5000 5032 5115 5325.
 func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*Token, error) {
 	return c.tokenCall(ctx, &refreshTokenEndpoint, []string{refreshToken}, nil)
 }

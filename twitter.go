@@ -10,16 +10,11 @@ type TwitterLoginRequest struct {
 	MCC              int    // mobile country code; 0 = omitted
 }
 
-var twitterLogin = v2Endpoint{
-	name: OpTwitterLogin, method: "POST", signed: true,
-	fields: []v2Field{{"appId", ErrAppIDRequired}, {"oauthToken", ErrOAuthTokenRequired}, {"oauthTokenSecret", ErrOAuthTokenSecretRequired}},
-}
-
 // TwitterLogin logs a user in with a Twitter OAuth token pair.
 //
 // POST /v2/enduser/enduserapi/twitterAuthLogin, signed over appId,
-// oauthToken and oauthTokenSecret. Codes: 5013 5015 5023 5104 5569 5570
-// 6084 6085.
+// oauthToken and oauthTokenSecret. Codes: 5000 5013 5015 5023 5104 5146 5147
+// 5148 5218 5325 5420 5421 5550 5569 5570 6084 6085.
 func (c *Client) TwitterLogin(ctx context.Context, r TwitterLoginRequest) (*Token, error) {
 	return c.login(ctx, &twitterLogin, r.MCC, r.AppID, r.OAuthToken, r.OAuthTokenSecret)
 }

@@ -46,8 +46,6 @@ type UserInfo struct {
 	claims []byte // GenAuth: the whole /oidc/me answer
 }
 
-var userInfoEndpoint = v2Endpoint{name: OpUserInfo, method: "GET"}
-
 // authHeader returns t's Authorization value, or the error the server would
 // answer for a missing token.
 func authHeader(op string, t *Token) (string, error) {
@@ -61,7 +59,7 @@ func authHeader(op string, t *Token) (string, error) {
 // t's family.
 //
 // v2: GET /v2/enduser/enduserapi/userInfo with the token in Authorization.
-// Codes: 5032 5033 5065 5106.
+// Codes: 5000 5032 5033 5065 5106 5325.
 //
 // GenAuth: GET {GenAuth.Host}/oidc/me with the bearer access token; an
 // answer of invalid_token matches [ErrTokenInvalid].

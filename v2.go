@@ -18,13 +18,15 @@ type v2Endpoint struct {
 	method string    // HTTP method
 	fields []v2Field // required parameters, in signature order
 	signed bool      // adds userDomain and the signature over fields
+	codes  []Code    // every code it can answer, ascending (docs and tests)
 }
 
 // v2Field is a required parameter and the code the server answers when it
-// is missing, which local validation returns too.
+// is missing, which local validation returns too (a [Code], or codes when a
+// seed lists another code for the same field).
 type v2Field struct {
 	name    string
-	missing Code
+	missing error
 }
 
 // param is an optional parameter, sent only when set.

@@ -22,9 +22,13 @@ type loginCase struct {
 	params [][2]string
 	// login calls the endpoint with vals in the order of params.
 	login func(ctx context.Context, c *enduser.Client, vals []string, mcc int) (*enduser.Token, error)
-	// missing is the sentinel for each required field, by index.
+	// missing is the code the server answers for each empty required field
+	// (the platform's error-code list), by index.
 	missing []enduser.Code
-	codes   []enduser.Code
+	// also is a code a seed document lists for the same empty field, which
+	// matches too.
+	also  map[int]enduser.Code
+	codes []enduser.Code
 }
 
 func (lc loginCase) values() []string {
@@ -56,7 +60,7 @@ var v2Logins = []loginCase{
 			return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{AppID: v[0], OAuthToken: v[1], OAuthTokenSecret: v[2], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrOAuthTokenRequired, enduser.ErrOAuthTokenSecretRequired},
-		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5569, 5570, 6084, 6085},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5325, 5569, 5570, 6084, 6085},
 	},
 	{
 		endpoint: "appleAuthLogin",
@@ -65,7 +69,7 @@ var v2Logins = []loginCase{
 			return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: v[0], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrIdentityTokenRequired},
-		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5566, 5567, 5568, 6084, 6085},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5325, 5566, 5567, 5568, 6084, 6085},
 	},
 	{
 		endpoint: "wechatOffiaccountAuthLogin",
@@ -73,8 +77,9 @@ var v2Logins = []loginCase{
 		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
 			return c.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{AppID: v[0], Code: v[1], MCC: mcc})
 		},
-		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
-		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5367, 5368, 5369, 5372, 6084, 6085},
+		missing: []enduser.Code{enduser.ErrAppIDRequired, 5374},
+		also:    map[int]enduser.Code{1: enduser.ErrCodeRequired},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5218, 5325, 5367, 5368, 5369, 5372, 5374, 6084, 6085},
 	},
 	{
 		endpoint: "facebookAuthLogin",
@@ -83,7 +88,7 @@ var v2Logins = []loginCase{
 			return c.FacebookLogin(ctx, enduser.FacebookLoginRequest{AppID: v[0], Code: v[1], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrFacebookCodeRequired},
-		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5374, 6084, 6085},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5218, 5325, 5374, 6084, 6085},
 	},
 	{
 		endpoint: "alipayAuthLogin",
@@ -91,8 +96,9 @@ var v2Logins = []loginCase{
 		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
 			return c.AlipayLogin(ctx, enduser.AlipayLoginRequest{AppID: v[0], AuthCode: v[1], MCC: mcc})
 		},
-		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
-		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5368, 5376, 6084, 6085},
+		missing: []enduser.Code{enduser.ErrAppIDRequired, 5354},
+		also:    map[int]enduser.Code{1: enduser.ErrCodeRequired},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5218, 5325, 5354, 5368, 5376, 6084, 6085},
 	},
 	{
 		endpoint: "wechatMiniprogramAuthLogin",
@@ -101,7 +107,7 @@ var v2Logins = []loginCase{
 			return c.WechatMiniProgramLogin(ctx, enduser.WechatMiniProgramLoginRequest{AppID: v[0], JSCode: v[1], MCC: mcc})
 		},
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
-		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5218, 5367, 5368, 5369, 5372, 5373, 6084, 6085},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5218, 5325, 5367, 5368, 5369, 5372, 5373, 6084, 6085},
 	},
 }
 
@@ -212,6 +218,13 @@ func TestV2LoginLocalValidationSendsNothing(t *testing.T) {
 				c, mt := newTestClient(t, testConfig())
 				err := lc.empty(bg, c, i)
 				assert.ErrorIs(t, err, want)
+				var code enduser.Code
+				require.ErrorAs(t, err, &code)
+				assert.Equal(t, want, code, "errors.As finds the server's code")
+				assert.Contains(t, err.Error(), "(code "+strconv.Itoa(int(want))+")")
+				if also, ok := lc.also[i]; ok {
+					assert.ErrorIs(t, err, also, "the seed's code matches too")
+				}
 				assert.ErrorIs(t, err, enduser.ErrInvalidRequest)
 				var ve *enduser.ValidationError
 				require.ErrorAs(t, err, &ve)

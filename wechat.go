@@ -10,16 +10,12 @@ type WechatOfficialAccountLoginRequest struct {
 	MCC   int    // mobile country code; 0 = omitted
 }
 
-var wechatOfficialAccountLogin = v2Endpoint{
-	name: OpWechatOfficialAccountLogin, method: "POST", signed: true,
-	fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", ErrCodeRequired}},
-}
-
 // WechatOfficialAccountLogin logs a user in with a WeChat Official Account
 // authorization code.
 //
 // POST /v2/enduser/enduserapi/wechatOffiaccountAuthLogin, signed over appId
-// and code. Codes: 5013 5015 5023 5104 5218 5367 5368 5369 5372 6084 6085.
+// and code. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5218 5325 5367
+// 5368 5369 5372 5374 5375 5420 5421 5550 6084 6085.
 func (c *Client) WechatOfficialAccountLogin(ctx context.Context, r WechatOfficialAccountLoginRequest) (*Token, error) {
 	return c.login(ctx, &wechatOfficialAccountLogin, r.MCC, r.AppID, r.Code)
 }

@@ -138,7 +138,7 @@ func TestEmulatorRejectsWhatTheServerRejects(t *testing.T) {
 			return v
 		}, 5570},
 		{"missing appId", "wechatOffiaccountAuthLogin", func() url.Values { v := signed(cfg.UserDomain, "c"); v.Set("code", "c"); return v }, 5218},
-		{"missing code", "wechatOffiaccountAuthLogin", func() url.Values { v := signed(cfg.UserDomain, "a"); v.Set("appId", "a"); return v }, 5372},
+		{"missing code", "wechatOffiaccountAuthLogin", func() url.Values { v := signed(cfg.UserDomain, "a"); v.Set("appId", "a"); return v }, 5374},
 		{"missing signature", "appleAuthLogin", func() url.Values {
 			return url.Values{"userDomain": {cfg.UserDomain}, "identityToken": {"t"}}
 		}, 5550},

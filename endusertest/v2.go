@@ -22,9 +22,9 @@ type v2Login struct {
 var v2Logins = []v2Login{
 	{name: "twitterAuthLogin", fields: []string{"appId", "oauthToken", "oauthTokenSecret"}, missing: []int{5218, 5569, 5570}},
 	{name: "appleAuthLogin", fields: []string{"identityToken"}, missing: []int{5568}},
-	{name: "wechatOffiaccountAuthLogin", fields: []string{"appId", "code"}, missing: []int{5218, 5372}, singleUse: "code"},
+	{name: "wechatOffiaccountAuthLogin", fields: []string{"appId", "code"}, missing: []int{5218, 5374}, singleUse: "code"},
 	{name: "facebookAuthLogin", fields: []string{"appId", "code"}, missing: []int{5218, 5374}, singleUse: "code"},
-	{name: "alipayAuthLogin", fields: []string{"appId", "authCode"}, missing: []int{5218, 5372}, singleUse: "authCode"},
+	{name: "alipayAuthLogin", fields: []string{"appId", "authCode"}, missing: []int{5218, 5354}, singleUse: "authCode"},
 	{name: "wechatMiniprogramAuthLogin", fields: []string{"appId", "jsCode"}, missing: []int{5218, 5372}, singleUse: "jsCode"},
 }
 

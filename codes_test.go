@@ -1,0 +1,78 @@
+package enduser_test
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+)
+
+// documentedCodes is every code of the platform's error-code summary (5000
+// to 5479 with its gaps) and of the seed documents, read independently of
+// codes_text.go.
+func documentedCodes() []enduser.Code {
+	gaps := map[int]bool{5006: true, 5007: true, 5010: true, 5189: true}
+	var out []enduser.Code
+	for n := 5000; n <= 5479; n++ {
+		if n > 5229 && n < 5300 || gaps[n] {
+			continue
+		}
+		out = append(out, enduser.Code(n))
+	}
+	return append(out, 5550, 5566, 5567, 5568, 5569, 5570, 6084, 6085)
+}
+
+func TestEveryDocumentedCodeHasAMeaning(t *testing.T) {
+	t.Parallel()
+	codes := documentedCodes()
+	require.Len(t, codes, 414)
+	for _, c := range codes {
+		t.Run(strconv.Itoa(int(c)), func(t *testing.T) {
+			t.Parallel()
+			require.NotEmpty(t, c.Text())
+			assert.Equal(t, "enduser: "+c.Text()+" (code "+strconv.Itoa(int(c))+")", c.Error())
+			err := error(&enduser.APIError{Op: enduser.OpAppleLogin, HTTPStatus: 200, Code: int(c), Message: "m"})
+			assert.Contains(t, err.Error(), "code "+strconv.Itoa(int(c))+" ("+c.Text()+")")
+			assert.ErrorIs(t, err, c)
+			assert.NotContains(t, err.Error(), "undocumented")
+		})
+	}
+	assert.Empty(t, enduser.Code(5006).Text(), "a gap in the list stays unnamed")
+	assert.Contains(t, enduser.Code(5006).Error(), "undocumented code")
+}
+
+// TestServerCodesReachTheCaller sends a sample of codes through a login
+// answer: each is an *APIError matching its Code and naming its meaning.
+func TestServerCodesReachTheCaller(t *testing.T) {
+	t.Parallel()
+	for _, c := range []enduser.Code{5000, 5146, 5147, 5148, 5325, 5354, 5374, 5479} {
+		t.Run(strconv.Itoa(int(c)), func(t *testing.T) {
+			t.Parallel()
+			cl, mt := newTestClient(t, testConfig())
+			mt.RegisterResponder(http.MethodPost, v2URL("alipayAuthLogin"),
+				httpmock.NewStringResponder(200, `{"code":`+strconv.Itoa(int(c))+`,"msg":"m","data":null}`))
+			_, err := cl.AlipayLogin(bg, enduser.AlipayLoginRequest{AppID: "a", AuthCode: "c"})
+			var apiErr *enduser.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.True(t, errors.Is(err, c))
+			assert.Contains(t, err.Error(), c.Text())
+		})
+	}
+}
+
+func TestLoginSentinelValues(t *testing.T) {
+	t.Parallel()
+	for want, c := range map[int]enduser.Code{
+		5065: enduser.ErrUserIDRequired, 5146: enduser.ErrLoginAttemptsLeft, 5147: enduser.ErrAccountLocked,
+		5148: enduser.ErrIPBlocked, 5325: enduser.ErrAccessBlocked, 5354: enduser.ErrAuthCodeRequired,
+		5372: enduser.ErrJSCodeRequired, 5374: enduser.ErrWireCodeRequired,
+	} {
+		assert.Equal(t, want, int(c))
+	}
+}
