@@ -3,6 +3,7 @@ package enduser_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,6 +21,7 @@ import (
 type countingStore struct {
 	enduser.TokenStore
 	loads, stores, locks          atomic.Int32
+	ttl                           atomic.Int64 // of the last Lock
 	failLoad, failLock, failStore atomic.Bool
 }
 
@@ -43,6 +45,7 @@ func (s *countingStore) Store(ctx context.Context, key string, t *enduser.Token)
 
 func (s *countingStore) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
 	s.locks.Add(1)
+	s.ttl.Store(int64(ttl))
 	if s.failLock.Load() {
 		return nil, errStoreDown
 	}
@@ -273,6 +276,9 @@ func TestSharedTokenSourceStoreFailsAfterRefresh(t *testing.T) {
 	require.ErrorIs(t, err, enduser.ErrTokenStore)
 	assert.ErrorIs(t, err, errStoreDown)
 	assert.Equal(t, 1, r.srv.Count("refreshToken"))
+	for _, v := range []string{r.login.AccessToken, r.login.RefreshToken, "Bearer "} {
+		assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), v, "no token material in the error")
+	}
 	assert.True(t, r.lockHeld(t), "the lock stays held: no replica refreshes with the spent token")
 	assert.Equal(t, r.login.AccessToken, r.stored(t).AccessToken)
 
@@ -345,6 +351,46 @@ func TestSharedTokenSourceExpiredRefreshTokenSendsNothing(t *testing.T) {
 	_, err := r.source(0).Token(bg)
 	assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
 	assert.Zero(t, r.store.locks.Load())
+	assert.Zero(t, r.srv.Count("refreshToken"))
+}
+
+func TestSharedTokenSourceLockTTL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		opt  enduser.TokenSourceOption
+		want time.Duration
+	}{
+		{"default: twice the client's timeout", nil, 4 * time.Second},
+		{"set", enduser.WithLockTTL(time.Minute), time.Minute},
+		{"raised past the client's timeout", enduser.WithLockTTL(time.Millisecond), 3 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newReplicas(t, 1, enduser.WithTimeout(2*time.Second))
+			r.clk.Advance(3 * time.Hour)
+			_, err := r.source(0, tc.opt).Token(bg)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, time.Duration(r.store.ttl.Load()))
+		})
+	}
+}
+
+func TestSharedTokenSourceGivesUpOnALockNeverFreed(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1, enduser.WithTimeout(time.Second))
+	r.clk.Advance(3 * time.Hour)
+	unlock, err := r.store.TokenStore.Lock(bg, sessionKey, time.Hour) // a peer stuck for good
+	require.NoError(t, err)
+	defer func() { require.NoError(t, unlock(bg)) }()
+
+	start := time.Now()
+	_, err = r.source(0).Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenStore)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	// lock ttl (1 s + 1 s, the minimum) plus the client's timeout
+	assert.GreaterOrEqual(t, time.Since(start), 3*time.Second)
+	assert.Less(t, time.Since(start), 15*time.Second)
 	assert.Zero(t, r.srv.Count("refreshToken"))
 }
 

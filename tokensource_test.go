@@ -456,7 +456,8 @@ func newGenAuthOIDC(t *testing.T, clk *fakeClock) (*enduser.Client, *genAuthOIDC
 	}))
 	t.Cleanup(srv.Close)
 	g.url = srv.URL
-	return g.client(t, clk), g
+	c := g.client(t, clk)
+	return c, g
 }
 
 func genAuthSession(clk *fakeClock) *enduser.Token {
