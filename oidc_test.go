@@ -27,7 +27,7 @@ func oidcURL(path string) string { return testGenHost + "/oidc/" + path }
 func genAuthToken() *enduser.Token {
 	return &enduser.Token{
 		Family: enduser.FamilyGenAuth, AccessToken: gaAccess, TokenType: "Bearer", RefreshToken: gaRefresh,
-		RefreshExpiry: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), IDToken: gaIDToken, Scope: "openid profile offline_access",
+		RefreshExpiry: time.Date(2036, 3, 1, 0, 0, 0, 0, time.UTC), IDToken: gaIDToken, Scope: "openid profile offline_access",
 	}
 }
 

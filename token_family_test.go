@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,6 +95,9 @@ func everyCall(c *enduser.Client, tok *enduser.Token) map[string]error {
 	cp = *tok
 	_, errs["Introspect"] = c.Introspect(bg, &cp)
 	cp = *tok
+	cp.Expiry = time.Now().Add(-time.Hour) // expired: the source refreshes
+	_, errs["TokenSource"] = c.TokenSource(&cp).Token(bg)
+	cp = *tok
 	errs["Logout"] = c.Logout(bg, &cp, "dev-1")
 	return errs
 }
@@ -108,7 +112,7 @@ func TestGenAuthTokenReachesOnlyGenAuthHost(t *testing.T) {
 	assert.Empty(t, v2Paths, "the v2 host saw nothing")
 	gaPaths := gaSrv.seen()
 	assert.Equal(t, []string{
-		"POST /oidc/token", "GET /oidc/me", "POST /oidc/token/introspection",
+		"POST /oidc/token", "GET /oidc/me", "POST /oidc/token/introspection", "POST /oidc/token",
 		"POST /oidc/token/revocation", "POST /oidc/token/revocation",
 	}, gaPaths)
 }
@@ -127,7 +131,8 @@ func TestV2TokenReachesOnlyV2Host(t *testing.T) {
 	assert.Empty(t, gaPaths, "the GenAuth host saw nothing")
 	v2Paths := v2Srv.seen()
 	assert.Equal(t, []string{
-		"PUT /v2/enduser/enduserapi/refreshToken", "GET /v2/enduser/enduserapi/userInfo", "DELETE /v2/enduser/enduserapi/userLogout",
+		"PUT /v2/enduser/enduserapi/refreshToken", "GET /v2/enduser/enduserapi/userInfo",
+		"PUT /v2/enduser/enduserapi/refreshToken", "DELETE /v2/enduser/enduserapi/userLogout",
 	}, v2Paths)
 }
 
