@@ -31,6 +31,11 @@ type call struct {
 	signature   string   // the v2 signature, scrubbed likewise
 	payload     any      // a GenAuth payload, scrubbed likewise
 	oauth       bool     // a plain OAuth/OIDC answer (no envelope), GenAuth's /oidc/* endpoints
+	// idempotent marks a read that may be sent twice (userInfo): only then
+	// is a 503 retried. The zero value is the safe one for a call that
+	// carries a single-use or rotating credential. Whatever it says, no
+	// transport can replay a request (see noReplay).
+	idempotent bool
 }
 
 // reply is what do learned besides the decoded data.
@@ -81,7 +86,7 @@ func do[T any](ctx context.Context, c *Client, k *call, out *T) (reply, error) {
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		resp, err := c.send(ctx, k)
-		wait, why := c.retryAfter(ctx, attempt, resp, err)
+		wait, why := c.shouldRetry(ctx, k, attempt, resp, err)
 		if why != "" {
 			if err != nil {
 				err = transportError(ctx, k.op, err)
@@ -110,7 +115,7 @@ func do[T any](ctx context.Context, c *Client, k *call, out *T) (reply, error) {
 // hands it to net/http without copying it.
 func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true)
-	if k.body != nil {
+	if len(k.body) > 0 {
 		r.SetBody(bytes.NewReader(k.body)).SetHeader("Content-Type", k.contentType)
 	}
 	if k.auth != "" {

@@ -3,12 +3,9 @@ package enduser
 import (
 	"encoding/base64"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-resty/resty/v2"
@@ -78,57 +75,6 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 // Client's transport. A Client needs no closing; this is for programs and
 // tests that want their connections gone now.
 func (c *Client) CloseIdleConnections() { c.rc.GetClient().CloseIdleConnections() }
-
-// newResty builds the one resty client of a Client: a private copy of the
-// caller's *http.Client (or a tuned transport), no cookie jar, no redirects,
-// no resty retries, no resty logging.
-func newResty(o options) *resty.Client {
-	hc := &http.Client{Transport: newTransport()}
-	if o.httpClient != nil {
-		cp := *o.httpClient
-		hc = &cp
-		if hc.Transport == nil {
-			hc.Transport = newTransport()
-		}
-	}
-	hc.Jar = nil
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return resty.NewWithClient(hc).
-		SetRetryCount(0).
-		SetDebug(false).
-		SetDisableWarn(true).
-		SetLogger(silentRestyLogger{}).
-		SetHeader("User-Agent", o.userAgent).
-		SetHeader("Accept", "application/json")
-}
-
-// newTransport is sized for one long-lived Client shared by many goroutines
-// calling one or two hosts: up to 64 connections per host, all kept alive
-// when idle. Past 64 concurrent calls to a host, a call waits for a free
-// connection instead of dialing more (bench/load: without the cap, 64
-// goroutines opened 100+ connections through pool churn; with it, 64).
-// WithHTTPClient replaces all of this.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   64,
-		MaxConnsPerHost:       64,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
-}
-
-// silentRestyLogger keeps resty from writing to stderr; the Client logs
-// through its own slog.Logger.
-type silentRestyLogger struct{}
-
-func (silentRestyLogger) Errorf(string, ...any) {}
-func (silentRestyLogger) Warnf(string, ...any)  {}
-func (silentRestyLogger) Debugf(string, ...any) {}
 
 // hostOf returns the host of a validated base URL, for log records.
 func hostOf(rawURL string) string {

@@ -35,8 +35,8 @@
 // [ErrMCCWrongDataCenter]. Plain http is accepted for loopback hosts only,
 // unless [WithInsecureHTTP]. Options set the HTTP client ([WithHTTPClient]),
 // a per-call timeout ([WithTimeout], 15 s by default), the retry policy
-// ([WithRetry]: only requests that never left the process, and 429/503
-// answers, are retried: codes are single-use), logging ([WithLogger]), the
+// ([WithRetry]: only requests that never left the process and 429 answers
+// are retried, 503 only for reads: codes are single-use), logging ([WithLogger]), the
 // response size limit, the clock and the v2 parameter transport
 // ([WithQueryParams]).
 //

@@ -200,11 +200,29 @@ func TestFault429PastDeadlineIsNotWaited(t *testing.T) {
 	assert.Equal(t, int32(1), n.Load())
 }
 
-func Test503ThenSuccess(t *testing.T) {
+// A gateway answers 503 after forwarding a request whose upstream failed:
+// the code may have been redeemed, so a login is not sent again.
+func TestFault503LoginIsSentOnce(t *testing.T) {
 	t.Parallel()
-	srv, n := countingServer(t, answer(503, "busy"), answer(200, okLogin))
+	srv, n := countingServer(t, answer(503, "upstream reset"))
 	c := socketClient(t, srv.URL, fastRetry)
-	require.NoError(t, appleLogin(bg, c))
+	var ue *enduser.UnexpectedResponseError
+	require.ErrorAs(t, appleLogin(bg, c), &ue)
+	assert.Equal(t, 503, ue.HTTPStatus)
+	assert.Equal(t, int32(1), n.Load(), "a 503 is no proof the login was not processed")
+	_, err := c.RefreshToken(bg, "RT-503")
+	require.Error(t, err)
+	assert.Equal(t, int32(2), n.Load(), "nor a refresh")
+}
+
+// A user-info read is idempotent: a 503 is retried.
+func TestFault503UserInfoIsRetried(t *testing.T) {
+	t.Parallel()
+	srv, n := countingServer(t, answer(503, "busy"), answer(200, `{"code":200,"msg":"ok","data":{"uid":"u-1"}}`))
+	c := socketClient(t, srv.URL, fastRetry)
+	info, err := c.UserInfo(bg, &enduser.Token{Family: enduser.FamilyV2, AccessToken: "Bearer a"})
+	require.NoError(t, err)
+	assert.Equal(t, "u-1", info.UID)
 	assert.Equal(t, int32(2), n.Load())
 }
 

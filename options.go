@@ -19,9 +19,14 @@ var defaultRetry = RetryPolicy{MaxAttempts: 3, MinBackoff: 200 * time.Millisecon
 
 // RetryPolicy bounds the retries of a call. Whatever the policy, a request
 // that may have reached the server is never sent again: authorization codes
-// are single-use. Only two failures are retried: a request that never left
-// this process (a dial, DNS or TLS failure) and an answer with HTTP status
-// 429 or 503.
+// are single-use and refresh tokens rotate. Only two failures are retried
+// for every call: a connection that failed before anything was written (a
+// refused connection, a failed DNS lookup or proxy dial) and an answer with
+// HTTP status 429. A 503 is retried only for an idempotent read
+// ([Client.UserInfo]): a gateway answers 503 after it forwarded a request,
+// so for a login it proves nothing. No transport replays a request on its
+// own either (the SDK removes Request.GetBody, on HTTP/1.1 and HTTP/2, on
+// its transport and on one given by WithHTTPClient).
 //
 // Without WithRetry a Client uses {MaxAttempts: 3, MinBackoff: 200ms,
 // MaxBackoff: 5s}: at most two retries, waiting about 200 ms then 400 ms,

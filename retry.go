@@ -10,13 +10,14 @@ import (
 	"time"
 )
 
-// retryAfter decides whether the attempt that produced resp or err may be
+// shouldRetry decides whether the attempt that produced resp or err may be
 // sent again, and how long to wait first. It returns a reason for the log,
-// or "" for no retry. Only two things are retried: a request that never
-// left this process (a dial failure before any byte was written) and an
-// answer of 429 or 503, which the server sends without processing the
-// request. Nothing else is: authorization codes are single-use.
-func (c *Client) retryAfter(ctx context.Context, attempt int, resp *http.Response, err error) (time.Duration, string) {
+// or "" for no retry. Only what the server cannot have processed is
+// retried: a request that never left this process (a failed dial) and an
+// answer of 429. A 503 is retried only for an idempotent read: gateways
+// answer 503 after they forwarded the request, so for a login it is no
+// proof the code was not redeemed.
+func (c *Client) shouldRetry(ctx context.Context, k *call, attempt int, resp *http.Response, err error) (time.Duration, string) {
 	p := c.opts.retry
 	if attempt >= p.MaxAttempts || ctx.Err() != nil {
 		return 0, ""
@@ -29,7 +30,7 @@ func (c *Client) retryAfter(ctx context.Context, attempt int, resp *http.Respons
 			return 0, ""
 		}
 		why = "connection failed before the request was sent"
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable && k.idempotent:
 		why = "HTTP " + strconv.Itoa(resp.StatusCode)
 		hint = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	default:

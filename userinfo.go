@@ -106,7 +106,7 @@ func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, erro
 	k := &call{
 		op: OpOIDCUserInfo, family: FamilyGenAuth, oauth: true, method: http.MethodGet,
 		url: c.oidcURL(OpOIDCUserInfo), host: c.genAuthHost, auth: auth,
-		scrub: []string{t.AccessToken, t.RefreshToken},
+		scrub: []string{t.AccessToken, t.RefreshToken}, idempotent: true,
 	}
 	var raw json.RawMessage
 	rep, err := do(ctx, c, k, &raw)

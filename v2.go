@@ -45,7 +45,8 @@ func callV2[T any](ctx context.Context, c *Client, ep *v2Endpoint, vals []string
 		}
 	}
 	form, sig := v2Form(ep, vals, opt, c.secret, c.userDomain)
-	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig}
+	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig,
+		idempotent: ep.method == http.MethodGet} // a GET reads; everything else may redeem a credential
 	switch {
 	case len(form) == 0:
 	case c.opts.queryParams || ep.method == http.MethodGet || ep.method == http.MethodDelete:
