@@ -1,0 +1,179 @@
+package endusertest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
+)
+
+// The emulator passes the golden contract of the root package
+// (testdata/golden, written from independent sources): it accepts every
+// golden request byte for byte and answers in the golden answers' shape.
+
+const goldenDir = "../testdata/golden"
+
+func golden(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(goldenDir, path))
+	require.NoError(t, err)
+	return bytes.TrimSuffix(b, []byte("\n"))
+}
+
+// send makes one raw request and decodes the JSON answer.
+func send(t *testing.T, method, target, contentType, auth string, body []byte, header ...string) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(method, target, bytes.NewReader(body))
+	require.NoError(t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m), "%s", b)
+	return m
+}
+
+// keysOf returns the keys of m and, one level down, of its object members.
+func keysOf(m map[string]any, prefix string) []string {
+	var out []string
+	for k, v := range m {
+		out = append(out, prefix+k)
+		if sub, ok := v.(map[string]any); ok && prefix == "" {
+			out = append(out, keysOf(sub, k+".")...)
+		}
+	}
+	return out
+}
+
+// goldenKeys is the union of the keys of the golden answers named.
+func goldenKeys(t *testing.T, dir string, files ...string) []string {
+	t.Helper()
+	var out []string
+	for _, f := range files {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(golden(t, dir+"/"+f), &m))
+		out = append(out, keysOf(m, "")...)
+	}
+	return out
+}
+
+func TestGoldenGenAuthRequestsAccepted(t *testing.T) {
+	t.Parallel()
+	entries, err := os.ReadDir(filepath.Join(goldenDir, "genauth"))
+	require.NoError(t, err)
+	allowed := goldenKeys(t, "genauth", "answer_expire_in.json", "answer_expires_in.json", "answer_mfa_1636.json")
+	n := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "request_") {
+			continue
+		}
+		n++
+		t.Run(e.Name(), func(t *testing.T) {
+			t.Parallel()
+			body := golden(t, "genauth/"+e.Name())
+			var opts []endusertest.Option
+			if bytes.Contains(body, []byte(`"client_secret"`)) {
+				opts = append(opts, endusertest.WithGenAuthApp(endusertest.DefaultAppID, endusertest.DefaultAppSecret, enduser.AuthClientSecretPost))
+			}
+			srv := endusertest.NewServer(t, opts...)
+			answer := send(t, http.MethodPost, srv.URL()+"/api/v3/signin-by-mobile", "application/json", "", body,
+				"x-authing-app-id", endusertest.DefaultAppID)
+			require.EqualValues(t, 200, answer["statusCode"], "%v", answer)
+			data, _ := answer["data"].(map[string]any)
+			require.NotNil(t, data)
+			assert.NotEmpty(t, data["access_token"])
+			_, expireIn := data["expire_in"]
+			_, expiresIn := data["expires_in"]
+			assert.True(t, expireIn || expiresIn, "a lifetime under one of the golden keys")
+			assert.Subset(t, allowed, keysOf(answer, ""), "only keys the golden answers have")
+		})
+	}
+	assert.Equal(t, 33, n)
+}
+
+func TestGoldenV2RequestsAccepted(t *testing.T) {
+	t.Parallel()
+	var g struct {
+		UserDomain       string `json:"userDomain"`
+		UserDomainSecret string `json:"userDomainSecret"`
+		Cases            []struct {
+			Op            string  `json:"op"`
+			Method        string  `json:"method"`
+			Form          *string `json:"form"`
+			Query         *string `json:"query"`
+			Authorization string  `json:"authorization"`
+			Answer        string  `json:"answer"`
+		} `json:"cases"`
+	}
+	require.NoError(t, json.Unmarshal(golden(t, "v2/requests.json"), &g))
+	srv := endusertest.NewServer(t, endusertest.WithUserDomain(g.UserDomain, g.UserDomainSecret))
+	base := srv.URL() + "/v2/enduser/enduserapi/"
+	const form = "application/x-www-form-urlencoded"
+
+	// The session calls need a token the emulator issued: a second login
+	// (a fresh Twitter pair) provides it, and replaces the golden token.
+	c, err := enduser.NewClient(srv.Config())
+	require.NoError(t, err)
+	tok, err := c.TwitterLogin(t.Context(), enduser.TwitterLoginRequest{AppID: "a", OAuthToken: "session", OAuthTokenSecret: "s"})
+	require.NoError(t, err)
+
+	require.Len(t, g.Cases, 9)
+	for _, gc := range g.Cases {
+		var answer map[string]any
+		auth := gc.Authorization
+		if auth != "" {
+			auth = tok.AuthorizationHeader()
+		}
+		switch {
+		case gc.Op == enduser.OpRefreshToken:
+			body := strings.Replace(*gc.Form, "golden-refresh-token", url.QueryEscape(tok.RefreshToken), 1)
+			answer = send(t, gc.Method, base+gc.Op, form, "", []byte(body))
+		case gc.Form != nil:
+			answer = send(t, gc.Method, base+gc.Op, form, auth, []byte(*gc.Form))
+		default:
+			target := base + gc.Op
+			if *gc.Query != "" {
+				target += "?" + *gc.Query
+			}
+			answer = send(t, gc.Method, target, "", auth, nil)
+		}
+		require.EqualValues(t, 200, answer["code"], "%s: %v", gc.Op, answer)
+		want := goldenKeys(t, "v2", gc.Answer)
+		assert.Subset(t, want, keysOf(answer, ""), "%s: only keys the golden answer has", gc.Op)
+		if data, ok := answer["data"].(map[string]any); ok {
+			// A token answer carries every member of the golden one; a
+			// profile may leave empty fields out, but names its user.
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(golden(t, "v2/"+gc.Answer), &m))
+			wantData, _ := m["data"].(map[string]any)
+			if _, isToken := wantData["accessToken"]; !isToken {
+				wantData = map[string]any{"uid": nil}
+			}
+			for k := range wantData {
+				assert.Contains(t, data, k, "%s: data.%s", gc.Op, k)
+			}
+		}
+	}
+}
