@@ -62,9 +62,11 @@
 // [Token.Expiry] is absolute (v2 sends epoch seconds, GenAuth a lifetime the
 // client adds to its clock). v2 access tokens arrive already prefixed with
 // "Bearer "; [Token.AuthorizationHeader] gives the exact header value for
-// either family. A [TokenSource] refreshes a v2 token shortly before it
-// expires, once however many goroutines ask; [ErrTokenInvalid] from it means
-// the user must log in again.
+// either family. A [TokenSource] refreshes a token of either family
+// shortly before it expires, once however many goroutines ask;
+// [ErrTokenInvalid] from it means the user must log in again. Replicas of a
+// service share a session through a [TokenStore] and
+// [Client.SharedTokenSource]: one refresh per expiry across all of them.
 //
 // # Testing
 //
