@@ -222,7 +222,7 @@ func TestSharedTokenSourceWaiterGetsTheLockHoldersToken(t *testing.T) {
 
 func TestSharedTokenSourceCrashedLockOwnerCostsTheTTL(t *testing.T) {
 	t.Parallel()
-	r := newReplicas(t, 1, enduser.WithTimeout(time.Second))
+	r := newReplicas(t, 1, enduser.WithTimeout(3*time.Second))
 	r.clk.Advance(3 * time.Hour)
 	const ttl = 300 * time.Millisecond
 	_, err := r.store.TokenStore.Lock(bg, sessionKey, ttl) // its owner crashed
