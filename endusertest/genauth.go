@@ -6,63 +6,87 @@ import (
 	"strings"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/internal/connections"
 )
 
-const genAuthEndpoint = enduser.OpSignInByMobile
-
 // connection is GenAuth's view of a connection: the payload key it reads
-// and the credentials it needs ("a|b" means either).
+// and the credentials it needs ("a|b" means either; dots walk nested
+// objects), from the SDK's one connection table. The first required
+// credential identifies the login; one whose last part is "code" is
+// single-use.
 type connection struct {
 	key      string
 	required []string
 }
 
-func codeConn(key string) connection { return connection{key, []string{"code"}} }
-func tokenConn(key string) connection {
-	return connection{key, []string{"access_token"}}
-}
-
-var connections = map[string]connection{
-	"wechat": codeConn("wechatPayload"), "apple": codeConn("applePayload"), "alipay": codeConn("alipayPayload"),
-	"wechatwork": codeConn("wechatworkPayload"), "wechatwork_agency": codeConn("wechatworkAgencyPayload"),
-	"lark_public": codeConn("larkPublicPayload"), "lark_internal": codeConn("larkInternalPayload"),
-	"lark_block": codeConn("larkBlockPayload"), "yidun": {"yidunPayload", []string{"token", "accessToken"}},
-	"wechat_mini_program_code":  codeConn("wechatMiniProgramCodePayload"),
-	"wechat_mini_program_phone": {"wechatMiniProgramPhonePayload", []string{"code", "encryptedData", "iv"}},
-	"wechat_mini_program_code_and_phone": {
-		"wechatMiniProgramCodeAndPhonePayload", []string{"wxLoginInfo.code", "wxPhoneInfo.code"},
-	},
-	"google": codeConn("googlePayload"), "facebook": tokenConn("facebookPayload"), "qq": tokenConn("qqPayload"),
-	"weibo": tokenConn("weiboPayload"), "baidu": {"baiduPayload", []string{"code|access_token"}},
-	"linkedin": codeConn("linkedInPayload"), "dingtalk": codeConn("dingTalkPayload"),
-	"github": codeConn("githubPayload"), "gitee": codeConn("giteePayload"), "gitlab": codeConn("gitlabPayload"),
-	"douyin": codeConn("douyinPayload"), "kuaishou": codeConn("kuaishouPayload"), "xiaomi": codeConn("xiaomiPayload"),
-	"line": tokenConn("linePayload"), "slack": codeConn("slackPayload"), "oppo": codeConn("oppoPayload"),
-	"huawei": codeConn("huaweiPayload"), "amazon": tokenConn("amazonPayload"),
-	"douyin_mini_program_code": codeConn("douyinMiniProgramCodePayload"),
-	"douyin_mini_program_code_and_phone": {
-		"douyinMiniProgramCodeAndPhonePayload", []string{"loginParams.code"},
-	},
-}
-
-func genAuthFail(status, apiCode int) response { return failure(genAuthEndpoint, status, apiCode) }
-
-func (s *Server) signInByMobile(r *http.Request, req *Request) response {
-	if r.Header.Get("x-authing-app-id") != s.set.appID {
-		return genAuthFail(http.StatusBadRequest, 2011) // app does not exist
+// connectionFor returns the connection named name.
+func connectionFor(name string) (connection, bool) {
+	row, ok := connections.Lookup(name)
+	if !ok {
+		return connection{}, false
 	}
-	body := req.JSON
+	return connection{key: row.Key, required: row.Required()}, true
+}
+
+// genAuthFail is GenAuth's failure envelope (HTTP 200, as GenAuth answers
+// everything); msg says what the emulator checked.
+func genAuthFail(status, apiCode int, msg string) response {
+	body := map[string]any{"statusCode": status, "message": msg, "requestId": newID("req")}
+	if apiCode != 0 {
+		body["apiCode"] = apiCode
+	}
+	return response{http.StatusOK, body, nil}
+}
+
+// mobileCredential returns the payload's identifying credential and whether
+// it is a single-use code.
+func mobileCredential(body map[string]any) (conn connection, credential string, singleUse bool) {
+	name, _ := body["connection"].(string)
+	conn, known := connectionFor(name)
+	if !known {
+		return conn, "", false
+	}
+	payload, _ := body[conn.key].(map[string]any)
+	if len(conn.required) == 0 {
+		return conn, "", false
+	}
+	for _, path := range strings.Split(conn.required[0], "|") {
+		if v := lookupString(payload, path); v != "" {
+			return conn, v, path == "code" || strings.HasSuffix(path, ".code")
+		}
+	}
+	return conn, "", false
+}
+
+// identMobile resolves the sign-in's user: a seeded credential, else one
+// user per connection identifier.
+func identMobile(s *Server, c *call) {
+	_, c.credential, _ = mobileCredential(c.body)
+	conn, _ := c.body["connection"].(string)
+	id, _ := c.body["extIdpConnidentifier"].(string)
+	c.identity = "genauth:" + conn + ":" + id
+	c.uid = s.loginUIDLocked(c.identity, c.credential)
+}
+
+func serveSignInByMobile(s *Server, c *call) response {
+	if got := c.r.Header.Get("x-authing-app-id"); got != s.set.appID {
+		return genAuthFail(http.StatusBadRequest, 2011, "app does not exist: the x-authing-app-id header is not the emulated app's id")
+	}
+	body := c.body
 	if body == nil {
-		return genAuthFail(http.StatusBadRequest, 0)
+		return genAuthFail(http.StatusBadRequest, 0, "the body is not a JSON object")
 	}
-	if !s.clientAuthenticated(r, body) {
-		return genAuthFail(http.StatusUnauthorized, 0)
+	if why := s.clientAuthFailure(c.r, body["client_id"], body["client_secret"], "JSON body"); why != "" {
+		return genAuthFail(http.StatusUnauthorized, 0, "client authentication failed: "+why)
 	}
 	id, _ := body["extIdpConnidentifier"].(string)
 	name, _ := body["connection"].(string)
-	conn, known := connections[name]
-	if id == "" || !known {
-		return genAuthFail(http.StatusBadRequest, 0)
+	conn, known := connectionFor(name)
+	switch {
+	case id == "":
+		return genAuthFail(http.StatusBadRequest, 0, "extIdpConnidentifier missing")
+	case !known:
+		return genAuthFail(http.StatusBadRequest, 0, "unknown connection: "+quoteShort(name))
 	}
 	allowed := map[string]bool{"extIdpConnidentifier": true, "connection": true, conn.key: true, "options": true}
 	if s.set.authMethod == enduser.AuthClientSecretPost {
@@ -70,56 +94,116 @@ func (s *Server) signInByMobile(r *http.Request, req *Request) response {
 	}
 	for k := range body {
 		if !allowed[k] {
-			return genAuthFail(http.StatusBadRequest, 0) // a second payload, or a stray key
+			return genAuthFail(http.StatusBadRequest, 0, "unexpected key "+quoteShort(k)+": a "+name+" sign-in sends only "+conn.key+" as its payload")
 		}
 	}
 	payload, _ := body[conn.key].(map[string]any)
 	for _, need := range conn.required {
 		if !hasAny(payload, strings.Split(need, "|")) {
-			return genAuthFail(http.StatusBadRequest, 0)
+			return genAuthFail(http.StatusBadRequest, 0, conn.key+"."+strings.ReplaceAll(need, "|", " or ")+" missing or empty")
 		}
 	}
 	scope := "openid profile"
 	if opts, _ := body["options"].(map[string]any); opts != nil {
 		if sc, _ := opts["scope"].(string); sc != "" {
 			if !containsWord(sc, "openid") {
-				return genAuthFail(http.StatusBadRequest, 0)
+				return genAuthFail(http.StatusBadRequest, 0, `options.scope must include "openid"`)
 			}
 			scope = sc
 		}
 	}
-	data := map[string]any{
-		"scope": scope, "access_token": newID("emu-gat"), "id_token": newID("emu-git"),
-		"token_type": "Bearer", "expire_in": int64(s.set.accessLifetime.Seconds()),
+	_, credential, singleUse := mobileCredential(body)
+	if !s.set.hs256 {
+		if _, err := s.keys.current(); err != nil { // before the lock: making a key takes a while
+			return genAuthFail(http.StatusInternalServerError, 0, "the emulator could not make its signing key")
+		}
 	}
-	if containsWord(scope, "offline_access") {
-		data["refresh_token"] = newID("emu-grt")
+
+	s.state.mu.Lock()
+	defer s.state.mu.Unlock()
+	now := s.set.clock()
+	if singleUse {
+		key := "genauth:" + name + ":" + credential
+		if _, used := s.state.codes[key]; used {
+			return genAuthFail(http.StatusBadRequest, 0, "the "+name+" code was already redeemed (codes are single-use)")
+		}
+		s.state.codes[key] = now.Add(s.set.codeLifetime)
+		s.state.insertedLocked(now)
 	}
-	return response{http.StatusOK, map[string]any{"statusCode": 200, "message": "", "data": data}}
+	at, a, rt, _ := s.issueLocked(issued{family: familyGenAuth, uid: c.uid, source: name, scope: scope}, containsWord(scope, "offline_access"), now)
+	idToken, err := s.idTokenLocked(a, now)
+	if err != nil {
+		return genAuthFail(http.StatusInternalServerError, 0, "signing the id token failed")
+	}
+	data := map[string]any{"scope": scope, "access_token": at, "id_token": idToken, "token_type": "Bearer"}
+	lifetime := int64(s.set.accessLifetime.Seconds())
+	switch k := s.set.lifetimeKey; {
+	case k == LifetimeKeyExpiresIn, k == LifetimeKeyAlternate && s.state.lifetime%2 == 1:
+		data["expires_in"] = lifetime
+	case k == LifetimeKeyBoth:
+		data["expire_in"], data["expires_in"] = lifetime, lifetime
+	default:
+		data["expire_in"] = lifetime
+	}
+	s.state.lifetime++
+	if rt != "" {
+		data["refresh_token"] = rt
+	}
+	return response{http.StatusOK, map[string]any{"statusCode": 200, "message": "", "data": data}, nil}
 }
 
-// clientAuthenticated checks the client authentication the app demands.
-func (s *Server) clientAuthenticated(r *http.Request, body map[string]any) bool {
+// clientAuthFailure checks the client authentication the app demands and
+// says what is wrong, or "" when it holds. id and secret are what the
+// request carried in its body or form (where names the place).
+func (s *Server) clientAuthFailure(r *http.Request, id, secret any, where string) string {
+	basic := r.Header.Get("Authorization")
+	isBasic := len(basic) > 6 && strings.EqualFold(basic[:6], "basic ")
 	switch s.set.authMethod {
 	case enduser.AuthClientSecretPost:
-		return body["client_id"] == s.set.appID && body["client_secret"] == s.set.appSecret
+		switch {
+		case isBasic:
+			return "the app demands client_secret_post, but the request carries a Basic Authorization header too"
+		case id != s.set.appID:
+			return "the app demands client_secret_post: client_id in the " + where + " is missing or not the app id"
+		case secret != s.set.appSecret:
+			return "the app demands client_secret_post: client_secret in the " + where + " is missing or wrong"
+		}
 	case enduser.AuthClientSecretBasic:
 		want := "Basic " + base64.StdEncoding.EncodeToString([]byte(s.set.appID+":"+s.set.appSecret))
-		return r.Header.Get("Authorization") == want
+		switch {
+		case secret != nil:
+			return "the app demands client_secret_basic, but client_secret is in the " + where + " too"
+		case !isBasic:
+			return "the app demands client_secret_basic: no Basic Authorization header"
+		case basic != want:
+			return "the app demands client_secret_basic: the Basic credentials are not base64(app id:app secret)"
+		}
 	default:
-		return true
+		if secret != nil {
+			return "the app's method is none, so the request must not carry client_secret"
+		}
+		if isBasic {
+			return "the app's method is none, so the request must not carry Basic credentials"
+		}
 	}
+	return ""
+}
+
+// lookupString returns the string at a dotted path, or "".
+func lookupString(m map[string]any, path string) string {
+	v := any(m)
+	for _, part := range strings.Split(path, ".") {
+		obj, _ := v.(map[string]any)
+		v = obj[part]
+	}
+	s, _ := v.(string)
+	return s
 }
 
 // hasAny reports whether any of the dotted paths is a non-empty string.
 func hasAny(m map[string]any, paths []string) bool {
 	for _, p := range paths {
-		v := any(m)
-		for _, part := range strings.Split(p, ".") {
-			obj, _ := v.(map[string]any)
-			v = obj[part]
-		}
-		if s, _ := v.(string); s != "" {
+		if lookupString(m, p) != "" {
 			return true
 		}
 	}

@@ -1,18 +1,30 @@
 // Package endusertest is an in-process emulator of both enduser API
 // families, for tests and example programs: the v2 end-user API (signed
-// logins, refresh, user info, logout) and GenAuth sign-in by mobile.
+// logins, refresh, user info, logout), GenAuth sign-in by mobile, and the
+// GenAuth app's OIDC endpoints (/oidc/token refresh, /oidc/me, revocation,
+// introspection, JWKS and discovery) with real RS256 id tokens.
 //
 // It checks what the real servers check (signatures, required fields, user
-// domain, app id and client authentication) and answers with their
-// envelopes and codes. Tests can script failures (a code, an HTML 502, a
-// delay, a dropped connection, a 429) and inspect the requests it received.
+// domain, app id and client authentication, single-use codes, rotating
+// refresh tokens) and answers with their envelopes and codes; its messages
+// say what it checked. Tests script failures with [Server.Inject] (a code,
+// an HTML 502, a delay, a dropped connection, a 429, a request processed
+// and then dropped), aimed at an endpoint, a user, a token, a code or the
+// n-th call; they seed user profiles with [Server.SeedUser], revoke tokens
+// with [Server.RevokeToken] and inspect what arrived with
+// [Server.Requests] (bounded copies, secrets redacted).
 //
 //	srv := endusertest.NewServer(t)
 //	client, err := enduser.NewClient(srv.Config())
+//	srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDrop())
+//
+// Memory stays bounded in long runs: expired tokens and redeemed codes are
+// forgotten on the emulator's clock and only the recent requests are kept.
 package endusertest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -37,88 +49,53 @@ const (
 
 // Server is a running emulator. Its methods are safe for concurrent use.
 type Server struct {
-	set      settings
-	srv      *http.Server
-	url      string
-	closed   chan struct{}
-	closeMu  sync.Once
-	handlers sync.WaitGroup
-	state    state
-}
-
-type settings struct {
-	addr            string
-	userDomain      string
-	secret          string
-	appID           string
-	appSecret       string
-	authMethod      enduser.ClientAuthMethod
-	accessLifetime  time.Duration
-	refreshLifetime time.Duration
-	clock           func() time.Time
-}
-
-// Option configures a Server.
-type Option func(*settings)
-
-// WithUserDomain sets the user domain and secret the v2 API accepts.
-func WithUserDomain(domain, secret string) Option {
-	return func(s *settings) { s.userDomain, s.secret = domain, secret }
-}
-
-// WithGenAuthApp sets the GenAuth app id and secret, and the client
-// authentication method the app demands.
-func WithGenAuthApp(appID, appSecret string, method enduser.ClientAuthMethod) Option {
-	return func(s *settings) { s.appID, s.appSecret, s.authMethod = appID, appSecret, method }
-}
-
-// WithTokenLifetimes sets the lifetimes of issued access and refresh tokens
-// (default 2 hours and 30 days, as the real v2 API).
-func WithTokenLifetimes(access, refresh time.Duration) Option {
-	return func(s *settings) { s.accessLifetime, s.refreshLifetime = access, refresh }
-}
-
-// WithClock sets the emulator's clock (default time.Now), which decides
-// token expiry.
-func WithClock(now func() time.Time) Option {
-	return func(s *settings) { s.clock = now }
-}
-
-// WithAddr sets the listen address (default "127.0.0.1:0", a free port).
-func WithAddr(addr string) Option {
-	return func(s *settings) { s.addr = addr }
+	set       settings
+	tb        testing.TB // set by NewServer: Inject fails the test on a mistake
+	srv       *http.Server
+	url       string
+	closed    chan struct{}
+	closeMu   sync.Once
+	handlers  sync.WaitGroup
+	state     state
+	endpoints map[string]*endpoint // by name, fixed at Start
+	keys      keyring
+	uidKey    []byte // keys the user ids derived from login identities
 }
 
 // NewServer starts an emulator for a test and closes it when the test ends.
-// It fails the test if the emulator cannot start.
+// It fails the test if the emulator cannot start, and later if Inject is
+// given an unknown endpoint or a fault that cannot apply to it.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := Start(opts...)
 	if err != nil {
 		t.Fatalf("endusertest: %v", err)
 	}
+	s.tb = t
 	t.Cleanup(s.Close)
 	return s
 }
 
 // Start starts an emulator on a loopback port. Call Close when done.
 func Start(opts ...Option) (*Server, error) {
-	set := settings{
-		addr:       "127.0.0.1:0",
-		userDomain: DefaultUserDomain, secret: DefaultUserDomainSecret,
-		appID: DefaultAppID, appSecret: DefaultAppSecret,
-		accessLifetime: 2 * time.Hour, refreshLifetime: 30 * 24 * time.Hour,
-		clock: time.Now,
-	}
+	set := defaultSettings()
 	for _, opt := range opts {
 		opt(&set)
+	}
+	if set.accessLifetime <= 0 || set.refreshLifetime <= 0 || set.codeLifetime <= 0 || set.clock == nil || set.recordLimit < 0 {
+		return nil, errors.New("token and code lifetimes must be positive, the clock set and the record limit not negative")
+	}
+	if set.hs256 && len(set.appSecret) < 32 {
+		return nil, errors.New("WithHS256IDTokens needs an app secret of at least 32 bytes (RFC 7518 section 3.2); set one with WithGenAuthApp")
 	}
 	l, err := new(net.ListenConfig).Listen(context.Background(), "tcp", set.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", set.addr, err)
 	}
-	s := &Server{set: set, url: "http://" + l.Addr().String(), closed: make(chan struct{})}
+	s := &Server{set: set, url: "http://" + l.Addr().String(), closed: make(chan struct{}), uidKey: make([]byte, 32)}
+	_, _ = rand.Read(s.uidKey)
 	s.state.init()
+	s.keys.given = set.signingKey
 	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	s.handlers.Add(1)
 	go func() {
@@ -133,6 +110,9 @@ func Start(opts ...Option) (*Server, error) {
 // URL returns the emulator's base URL, e.g. http://127.0.0.1:40123. Both
 // API families are served under it.
 func (s *Server) URL() string { return s.url }
+
+// Issuer returns the issuer of the emulator's id tokens: URL() + "/oidc".
+func (s *Server) Issuer() string { return s.url + "/oidc" }
 
 // Config returns a client config for the emulator: both families, its
 // credentials and its client authentication method.
@@ -156,17 +136,3 @@ func (s *Server) Close() {
 		s.handlers.Wait()
 	})
 }
-
-func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	for _, ep := range v2Logins {
-		mux.Handle("POST "+v2Prefix+ep.name, s.handle(ep.name, s.v2Login(ep)))
-	}
-	mux.Handle("PUT "+v2Prefix+"refreshToken", s.handle("refreshToken", s.v2Refresh))
-	mux.Handle("GET "+v2Prefix+"userInfo", s.handle("userInfo", s.v2UserInfo))
-	mux.Handle("DELETE "+v2Prefix+"userLogout", s.handle("userLogout", s.v2Logout))
-	mux.Handle("POST /api/v3/signin-by-mobile", s.handle(enduser.OpSignInByMobile, s.signInByMobile))
-	return mux
-}
-
-const v2Prefix = "/v2/enduser/enduserapi/"

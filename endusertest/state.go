@@ -1,112 +1,132 @@
 package endusertest
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"mime"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
 
-// state is everything the emulator remembers, behind one mutex.
+// state is everything the emulator remembers, behind one mutex. Every map
+// that grows with traffic is pruned on the emulator's clock (see sweep).
 type state struct {
-	mu        sync.Mutex
-	faults    map[string][]Fault
-	requests  []Request
-	counts    map[string]int
-	access    map[string]session // access token (without "Bearer ") → session
-	refresh   map[string]session // refresh token → session
-	usedCodes map[string]bool    // single-use authorization codes already redeemed
-	users     map[string]string  // login identity → uid
+	mu       sync.Mutex
+	faults   map[string][]*pending
+	requests []Request // ring of the recent requests, oldest at next once full
+	next     int
+	counts   map[string]int
+	tokens   map[string]*issued   // live token (access tokens without "Bearer ") → what it is
+	spent    map[string]tombstone // used, revoked or logged-out token → why, until it would have expired
+	codes    map[string]time.Time // redeemed single-use code → when it is forgotten
+	seeded   map[string]string    // seeded login credential → uid
+	profiles map[string]Profile   // uid → seeded profile
+	lifetime uint64               // sign-ins answered, for LifetimeKeyAlternate
+
+	inserts int // since the last sweep
+	sweepAt int // sweep when inserts reaches it
+	peak    int // largest size since the maps were last rebuilt
 }
 
-// session is an issued token: whose it is and until when.
-type session struct {
+// tokenKind tells access from refresh tokens.
+type tokenKind int
+
+const (
+	accessToken tokenKind = iota + 1
+	refreshToken
+)
+
+func (k tokenKind) String() string {
+	if k == refreshToken {
+		return "refresh token"
+	}
+	return "access token"
+}
+
+// issued is a token the emulator issued.
+type issued struct {
+	kind   tokenKind
+	family family // familyV2 or familyGenAuth
 	uid    string
-	source string // the login endpoint that created the user
+	source string // the login endpoint or GenAuth connection of the session
+	grant  string // the session: every token a login and its refreshes issued
+	scope  string // GenAuth
+	issued time.Time
 	expiry time.Time
 }
 
+// tombstone remembers why a token no longer works, so that answers can say
+// so, until the token would have expired anyway.
+type tombstone struct {
+	reason string
+	until  time.Time
+}
+
 func (st *state) init() {
-	st.faults = map[string][]Fault{}
+	st.faults = map[string][]*pending{}
 	st.counts = map[string]int{}
-	st.access = map[string]session{}
-	st.refresh = map[string]session{}
-	st.usedCodes = map[string]bool{}
-	st.users = map[string]string{}
+	st.tokens = map[string]*issued{}
+	st.spent = map[string]tombstone{}
+	st.codes = map[string]time.Time{}
+	st.seeded = map[string]string{}
+	st.profiles = map[string]Profile{}
+	st.sweepAt = minSweep
 }
 
-// maxRecorded bounds the requests kept for Requests.
-const maxRecorded = 10000
+// minSweep is the fewest inserts between two sweeps.
+const minSweep = 1024
 
-// response is an endpoint's answer, JSON-encoded by handle.
-type response struct {
-	status int
-	body   any
-}
-
-type endpointFunc func(r *http.Request, req *Request) response
-
-// handle records the request, applies a scripted fault if one is queued,
-// and otherwise answers with the endpoint's envelope.
-func (s *Server) handle(name string, f endpointFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := record(name, r)
-		s.state.mu.Lock()
-		if len(s.state.requests) >= maxRecorded { // a long-running emulator keeps the recent half
-			s.state.requests = append(s.state.requests[:0], s.state.requests[maxRecorded/2:]...)
-		}
-		s.state.requests = append(s.state.requests, req)
-		s.state.counts[name]++
-		fault, faulty := Fault{}, len(s.state.faults[name]) > 0
-		if faulty {
-			fault = s.state.faults[name][0]
-			s.state.faults[name] = s.state.faults[name][1:]
-		}
-		s.state.mu.Unlock()
-
-		if faulty && s.apply(fault, w, r) {
-			return
-		}
-		var resp response
-		if faulty && fault.kind == faultCode {
-			resp = failure(name, fault.code, fault.apiCode)
-		} else {
-			resp = f(r, &req)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(resp.status)
-		_ = json.NewEncoder(w).Encode(resp.body)
-	})
-}
-
-// record reads the request's parameters: the form body and query for v2,
-// the JSON body for GenAuth.
-func record(name string, r *http.Request) Request {
-	req := Request{Endpoint: name, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "application/json" {
-		_ = json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&req.JSON)
-		return req
+// insertedLocked counts an insert into a pruned map and sweeps when due:
+// after max(minSweep, half the live entries) inserts, so pruning costs O(1)
+// per insert on average.
+func (st *state) insertedLocked(now time.Time) {
+	st.inserts++
+	if st.inserts < st.sweepAt {
+		return
 	}
-	_ = r.ParseForm()
-	req.Form, req.Params = r.PostForm, r.Form
-	return req
+	st.sweepLocked(now)
 }
 
-// failure is the failure envelope of the endpoint's family.
-func failure(endpoint string, code, apiCode int) response {
-	if endpoint == genAuthEndpoint {
-		body := map[string]any{"statusCode": code, "message": http.StatusText(code), "requestId": newID("req")}
-		if apiCode != 0 {
-			body["apiCode"] = apiCode
+// sweepLocked forgets expired tokens, tombstones and codes. Go maps do not
+// shrink, so maps that emptied a lot are rebuilt.
+func (st *state) sweepLocked(now time.Time) {
+	for k, t := range st.tokens {
+		if !now.Before(t.expiry) {
+			delete(st.tokens, k)
+			if t.kind == refreshToken {
+				st.spent[k] = tombstone{reason: "expired", until: now.Add(time.Minute)}
+			}
 		}
-		return response{http.StatusOK, body}
 	}
-	return response{http.StatusOK, map[string]any{"code": code, "msg": "emulated failure " + strconv.Itoa(code), "data": nil, "extMsg": nil}}
+	for k, t := range st.spent {
+		if !now.Before(t.until) {
+			delete(st.spent, k)
+		}
+	}
+	for k, until := range st.codes {
+		if !now.Before(until) {
+			delete(st.codes, k)
+		}
+	}
+	size := len(st.tokens) + len(st.spent) + len(st.codes)
+	if st.peak > 4*size && st.peak > 4*minSweep {
+		st.tokens = clone(st.tokens)
+		st.spent = clone(st.spent)
+		st.codes = clone(st.codes)
+		st.peak = size
+	}
+	st.peak = max(st.peak, size)
+	st.inserts = 0
+	st.sweepAt = max(minSweep, size/2)
+}
+
+func clone[K comparable, V any](m map[K]V) map[K]V {
+	c := make(map[K]V, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
 }
 
 // newID returns a random identifier with a prefix.
@@ -114,4 +134,12 @@ func newID(prefix string) string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// deriveUID is the user id of a login identity that no seeded user claims:
+// stable for the identity, unguessable from it, and stored nowhere.
+func (s *Server) deriveUID(identity string) string {
+	m := hmac.New(sha256.New, s.uidKey)
+	m.Write([]byte(identity))
+	return "uid-" + hex.EncodeToString(m.Sum(nil)[:12])
 }

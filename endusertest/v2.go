@@ -10,22 +10,23 @@ import (
 )
 
 // v2Login is one signed login endpoint: its required fields in signature
-// order, the code answered when each is missing, and which field (if any)
-// is a single-use authorization code.
+// order, the code answered when each is missing, the field that identifies
+// the user's credential, and whether that credential is a single-use code.
 type v2Login struct {
-	name      string
-	fields    []string
-	missing   []int
-	singleUse string
+	name       string
+	fields     []string
+	missing    []int
+	credential string
+	singleUse  bool
 }
 
-var v2Logins = []v2Login{
-	{name: "twitterAuthLogin", fields: []string{"appId", "oauthToken", "oauthTokenSecret"}, missing: []int{5218, 5569, 5570}},
-	{name: "appleAuthLogin", fields: []string{"identityToken"}, missing: []int{5568}},
-	{name: "wechatOffiaccountAuthLogin", fields: []string{"appId", "code"}, missing: []int{5218, 5374}, singleUse: "code"},
-	{name: "facebookAuthLogin", fields: []string{"appId", "code"}, missing: []int{5218, 5374}, singleUse: "code"},
-	{name: "alipayAuthLogin", fields: []string{"appId", "authCode"}, missing: []int{5218, 5354}, singleUse: "authCode"},
-	{name: "wechatMiniprogramAuthLogin", fields: []string{"appId", "jsCode"}, missing: []int{5218, 5372}, singleUse: "jsCode"},
+var v2Logins = [...]v2Login{
+	{name: enduser.OpTwitterLogin, fields: []string{"appId", "oauthToken", "oauthTokenSecret"}, missing: []int{5218, 5569, 5570}, credential: "oauthToken"},
+	{name: enduser.OpAppleLogin, fields: []string{"identityToken"}, missing: []int{5568}, credential: "identityToken"},
+	{name: enduser.OpWechatOfficialAccountLogin, fields: []string{"appId", "code"}, missing: []int{5218, 5374}, credential: "code", singleUse: true},
+	{name: enduser.OpFacebookLogin, fields: []string{"appId", "code"}, missing: []int{5218, 5374}, credential: "code", singleUse: true},
+	{name: enduser.OpAlipayLogin, fields: []string{"appId", "authCode"}, missing: []int{5218, 5354}, credential: "authCode", singleUse: true},
+	{name: enduser.OpWechatMiniProgramLogin, fields: []string{"appId", "jsCode"}, missing: []int{5218, 5372}, credential: "jsCode", singleUse: true},
 }
 
 // userDomainShape is the shape of user domains seen in the wild:
@@ -33,129 +34,240 @@ var v2Logins = []v2Login{
 var userDomainShape = regexp.MustCompile(`^[A-Z]\.[A-Z]{2}\.\d+(\.\d+)?$`)
 
 func ok(data any) response {
-	return response{http.StatusOK, map[string]any{"code": 200, "msg": "success", "data": data, "extMsg": nil}}
+	return response{http.StatusOK, map[string]any{"code": 200, "msg": "success", "data": data, "extMsg": nil}, nil}
 }
 
-func fail(code int) response { return failure("", code, 0) }
+// fail is a v2 failure; msg says what the emulator checked.
+func fail(code int, msg string) response {
+	return response{http.StatusOK, map[string]any{"code": code, "msg": msg, "data": nil, "extMsg": nil}, nil}
+}
 
-func (s *Server) v2Login(ep v2Login) endpointFunc {
-	return func(_ *http.Request, req *Request) response {
-		p := req.Params
-		switch domain := p.Get("userDomain"); {
-		case domain == "":
-			return fail(5023)
-		case !userDomainShape.MatchString(domain):
-			return fail(5013)
-		case domain != s.set.userDomain:
-			return fail(5015)
-		}
-		vals := make([]string, len(ep.fields))
-		for i, f := range ep.fields {
-			if vals[i] = p.Get(f); vals[i] == "" {
-				return fail(ep.missing[i])
-			}
-		}
-		switch sig := p.Get("signature"); {
-		case sig == "":
-			return fail(5550)
-		case sig != enduser.Sign(s.set.secret, vals...):
-			return fail(5420)
-		}
-		identity := ep.name + ":" + vals[len(vals)-1]
-		s.state.mu.Lock()
-		defer s.state.mu.Unlock()
-		if ep.singleUse != "" {
-			code := ep.name + ":" + p.Get(ep.singleUse)
-			if s.state.usedCodes[code] {
-				return fail(5368) // the provider refuses a redeemed code
-			}
-			s.state.usedCodes[code] = true
-			identity = ep.name + ":" + vals[0] // one user per app in the emulator
-		}
-		uid, known := s.state.users[identity]
-		if !known {
-			uid = newID("uid")
-			s.state.users[identity] = uid
-		}
-		return ok(s.issueLocked(session{uid: uid, source: ep.name}))
+func readV2Credential(c *call) string { return c.params.Get(c.ep.v2.credential) }
+
+// identV2Login resolves the login's user: a seeded credential, else one
+// user per identity (per app for single-use codes, which change each time).
+func identV2Login(s *Server, c *call) {
+	ep := c.ep.v2
+	c.credential = readV2Credential(c)
+	c.identity = ep.name + ":" + c.credential
+	if ep.singleUse {
+		c.identity = ep.name + ":" + c.params.Get("appId")
 	}
+	c.uid = s.loginUIDLocked(c.identity, c.credential)
 }
 
-// issueLocked creates a token pair for a session; s.state.mu is held.
-func (s *Server) issueLocked(sess session) map[string]any {
+func serveV2Login(s *Server, c *call) response {
+	ep, p := c.ep.v2, c.params
+	switch domain := p.Get("userDomain"); {
+	case domain == "":
+		return fail(5023, "user domain missing: no userDomain parameter")
+	case !userDomainShape.MatchString(domain):
+		return fail(5013, "user domain format incorrect: expected a shape like E.SP.4294967410")
+	case domain != s.set.userDomain:
+		return fail(5015, "user domain does not exist: it is not the emulator's user domain")
+	}
+	vals := make([]string, len(ep.fields))
+	for i, f := range ep.fields {
+		if vals[i] = p.Get(f); vals[i] == "" {
+			return fail(ep.missing[i], f+" missing: the parameter is empty or absent")
+		}
+	}
+	switch sig := p.Get("signature"); {
+	case sig == "":
+		return fail(5550, "signature missing: no signature parameter")
+	case sig != enduser.Sign(s.set.secret, vals...):
+		return fail(5420, "signature verification failed: it is not SHA-256 over "+strings.Join(ep.fields, " + ")+" + the user domain secret")
+	}
+	s.state.mu.Lock()
+	defer s.state.mu.Unlock()
 	now := s.set.clock()
-	at, rt := newID("emu-at"), newID("emu-rt")
-	a, r := sess, sess
-	a.expiry, r.expiry = now.Add(s.set.accessLifetime), now.Add(s.set.refreshLifetime)
-	s.state.access[at], s.state.refresh[rt] = a, r
+	if ep.singleUse {
+		key := ep.name + ":" + c.credential
+		if _, used := s.state.codes[key]; used {
+			return fail(5368, "getting the OpenID failed: the provider refuses a "+ep.credential+" that was already redeemed (codes are single-use)")
+		}
+		s.state.codes[key] = now.Add(s.set.codeLifetime)
+		s.state.insertedLocked(now)
+	}
+	at, a, rt, r := s.issueLocked(issued{family: familyV2, uid: c.uid, source: ep.name}, true, now)
+	return ok(v2Pair(at, a, rt, r))
+}
+
+func v2Pair(at string, a *issued, rt string, r *issued) map[string]any {
 	return map[string]any{
 		"accessToken":  map[string]any{"token": "Bearer " + at, "expirationTime": a.expiry.Unix()},
 		"refreshToken": map[string]any{"token": rt, "expirationTime": r.expiry.Unix()},
 	}
 }
 
-func (s *Server) v2Refresh(_ *http.Request, req *Request) response {
-	rt := req.Params.Get("refreshToken")
+func identV2Refresh(s *Server, c *call) {
+	rt := c.params.Get("refreshToken")
+	c.tokens = []string{rt}
+	if t, ok := s.state.tokens[rt]; ok {
+		c.uid = t.uid
+	}
+}
+
+func serveV2Refresh(s *Server, c *call) response {
+	rt := c.params.Get("refreshToken")
 	if rt == "" {
-		return fail(5115)
+		return fail(5115, "refresh token missing: no refreshToken parameter")
 	}
 	s.state.mu.Lock()
 	defer s.state.mu.Unlock()
-	sess, known := s.state.refresh[rt]
-	if !known || !s.set.clock().Before(sess.expiry) {
-		return fail(5032)
+	now := s.set.clock()
+	t, why := s.lookupLocked(rt, refreshToken, familyV2, now)
+	if t == nil {
+		return fail(5032, "token verification failed: "+why)
 	}
-	delete(s.state.refresh, rt) // refresh tokens rotate
-	return ok(s.issueLocked(sess))
+	s.endLocked(rt, t, "already used (refresh tokens rotate)")
+	at, a, nrt, r := s.issueLocked(issued{family: familyV2, uid: t.uid, source: t.source, grant: t.grant}, true, now)
+	return ok(v2Pair(at, a, nrt, r))
 }
 
-// authorized finds the session of the request's Authorization header.
-func (s *Server) authorized(r *http.Request) (session, string, int) {
-	h := r.Header.Get("Authorization")
+// identBearer finds the user of the request's bearer token (either family).
+func identBearer(s *Server, c *call) {
+	h := c.r.Header.Get("Authorization")
 	if h == "" {
-		return session{}, "", 5106
+		return
 	}
-	at := strings.TrimPrefix(h, "Bearer ")
-	s.state.mu.Lock()
-	defer s.state.mu.Unlock()
-	sess, known := s.state.access[at]
-	if !known || !s.set.clock().Before(sess.expiry) {
-		return session{}, "", 5032
+	at := bareToken(h)
+	c.tokens = []string{at}
+	if t, ok := s.state.tokens[at]; ok {
+		c.uid = t.uid
 	}
-	return sess, at, 0
 }
 
-func (s *Server) v2UserInfo(r *http.Request, _ *Request) response {
-	sess, _, code := s.authorized(r)
-	if code != 0 {
-		return fail(code)
+// v2Authorized finds the v2 session of the request's Authorization header,
+// or the failure to answer.
+func (s *Server) v2Authorized(c *call) (*issued, string, response) {
+	h := c.r.Header.Get("Authorization")
+	if h == "" {
+		return nil, "", fail(5106, "token missing: no Authorization header")
 	}
+	at := bareToken(h)
+	s.state.mu.Lock()
+	defer s.state.mu.Unlock()
+	t, why := s.lookupLocked(at, accessToken, familyV2, s.set.clock())
+	if t == nil {
+		return nil, "", fail(5032, "token verification failed: "+why)
+	}
+	return t, at, response{}
+}
+
+func serveV2UserInfo(s *Server, c *call) response {
+	t, _, failed := s.v2Authorized(c)
+	if t == nil {
+		return failed
+	}
+	s.state.mu.Lock()
+	p := s.profileLocked(t.uid)
+	s.state.mu.Unlock()
 	now := s.set.clock()
 	info := map[string]any{
-		"uid": sess.uid, "nikeName": "Emulated User", "phone": "", "email": "user@example.com",
+		"uid": p.UID, "nikeName": p.Nickname, "phone": p.Phone, "email": p.Email, "headimg": p.Picture,
 		"lang": "en", "timezone": "UTC", "status": 1, "logonMode": 1,
 		"registerTime": now.Add(-24 * time.Hour).UnixMilli(), "registerTimeTs": now.Add(-24 * time.Hour).UnixMilli(),
 		"lastLoginTime": now.UnixMilli(), "lastLoginTimeTs": now.UnixMilli(),
 	}
-	if key := userIDField[sess.source]; key != "" {
-		info[key] = "emu-" + sess.uid
+	if key := userIDField(t.source); key != "" {
+		info[key] = "emu-" + p.UID
+	}
+	for k, v := range p.Claims {
+		info[k] = v
 	}
 	return ok(info)
 }
 
-var userIDField = map[string]string{
-	"twitterAuthLogin": "twitterUserId", "appleAuthLogin": "appleUserId", "facebookAuthLogin": "facebookUserId",
-	"alipayAuthLogin": "alipayUserId", "wechatOffiaccountAuthLogin": "wechatOffiaccountUserId",
-	"wechatMiniprogramAuthLogin": "wechatMiniprogramUserId",
+func userIDField(source string) string {
+	switch source {
+	case enduser.OpTwitterLogin:
+		return "twitterUserId"
+	case enduser.OpAppleLogin:
+		return "appleUserId"
+	case enduser.OpFacebookLogin:
+		return "facebookUserId"
+	case enduser.OpAlipayLogin:
+		return "alipayUserId"
+	case enduser.OpWechatOfficialAccountLogin:
+		return "wechatOffiaccountUserId"
+	case enduser.OpWechatMiniProgramLogin:
+		return "wechatMiniprogramUserId"
+	}
+	return ""
 }
 
-func (s *Server) v2Logout(r *http.Request, _ *Request) response {
-	_, at, code := s.authorized(r)
-	if code != 0 {
-		return fail(code)
+func serveV2Logout(s *Server, c *call) response {
+	t, at, failed := s.v2Authorized(c)
+	if t == nil {
+		return failed
 	}
 	s.state.mu.Lock()
-	delete(s.state.access, at)
+	s.endLocked(at, t, "logged out")
 	s.state.mu.Unlock()
 	return ok(nil)
+}
+
+// injected is the answer of an injected failure fault, in the endpoint
+// family's shape; its message says the failure was injected.
+func injected(fam family, f Fault) response {
+	if f.kind == faultRateLimit {
+		return rateLimited(fam, f)
+	}
+	const msg = "emulated failure (injected fault)"
+	switch fam {
+	case familyV2:
+		return fail(f.code, msg)
+	case familyGenAuth:
+		return genAuthFail(f.code, f.apiCode, msg)
+	}
+	errCode := f.oauthError
+	if errCode == "" {
+		errCode = oauthErrorFor(f.code)
+	}
+	return oauthError(f.code, errCode, msg)
+}
+
+// rateLimited is a 429 in the family's envelope, with Retry-After.
+func rateLimited(fam family, f Fault) response {
+	const msg = "too many requests: emulated rate limit (injected fault)"
+	var resp response
+	switch fam {
+	case familyV2:
+		resp = fail(http.StatusTooManyRequests, msg)
+	case familyGenAuth:
+		resp = genAuthFail(http.StatusTooManyRequests, 0, msg)
+	default:
+		resp = oauthError(http.StatusTooManyRequests, "rate_limit_exceeded", msg)
+	}
+	resp.status = f.status
+	if f.retryAfter != "" {
+		resp.header = map[string]string{"Retry-After": f.retryAfter}
+	}
+	return resp
+}
+
+// badRequest answers a body that could not be read.
+func badRequest(fam family, why string) response {
+	switch fam {
+	case familyV2:
+		return fail(5000, "service exception: "+why)
+	case familyGenAuth:
+		return genAuthFail(http.StatusBadRequest, 0, why)
+	default:
+		return oauthError(http.StatusBadRequest, "invalid_request", why)
+	}
+}
+
+func oauthErrorFor(status int) string {
+	switch {
+	case status == http.StatusUnauthorized:
+		return "invalid_client"
+	case status >= 500:
+		return "server_error"
+	case status == http.StatusTooManyRequests:
+		return "rate_limit_exceeded"
+	default:
+		return "invalid_request"
+	}
 }

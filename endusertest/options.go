@@ -1,0 +1,130 @@
+package endusertest
+
+import (
+	"crypto/rsa"
+	"time"
+
+	"github.com/seed1804ee03/enduser"
+)
+
+// settings is what the options decide; fixed once the server starts.
+type settings struct {
+	addr            string
+	userDomain      string
+	secret          string
+	appID           string
+	appSecret       string
+	authMethod      enduser.ClientAuthMethod
+	accessLifetime  time.Duration
+	refreshLifetime time.Duration
+	codeLifetime    time.Duration
+	clock           func() time.Time
+	lifetimeKey     LifetimeKey
+	rotateRefresh   bool
+	hs256           bool
+	signingKey      *rsa.PrivateKey
+	recordLimit     int
+}
+
+func defaultSettings() settings {
+	return settings{
+		addr:       "127.0.0.1:0",
+		userDomain: DefaultUserDomain, secret: DefaultUserDomainSecret,
+		appID: DefaultAppID, appSecret: DefaultAppSecret,
+		accessLifetime: 2 * time.Hour, refreshLifetime: 30 * 24 * time.Hour,
+		codeLifetime:  10 * time.Minute,
+		clock:         time.Now,
+		lifetimeKey:   LifetimeKeyExpireIn,
+		rotateRefresh: true,
+		recordLimit:   10000,
+	}
+}
+
+// Option configures a Server.
+type Option func(*settings)
+
+// WithUserDomain sets the user domain and secret the v2 API accepts.
+func WithUserDomain(domain, secret string) Option {
+	return func(s *settings) { s.userDomain, s.secret = domain, secret }
+}
+
+// WithGenAuthApp sets the GenAuth app id and secret, and the client
+// authentication method the app demands (on sign-in by mobile and on the
+// /oidc/token, revocation and introspection endpoints).
+func WithGenAuthApp(appID, appSecret string, method enduser.ClientAuthMethod) Option {
+	return func(s *settings) { s.appID, s.appSecret, s.authMethod = appID, appSecret, method }
+}
+
+// WithTokenLifetimes sets the lifetimes of issued access and refresh tokens
+// of both families (default 2 hours and 30 days, as the real v2 API). GenAuth
+// id tokens live as long as access tokens.
+func WithTokenLifetimes(access, refresh time.Duration) Option {
+	return func(s *settings) { s.accessLifetime, s.refreshLifetime = access, refresh }
+}
+
+// WithCodeLifetime sets how long a redeemed single-use code is remembered
+// (default 10 minutes of the emulator's clock, about the lifetime of a real
+// provider's code). After that it is forgotten, so that a long-running
+// emulator does not grow; a real provider would refuse it as expired.
+func WithCodeLifetime(d time.Duration) Option {
+	return func(s *settings) { s.codeLifetime = d }
+}
+
+// WithClock sets the emulator's clock (default time.Now), which decides
+// token expiry, id token times and when expired tokens and redeemed codes
+// are forgotten.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) { s.clock = now }
+}
+
+// WithAddr sets the listen address (default "127.0.0.1:0", a free port).
+func WithAddr(addr string) Option {
+	return func(s *settings) { s.addr = addr }
+}
+
+// LifetimeKey is the JSON key under which sign-in by mobile sends the access
+// token's lifetime; GenAuth uses both spellings (SPEC.md, round 2).
+type LifetimeKey int
+
+// The lifetime keys WithLifetimeKey accepts.
+const (
+	LifetimeKeyExpireIn  LifetimeKey = iota // "expire_in" (the default)
+	LifetimeKeyExpiresIn                    // "expires_in"
+	LifetimeKeyAlternate                    // "expire_in", then "expires_in", and so on
+	LifetimeKeyBoth                         // both keys, same value
+)
+
+// WithLifetimeKey sets the key of the lifetime in sign-in by mobile answers.
+// The /oidc/token answer always says "expires_in" (RFC 6749).
+func WithLifetimeKey(k LifetimeKey) Option {
+	return func(s *settings) { s.lifetimeKey = k }
+}
+
+// WithRefreshRotation sets whether /oidc/token issues a new refresh token on
+// each refresh (default true: the old one is then spent). With false the
+// answer carries no refresh_token and the old one stays valid (RFC 6749
+// section 6). v2 refresh always rotates.
+func WithRefreshRotation(rotate bool) Option {
+	return func(s *settings) { s.rotateRefresh = rotate }
+}
+
+// WithHS256IDTokens makes GenAuth id tokens HS256 JWTs signed with the app
+// secret, as an app configured so gets, instead of RS256 JWTs signed with the
+// emulator's key. The app secret must then be at least 32 bytes long (RFC
+// 7518 section 3.2; the default secret is shorter): Start refuses a shorter
+// one.
+func WithHS256IDTokens() Option {
+	return func(s *settings) { s.hs256 = true }
+}
+
+// WithSigningKey sets the RSA key that signs id tokens (default: a published
+// 2048-bit test key, the same in every emulator).
+func WithSigningKey(key *rsa.PrivateKey) Option {
+	return func(s *settings) { s.signingKey = key }
+}
+
+// WithRecordLimit sets how many recent requests Requests keeps (default
+// 10,000; each is a bounded, redacted copy). Count keeps counting beyond it.
+func WithRecordLimit(n int) Option {
+	return func(s *settings) { s.recordLimit = n }
+}

@@ -1,0 +1,38 @@
+package endusertest
+
+// defaultSigningKey is the RSA key that signs id tokens unless WithSigningKey
+// or RotateSigningKey says otherwise: a published test key, like the
+// default credentials, so that starting an emulator costs no key
+// generation. Nothing outside tests may trust it.
+//
+//nolint:gosec // G101: a published test key of the emulator
+const defaultSigningKey = `
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCeuRpeStYHwE+s
+RHk4V1aM2GFlIDpLiwr4dRhWhpTbubUF16/7u4w4gxZpPQnQI4xVXMcUA4ToNTnQ
+1P17iqVEM8XwFvXSygeDD5AqMot62z4+msYA0ZZNVg9/eZ8f3K6C8p4yFqGxZL2k
+GWwR5Ron+V9Y5h4+cT9Dj0EOIcUlJ7Z5mqCg8mqgFe9t2BII5UhEBevsPMjDVQcD
+u+cuvXWwh7iZOIxDYPl3wEudcj/hj5hXw24KH5urN4fjah0qCQ+VQKzYL//eGM77
+N6DdcemOfPuvHsdlLC6p7b9CrDC0lldSY1SE+k6w+zxwnl5+OhTGlxH0746jOPSe
+sLWxlybfAgMBAAECggEAJZCMb42JmxsGIDCyecWd28aoQk0+zrsxFP1tjajbWSdZ
+8vCJm2vXM1a++pgyFtsa7ub+zLtKfMSAEu8dsNvu4jXYnkpo0oLzBS8tQPdmcGSs
+Fhf+TZpM1q/MCjDoGpvZh29RRmx5xyifA1Pq8k9FAfnweXM47DFUNjKUxHn0lSay
+AeXdPgDDMWnDYhPV3+r38HxhGtiPEj2Q2OtYev5rahTuB3Ln23SvKoSTs+WyAKXY
+4Yh3yOuMrBkgzeRXOfj7F9mM+j1kA9Hlze76q2gcdVxD4skbO9KHRWdoICCmX4uH
+duCcHY2HK+1cQPqOpjNLY2B4tsy5wkJIwWz1KKch+QKBgQDPkh6cERIWLqB3Qb9J
+E2YvlMsRXz7HX/jGQRss5LNXM30j08RzaaUOSi2XxbHAtiq9YOHYoc4wKnhwDqu+
+85KZFSuZ9XhYdWE0PjFTm1HZCYDCkuaQZ2ClZtTpLyEhyiphXyrN0WqhLmIchBe6
+8wSFjaX10g6INkSOI10Pb8WTyQKBgQDDwWKIKH09OeERjA+s0Fiu+rOm5RFzGi70
+JQCdZmNv6EbMMEyjDpco/nSm0ANHBbL7JItsK/ZRwLTYWkhjgXMWJ82gb32C1KLh
+Y/4DvSghIdYZ0OY+H2lMFFGtxUwEgZFA5o1SCikL2mmFfWJ9qz8KQ5TjEvxZG35q
+GeLi4MGpZwKBgDb4b3rNWojdWEm887eal5lKQm0bWDjcxblbTKMa/hO94wo17vTR
+qZCbPG/RPz3WAIOewLDqSPyggrzKZdlwEAbSgHWJeJGUpGV9gvqtS4O67Iqa9MyR
+VBr5nLEUdiXIsGiRF3jiWObOrdT3doFgEnZ8CNONCaQxGv65hs+rvhthAoGBAJbv
+sW2S6p4e1q+U8zEopHimzYbN8RpzAek17rdujxVmX9BpHW5MfbkaGg/VK/HDLzH+
+B5KsgwyeLdL0KgSvd3GJ1z7xODF8iuqHEwEHBL4nPNJDBIS565LByAjYq7h9vuXv
+3t92/hcpnVtURnDnbYAYg+Bibzi1vk9JDmwpKKnZAoGAEeD55YExhA232iHBLXSH
+7g8uoIFmKnLBH8eLtOq/v8U8lVnGhgT517mkR0ekNIy3mzP9G9oqSs0+WeQOLl7m
+dHje1OTMye7fY3GlNee9dORJ06p28irU7EbRi1PjjbD+2A9mZjZRVvppXwOmWEhR
+utms98kz6g303Hh8T0lYYT0=
+-----END PRIVATE KEY-----
+`
