@@ -1,0 +1,230 @@
+package endusertest_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
+)
+
+// noRetry keeps the SDK from retrying, so that every call is one request.
+var noRetry = enduser.WithRetry(enduser.RetryPolicy{MaxAttempts: 1})
+
+func TestProcessThenDropChangesStateButNeverAnswers(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	c := newClient(t, srv.Config(), noRetry)
+	wechat := func(code string) error {
+		_, err := c.WechatOfficialAccountLogin(bg, enduser.WechatOfficialAccountLoginRequest{AppID: "wx", Code: code})
+		return err
+	}
+	require.NoError(t, wechat("warm-up"))
+
+	srv.Inject(enduser.OpWechatOfficialAccountLogin, endusertest.ProcessThenDrop())
+	err := wechat("lost-answer")
+	require.Error(t, err)
+	var apiErr *enduser.APIError
+	assert.False(t, errors.As(err, &apiErr), "no answer arrived: %v", err)
+	assert.ErrorIs(t, wechat("lost-answer"), enduser.ErrOpenIDFetch, "the code was redeemed before the connection dropped")
+
+	tok, err := c.TwitterLogin(bg, enduser.TwitterLoginRequest{AppID: "tw", OAuthToken: "o", OAuthTokenSecret: "s"})
+	require.NoError(t, err)
+	srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDrop())
+	_, err = c.RefreshToken(bg, tok.RefreshToken)
+	require.Error(t, err)
+	_, err = c.RefreshToken(bg, tok.RefreshToken)
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "the refresh token rotated before the connection dropped")
+	assert.Equal(t, 2, srv.Count(enduser.OpRefreshToken))
+}
+
+func TestProcessThenDropOnGenAuthRefresh(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	tok := genAuthLogin(t, newClient(t, srv.Config()), "c")
+	srv.Inject(endusertest.EndpointOIDCToken, endusertest.ProcessThenDrop())
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}, "client_id": {srv.Config().GenAuth.AppID}}
+	_, err := http.PostForm(srv.URL()+"/oidc/token", form) //nolint:bodyclose // no response arrives
+	require.Error(t, err, "the connection closes before the answer")
+	a := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
+	assert.Equal(t, "invalid_grant", a.str("error"), "the refresh token rotated all the same")
+}
+
+func TestFaultTargeting(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	c := newClient(t, srv.Config(), noRetry)
+	apple := func(token string) error {
+		_, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: token})
+		return err
+	}
+	ada := srv.SeedUser(endusertest.Profile{Nickname: "Ada"}, "ada-token")
+
+	t.Run("ForUser", func(t *testing.T) {
+		srv.Inject(enduser.OpAppleLogin, endusertest.FailCode(5104).ForUser(ada))
+		require.NoError(t, apple("someone-else"))
+		assert.ErrorIs(t, apple("ada-token"), enduser.ErrUserDomainDisabled)
+		require.NoError(t, apple("ada-token"))
+	})
+	t.Run("ForCode", func(t *testing.T) {
+		wechat := func(code string) error {
+			_, err := c.WechatOfficialAccountLogin(bg, enduser.WechatOfficialAccountLoginRequest{AppID: "wx", Code: code})
+			return err
+		}
+		srv.Inject(enduser.OpWechatOfficialAccountLogin, endusertest.FailCode(5367).ForCode("bad-code"))
+		require.NoError(t, wechat("good-code"))
+		assert.ErrorIs(t, wechat("bad-code"), enduser.ErrOpenIDRequest)
+		require.NoError(t, wechat("bad-code"), "the fault came before the code was redeemed")
+	})
+	t.Run("ForToken", func(t *testing.T) {
+		a, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "a"})
+		require.NoError(t, err)
+		b, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "b"})
+		require.NoError(t, err)
+		srv.Inject(enduser.OpUserInfo, endusertest.FailCode(5033).ForToken(b.AccessToken))
+		_, err = c.UserInfo(bg, a)
+		require.NoError(t, err)
+		_, err = c.UserInfo(bg, b)
+		var apiErr *enduser.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, 5033, apiErr.Code)
+		assert.Equal(t, "emulated failure (injected fault)", apiErr.Message)
+
+		srv.Inject(enduser.OpRefreshToken, endusertest.FailCode(5032).ForToken(a.RefreshToken))
+		_, err = c.RefreshToken(bg, b.RefreshToken)
+		require.NoError(t, err)
+		_, err = c.RefreshToken(bg, a.RefreshToken)
+		assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
+		_, err = c.RefreshToken(bg, a.RefreshToken)
+		require.NoError(t, err, "the injected failure did not spend the token")
+	})
+	t.Run("OnCall", func(t *testing.T) {
+		srv.Inject(enduser.OpAppleLogin, endusertest.FailCode(5104).OnCall(3), endusertest.FailCode(5015))
+		assert.ErrorIs(t, apple("x"), enduser.ErrUserDomainNotFound, "the untargeted fault takes the first call")
+		require.NoError(t, apple("x"))
+		assert.ErrorIs(t, apple("x"), enduser.ErrUserDomainDisabled, "the third matching call")
+		require.NoError(t, apple("x"))
+		assert.Zero(t, srv.Pending(enduser.OpAppleLogin))
+	})
+	t.Run("ForUser and OnCall together", func(t *testing.T) {
+		srv.Inject(enduser.OpAppleLogin, endusertest.FailCode(5104).ForUser(ada).OnCall(2))
+		require.NoError(t, apple("ada-token"))
+		require.NoError(t, apple("other"), "other users do not count")
+		assert.ErrorIs(t, apple("ada-token"), enduser.ErrUserDomainDisabled)
+	})
+}
+
+// fatalRecorder is a testing.TB whose Fatalf records instead of stopping.
+type fatalRecorder struct {
+	testing.TB
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+
+func TestInjectMistakesAreLoud(t *testing.T) {
+	t.Parallel()
+	rec := &fatalRecorder{TB: t}
+	srv := endusertest.NewServer(rec)
+	err := srv.Inject("userinfo", endusertest.DropConnection())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown endpoint "userinfo"`)
+	assert.Contains(t, err.Error(), enduser.OpUserInfo, "the error lists the real names")
+	require.Len(t, rec.msgs, 1, "under NewServer the test fails")
+	assert.Contains(t, rec.msgs[0], `unknown endpoint "userinfo"`)
+
+	for name, f := range map[string]struct {
+		endpoint string
+		fault    endusertest.Fault
+		want     string
+	}{
+		"zero fault":          {enduser.OpAppleLogin, endusertest.Fault{}, "zero Fault"},
+		"code on refresh":     {enduser.OpRefreshToken, endusertest.FailCode(1).ForCode("c"), "ForCode"},
+		"token on a login":    {enduser.OpAppleLogin, endusertest.FailCode(1).ForToken("t"), "ForToken"},
+		"user on JWKS":        {endusertest.EndpointOIDCJWKS, endusertest.DropConnection().ForUser("u"), "ForUser"},
+		"negative call count": {enduser.OpAppleLogin, endusertest.FailCode(1).OnCall(-1), "OnCall"},
+	} {
+		assert.ErrorContains(t, srv.Inject(f.endpoint, f.fault), f.want, name)
+	}
+	assert.ErrorContains(t, srv.Inject(enduser.OpAppleLogin), "no fault")
+
+	prog, err := endusertest.Start()
+	require.NoError(t, err)
+	defer prog.Close()
+	assert.Error(t, prog.Inject("refresh", endusertest.FailCode(5000)), "Start-based programs get the error")
+	assert.Zero(t, prog.Pending("refresh"))
+	for _, name := range prog.Endpoints() {
+		assert.NoError(t, prog.Inject(name, endusertest.Delay(time.Millisecond)), name)
+	}
+}
+
+func TestRateLimitedEnvelopes(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	c := newClient(t, srv.Config(), noRetry)
+
+	srv.Inject(enduser.OpAppleLogin, endusertest.RateLimited("30"))
+	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/v2/enduser/enduserapi/appleAuthLogin", strings.NewReader("identityToken=t"))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	a := do(t, req)
+	assert.Equal(t, 429, a.status)
+	assert.Equal(t, "30", a.header.Get("Retry-After"))
+	assert.InDelta(t, 429, a.body["code"], 0)
+	assert.Contains(t, a.str("msg"), "rate limit")
+
+	srv.Inject(enduser.OpSignInByMobile, endusertest.RateLimited("7").InEnvelopeOnly())
+	_, err = c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.GooglePayload{Code: "g"}})
+	assert.ErrorIs(t, err, enduser.ErrRateLimited)
+	var apiErr *enduser.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 429, apiErr.Code)
+	assert.Equal(t, 200, apiErr.HTTPStatus, "GenAuth says 429 in the envelope only")
+
+	srv.Inject(endusertest.EndpointOIDCToken, endusertest.RateLimited("5"))
+	o := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}})
+	assert.Equal(t, 429, o.status)
+	assert.Equal(t, "5", o.header.Get("Retry-After"))
+	assert.Equal(t, "rate_limit_exceeded", o.str("error"))
+}
+
+func TestFailOAuth(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	tok := genAuthLogin(t, newClient(t, srv.Config()), "c")
+	srv.Inject(endusertest.EndpointOIDCToken, endusertest.FailOAuth(400, "invalid_grant").ForToken(tok.RefreshToken))
+	a := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
+	assert.Equal(t, 400, a.status)
+	assert.Equal(t, "invalid_grant", a.str("error"))
+	assert.Equal(t, "emulated failure (injected fault)", a.str("error_description"))
+	a = oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
+	assert.Equal(t, 200, a.status, "the injected failure spent nothing")
+}
+
+func TestMessagesSayWhatWasChecked(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	cfg := srv.Config()
+	cfg.UserDomainSecret = "wrong"
+	_, err := newClient(t, cfg).AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "t"})
+	var apiErr *enduser.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 5420, apiErr.Code)
+	assert.NotContains(t, apiErr.Message, "emulated failure", "a real check is not an injected fault")
+	assert.Contains(t, apiErr.Message, "identityToken")
+	assert.Contains(t, apiErr.Message, "user domain secret")
+}
