@@ -8,18 +8,13 @@ import (
 	"github.com/seed1804ee03/enduser"
 )
 
-// Endpoint names of the GenAuth app's OIDC endpoints, for Inject and Count:
-// each is the path under the app host without the leading slash. The v2
-// endpoints and sign-in by mobile are named by the SDK's Op constants
-// (enduser.OpTwitterLogin, enduser.OpRefreshToken, enduser.OpSignInByMobile, …).
-const (
-	EndpointOIDCToken         = "oidc/token"                            // POST: refresh_token grant
-	EndpointOIDCUserInfo      = "oidc/me"                               // GET or POST, bearer token
-	EndpointOIDCRevocation    = "oidc/token/revocation"                 // POST, RFC 7009
-	EndpointOIDCIntrospection = "oidc/token/introspection"              // POST, RFC 7662
-	EndpointOIDCJWKS          = "oidc/.well-known/jwks.json"            // GET
-	EndpointOIDCDiscovery     = "oidc/.well-known/openid-configuration" // GET
-)
+// EndpointOIDCDiscovery names the OIDC discovery document
+// (GET /oidc/.well-known/openid-configuration) for Inject and Count. Every
+// other endpoint is named by the SDK's Op constant: enduser.OpTwitterLogin,
+// …, enduser.OpRefreshToken, enduser.OpSignInByMobile, enduser.OpOIDCToken,
+// enduser.OpOIDCUserInfo, enduser.OpOIDCRevocation,
+// enduser.OpOIDCIntrospection and enduser.OpOIDCKeys.
+const EndpointOIDCDiscovery = "oidc/.well-known/openid-configuration"
 
 // family is the wire dialect of an endpoint: it decides the failure shape.
 type family int
@@ -65,15 +60,15 @@ func endpoints() []*endpoint {
 			family: familyV2, token: true, read: readV2, ident: identBearer, serve: serveV2Logout},
 		&endpoint{name: enduser.OpSignInByMobile, methods: []string{http.MethodPost}, path: "/api/v3/signin-by-mobile",
 			family: familyGenAuth, login: true, read: readJSON, ident: identMobile, serve: serveSignInByMobile},
-		&endpoint{name: EndpointOIDCToken, methods: []string{http.MethodPost}, path: "/" + EndpointOIDCToken,
+		&endpoint{name: enduser.OpOIDCToken, methods: []string{http.MethodPost}, path: "/" + enduser.OpOIDCToken,
 			family: familyOIDC, token: true, read: readOIDCForm, ident: identOIDCForm("refresh_token"), serve: serveOIDCToken},
-		&endpoint{name: EndpointOIDCUserInfo, methods: []string{http.MethodGet, http.MethodPost}, path: "/" + EndpointOIDCUserInfo,
+		&endpoint{name: enduser.OpOIDCUserInfo, methods: []string{http.MethodGet, http.MethodPost}, path: "/" + enduser.OpOIDCUserInfo,
 			family: familyOIDC, token: true, read: readOIDCForm, ident: identBearer, serve: serveOIDCUserInfo},
-		&endpoint{name: EndpointOIDCRevocation, methods: []string{http.MethodPost}, path: "/" + EndpointOIDCRevocation,
+		&endpoint{name: enduser.OpOIDCRevocation, methods: []string{http.MethodPost}, path: "/" + enduser.OpOIDCRevocation,
 			family: familyOIDC, token: true, read: readOIDCForm, ident: identOIDCForm("token"), serve: serveOIDCRevocation},
-		&endpoint{name: EndpointOIDCIntrospection, methods: []string{http.MethodPost}, path: "/" + EndpointOIDCIntrospection,
+		&endpoint{name: enduser.OpOIDCIntrospection, methods: []string{http.MethodPost}, path: "/" + enduser.OpOIDCIntrospection,
 			family: familyOIDC, token: true, read: readOIDCForm, ident: identOIDCForm("token"), serve: serveOIDCIntrospection},
-		&endpoint{name: EndpointOIDCJWKS, methods: []string{http.MethodGet}, path: "/" + EndpointOIDCJWKS,
+		&endpoint{name: enduser.OpOIDCKeys, methods: []string{http.MethodGet}, path: "/" + enduser.OpOIDCKeys,
 			family: familyOIDC, read: readNothing, ident: identNothing, serve: serveJWKS},
 		&endpoint{name: EndpointOIDCDiscovery, methods: []string{http.MethodGet}, path: "/" + EndpointOIDCDiscovery,
 			family: familyOIDC, read: readNothing, ident: identNothing, serve: serveDiscovery},

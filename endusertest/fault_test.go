@@ -51,7 +51,7 @@ func TestProcessThenDropOnGenAuthRefresh(t *testing.T) {
 	t.Parallel()
 	srv := endusertest.NewServer(t)
 	tok := genAuthLogin(t, newClient(t, srv.Config()), "c")
-	srv.Inject(endusertest.EndpointOIDCToken, endusertest.ProcessThenDrop())
+	srv.Inject(enduser.OpOIDCToken, endusertest.ProcessThenDrop())
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}, "client_id": {srv.Config().GenAuth.AppID}}
 	_, err := http.PostForm(srv.URL()+"/oidc/token", form) //nolint:bodyclose // no response arrives
 	require.Error(t, err, "the connection closes before the answer")
@@ -155,7 +155,7 @@ func TestInjectMistakesAreLoud(t *testing.T) {
 		"zero fault":          {enduser.OpAppleLogin, endusertest.Fault{}, "zero Fault"},
 		"code on refresh":     {enduser.OpRefreshToken, endusertest.FailCode(1).ForCode("c"), "ForCode"},
 		"token on a login":    {enduser.OpAppleLogin, endusertest.FailCode(1).ForToken("t"), "ForToken"},
-		"user on JWKS":        {endusertest.EndpointOIDCJWKS, endusertest.DropConnection().ForUser("u"), "ForUser"},
+		"user on JWKS":        {enduser.OpOIDCKeys, endusertest.DropConnection().ForUser("u"), "ForUser"},
 		"negative call count": {enduser.OpAppleLogin, endusertest.FailCode(1).OnCall(-1), "OnCall"},
 	} {
 		assert.ErrorContains(t, srv.Inject(f.endpoint, f.fault), f.want, name)
@@ -195,7 +195,7 @@ func TestRateLimitedEnvelopes(t *testing.T) {
 	assert.Equal(t, 429, apiErr.Code)
 	assert.Equal(t, 200, apiErr.HTTPStatus, "GenAuth says 429 in the envelope only")
 
-	srv.Inject(endusertest.EndpointOIDCToken, endusertest.RateLimited("5"))
+	srv.Inject(enduser.OpOIDCToken, endusertest.RateLimited("5"))
 	o := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}})
 	assert.Equal(t, 429, o.status)
 	assert.Equal(t, "5", o.header.Get("Retry-After"))
@@ -206,7 +206,7 @@ func TestFailOAuth(t *testing.T) {
 	t.Parallel()
 	srv := endusertest.NewServer(t)
 	tok := genAuthLogin(t, newClient(t, srv.Config()), "c")
-	srv.Inject(endusertest.EndpointOIDCToken, endusertest.FailOAuth(400, "invalid_grant").ForToken(tok.RefreshToken))
+	srv.Inject(enduser.OpOIDCToken, endusertest.FailOAuth(400, "invalid_grant").ForToken(tok.RefreshToken))
 	a := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
 	assert.Equal(t, 400, a.status)
 	assert.Equal(t, "invalid_grant", a.str("error"))
@@ -220,7 +220,8 @@ func TestMessagesSayWhatWasChecked(t *testing.T) {
 	srv := endusertest.NewServer(t)
 	cfg := srv.Config()
 	cfg.UserDomainSecret = "wrong"
-	_, err := newClient(t, cfg).AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "t"})
+	// (the SDK scrubs its secrets from answers: a long token keeps the text readable)
+	_, err := newClient(t, cfg).AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-identity-token-long"})
 	var apiErr *enduser.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 5420, apiErr.Code)

@@ -13,7 +13,7 @@ type pending struct {
 
 // Inject queues faults for calls to endpoint: an SDK Op name
 // (enduser.OpTwitterLogin, enduser.OpRefreshToken, enduser.OpSignInByMobile,
-// …) or one of the Endpoint… constants for the OIDC endpoints. Each fault
+// enduser.OpOIDCToken, …) or EndpointOIDCDiscovery. Each fault
 // applies to one call: the first queued fault aimed at a call (ForUser,
 // ForToken, ForCode) whose OnCall count is reached takes it; later calls
 // behave normally.

@@ -189,7 +189,7 @@ func TestOIDCRefreshRotatesUnderEveryClientAuthMethod(t *testing.T) {
 			expired := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {a.str("refresh_token")}})
 			assert.Equal(t, "invalid_grant", expired.str("error"))
 			assert.Contains(t, expired.str("error_description"), "expired")
-			assert.Equal(t, 3, srv.Count(endusertest.EndpointOIDCToken))
+			assert.Equal(t, 3, srv.Count(enduser.OpOIDCToken))
 		})
 	}
 }
