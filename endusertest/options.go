@@ -24,6 +24,7 @@ type settings struct {
 	hs256           bool
 	signingKey      *rsa.PrivateKey
 	recordLimit     int
+	recordSecrets   bool
 }
 
 func defaultSettings() settings {
@@ -127,4 +128,13 @@ func WithSigningKey(key *rsa.PrivateKey) Option {
 // 10,000; each is a bounded, redacted copy). Count keeps counting beyond it.
 func WithRecordLimit(n int) Option {
 	return func(s *settings) { s.recordLimit = n }
+}
+
+// WithSecretsRecorded makes Requests keep secret values (codes, tokens,
+// signatures, client secrets) instead of "[redacted]", for wire tests that
+// check the exact credentials a client sent. Records stay bounded in size;
+// a failing assertion on them may print the secrets, so keep them to test
+// values.
+func WithSecretsRecorded() Option {
+	return func(s *settings) { s.recordSecrets = true }
 }

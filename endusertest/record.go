@@ -11,9 +11,8 @@ import (
 // Request is a request as the emulator received it: a bounded copy with
 // every secret redacted. Signatures, codes, tokens, token secrets, client
 // secrets, encrypted data and the Authorization and Cookie headers read
-// "[redacted]"; other values are cut to 256 bytes, and at most 64 keys of
-// each map and 8 levels of JSON are kept. Match a call's secrets with the
-// fault aims (ForToken, ForCode) instead.
+// "[redacted]" (unless WithSecretsRecorded); values are cut to 256 bytes,
+// and at most 64 keys of each map and 8 levels of JSON are kept.
 type Request struct {
 	Endpoint string         // e.g. "twitterAuthLogin", "signin-by-mobile", "oidc/token"
 	Method   string         // HTTP method
@@ -59,16 +58,21 @@ func (s *Server) recordLocked(c *call) {
 	r := c.r
 	req := Request{
 		Endpoint: c.ep.name, Method: r.Method, Path: cut(r.URL.Path),
-		Query: copyValues(r.URL.Query()), Header: copyHeader(r.Header), UserID: c.uid,
+		UserID: c.uid,
 	}
+	secret := isSecret
+	if s.set.recordSecrets {
+		secret = func(string) bool { return false }
+	}
+	req.Query, req.Header = copyValues(r.URL.Query(), secret), copyHeader(r.Header, secret)
 	if c.form != nil {
-		req.Form = copyValues(c.form)
+		req.Form = copyValues(c.form, secret)
 	}
 	if c.params != nil {
-		req.Params = copyValues(c.params)
+		req.Params = copyValues(c.params, secret)
 	}
 	if c.body != nil {
-		req.JSON, _ = copyJSON(c.body, 0).(map[string]any)
+		req.JSON, _ = copyJSON(c.body, 0, secret).(map[string]any)
 	}
 	st := &s.state
 	if len(st.requests) < limit {
@@ -114,7 +118,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func copyValues(v url.Values) url.Values {
+func copyValues(v url.Values, isSecret func(string) bool) url.Values {
 	out := make(url.Values, min(len(v), maxRecordedKeys))
 	for _, k := range sortedKeys(v) {
 		vals := v[k]
@@ -134,13 +138,13 @@ func copyValues(v url.Values) url.Values {
 	return out
 }
 
-func copyHeader(h http.Header) http.Header {
-	return http.Header(copyValues(url.Values(h)))
+func copyHeader(h http.Header, isSecret func(string) bool) http.Header {
+	return http.Header(copyValues(url.Values(h), isSecret))
 }
 
 // copyJSON copies a decoded JSON value within the limits, redacting the
 // values of secret keys.
-func copyJSON(v any, depth int) any {
+func copyJSON(v any, depth int, isSecret func(string) bool) any {
 	if depth >= maxRecordedDepth {
 		return "…[cut]"
 	}
@@ -151,7 +155,7 @@ func copyJSON(v any, depth int) any {
 			if isSecret(k) {
 				out[cut(k)] = Redacted
 			} else {
-				out[cut(k)] = copyJSON(x[k], depth+1)
+				out[cut(k)] = copyJSON(x[k], depth+1, isSecret)
 			}
 		}
 		return out
@@ -159,7 +163,7 @@ func copyJSON(v any, depth int) any {
 		n := min(len(x), maxRecordedItems)
 		out := make([]any, n)
 		for i := range n {
-			out[i] = copyJSON(x[i], depth+1)
+			out[i] = copyJSON(x[i], depth+1, isSecret)
 		}
 		return out
 	case string:

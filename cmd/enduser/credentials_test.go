@@ -91,7 +91,7 @@ func TestRefusalComesBeforeAnyOtherUse(t *testing.T) {
 }
 
 func TestCredentialsFromStdin(t *testing.T) {
-	srv := endusertest.NewServer(t)
+	srv := endusertest.NewServer(t, endusertest.WithSecretsRecorded()) // checks the exact credentials sent
 	env := emulatorEnv(srv)
 	delete(env, "ENDUSER_USER_DOMAIN_SECRET")
 	secret := srv.Config().UserDomainSecret

@@ -38,7 +38,7 @@ func payloadOf(body map[string]any) map[string]any {
 }
 
 func TestMobileEveryConnectionEveryField(t *testing.T) {
-	srv := endusertest.NewServer(t)
+	srv := endusertest.NewServer(t, endusertest.WithSecretsRecorded()) // checks the exact credentials sent
 	conns := mobileConnections()
 	require.Len(t, conns, len(connections.All()), "one entry per row of the connection table")
 	require.GreaterOrEqual(t, len(conns), 32)
@@ -108,7 +108,7 @@ func TestMobileFlagsAreUniquePerConnection(t *testing.T) {
 }
 
 func TestMobileRefusals(t *testing.T) {
-	srv := endusertest.NewServer(t)
+	srv := endusertest.NewServer(t, endusertest.WithSecretsRecorded()) // checks the exact credentials sent
 	env := with(emulatorEnv(srv), "ENDUSER_MOBILE_CODE", "c", "ENDUSER_MOBILE_IV", "iv-from-env")
 	for name, tc := range map[string]struct {
 		args []string
