@@ -49,6 +49,7 @@ type childResult struct {
 	Hashes  []string `json:"hashes"`
 	Errors  []string `json:"errors"`
 	Latency []int64  `json:"latency_ns"`
+	Ops     int64    `json:"redis_ops"` // Redis commands this child sent during the run
 }
 
 // tokenHash names a token in test output without showing it.
@@ -95,6 +96,8 @@ func child(in io.Reader, out io.Writer) error {
 		return err
 	}
 	defer func() { _ = rdb.Close() }()
+	ops := &opCounter{}
+	rdb.AddHook(ops)
 	store, err := redisstore.New(rdb, redisstore.WithPrefix(os.Getenv(childPrefixEnv)))
 	if err != nil {
 		return err
@@ -112,6 +115,7 @@ func child(in io.Reader, out io.Writer) error {
 			return fmt.Errorf("unknown command %q", sc.Text())
 		}
 		ts := client.SharedTokenSource(store, key, enduser.WithLockTTL(lockTTL))
+		opsBefore := ops.n.Load()
 		res := childResult{Name: name, Hashes: make([]string, goroutines), Errors: make([]string, goroutines), Latency: make([]int64, goroutines)}
 		start := make(chan struct{})
 		var wg sync.WaitGroup
@@ -131,6 +135,7 @@ func child(in io.Reader, out io.Writer) error {
 		}
 		close(start)
 		wg.Wait()
+		res.Ops = ops.n.Load() - opsBefore
 		line, err := json.Marshal(res)
 		if err != nil {
 			return err

@@ -157,3 +157,33 @@ func TestLockBackoffBoundsTheWait(t *testing.T) {
 	require.True(t, ok)
 	assert.Less(t, at.Sub(released), time.Second, "seen well within a second (5 ms backoff)")
 }
+
+// TestLockWaiterWakesOnRelease: a waiter learns of a release from the
+// release channel, long before its backoff would have it try again.
+func TestLockWaiterWakesOnRelease(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r, redisstore.WithLockBackoff(2*time.Second, 2*time.Second)) // polls no sooner than 1 s
+	ctx := context.Background()
+	unlock, err := s.Lock(ctx, "k", time.Minute)
+	require.NoError(t, err)
+	got := make(chan time.Time, 1)
+	go func() {
+		defer close(got)
+		u, err := s.Lock(ctx, "k", time.Minute)
+		if assert.NoError(t, err) {
+			at := time.Now()
+			assert.NoError(t, u(ctx))
+			got <- at
+		}
+	}()
+	// Wait until the waiter is subscribed (then it has tried twice and sleeps).
+	require.Eventually(t, func() bool {
+		n, err := r.rdb.PubSubNumSub(ctx, s.ReleaseChannel("k")).Result()
+		return err == nil && n[s.ReleaseChannel("k")] == 1
+	}, 5*time.Second, 5*time.Millisecond)
+	released := time.Now()
+	require.NoError(t, unlock(ctx))
+	at, ok := <-got
+	require.True(t, ok)
+	assert.Less(t, at.Sub(released), 700*time.Millisecond, "woken by the release, not by its 1-2 s backoff")
+}

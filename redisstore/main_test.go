@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -88,4 +89,23 @@ func testPrefix(t testing.TB, r *testRedis) string {
 		}
 	})
 	return prefix
+}
+
+// opCounter is a go-redis hook that counts the commands a client sends.
+type opCounter struct{ n atomic.Int64 }
+
+func (c *opCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *opCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (c *opCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.n.Add(int64(len(cmds)))
+		return next(ctx, cmds)
+	}
 }

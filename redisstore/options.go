@@ -94,8 +94,10 @@ func WithPlaintextReads() Option {
 
 // WithLockBackoff sets the bounds of the jittered exponential wait between
 // two attempts at a lock held by another owner (default
-// [DefaultLockMinBackoff] to [DefaultLockMaxBackoff]). A waiter sees a
-// release at most max late, at the cost of one SET per attempt.
+// [DefaultLockMinBackoff] to [DefaultLockMaxBackoff]). A release wakes the
+// waiters at once through Pub/Sub; the backoff bounds how late a waiter
+// sees an expired lock (a crashed owner) or a release when Pub/Sub fails,
+// and how soon it notices a cancelled context. Each attempt is one SET.
 func WithLockBackoff(minWait, maxWait time.Duration) Option {
 	return func(o *options) {
 		if minWait <= 0 || maxWait < minWait {

@@ -1,0 +1,186 @@
+package redisstore_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/redisstore"
+)
+
+// BenchmarkCachedToken compares Token on a valid cached token: "sdk" is a
+// SharedTokenSource on the Redis store, "raw" a TokenSource of one process
+// (target ≤ 1.2x: the hot path must not round-trip to Redis).
+func BenchmarkCachedToken(b *testing.B) {
+	s := newSession(b, "bench:cached")
+	client, err := enduser.NewClient(s.srv.Config())
+	require.NoError(b, err)
+	ctx := context.Background()
+	tok := s.stored(b)
+	tok.Expiry = time.Now().Add(2 * time.Hour)
+	require.NoError(b, s.store.Store(ctx, s.key, tok))
+	for _, bc := range []struct {
+		name string
+		ts   *enduser.TokenSource
+	}{
+		{"sdk", client.SharedTokenSource(s.store, s.key)},
+		{"raw", client.TokenSource(tok)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			_, err := bc.ts.Token(ctx) // fills the shared source's cache from Redis
+			require.NoError(b, err)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := bc.ts.Token(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestRedisOpsPerToken counts the Redis commands of a SharedTokenSource:
+// none for a valid cached token; for an expired one, in the replica that
+// refreshes: GET, SET NX PX, GET, SET, EVALSHA (the unlock; EVAL once more
+// the first time a server sees the script).
+func TestRedisOpsPerToken(t *testing.T) {
+	s := newSession(t, "ops")
+	ops := &opCounter{}
+	rdb, err := dial(s.cfg.redisAddr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rdb.Close() })
+	rdb.AddHook(ops)
+	store, err := redisstore.New(rdb, redisstore.WithPrefix(s.cfg.prefix))
+	require.NoError(t, err)
+	client, err := enduser.NewClient(s.srv.Config())
+	require.NoError(t, err)
+	ts := client.SharedTokenSource(store, s.key)
+	ctx := context.Background()
+
+	// Load the script once, so that the count below is the steady state.
+	unlock, err := store.Lock(ctx, "warm-up", time.Second)
+	require.NoError(t, err)
+	require.NoError(t, unlock(ctx))
+
+	before := ops.n.Load()
+	first, err := ts.Token(ctx) // expired in the store: refresh under the lock
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), ops.n.Load()-before, "one refresh: GET, SET NX, GET, SET, EVALSHA")
+	assert.Equal(t, 1, s.srv.Count(refreshEndpoint))
+
+	before = ops.n.Load()
+	for range 1000 {
+		tok, err := ts.Token(ctx)
+		require.NoError(t, err)
+		require.Equal(t, first.AccessToken, tok.AccessToken)
+	}
+	assert.Zero(t, ops.n.Load()-before, "a valid cached token costs no Redis command")
+
+	// Another replica whose cache is empty: one GET finds the valid token.
+	other := client.SharedTokenSource(store, s.key)
+	before = ops.n.Load()
+	_, err = other.Token(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), ops.n.Load()-before, "a replica picks up a peer's refresh with one GET")
+}
+
+// BenchmarkRefreshWave measures the latency of Token when the session's
+// token has expired and every goroutine asks at once: 16 goroutines in one
+// process, against 16 in each of 4 processes (separate OS processes on one
+// Redis, as replicas). Each iteration runs one wave of each on a freshly
+// expired token; the metrics are the percentiles over all goroutines of all
+// waves, their ratio, the refreshes per wave (1 is the target) and the Redis
+// commands per wave.
+func BenchmarkRefreshWave(b *testing.B) {
+	s := newSession(b, "bench:wave")
+	rs := startReplicas(b, replicas, s.cfg)
+	ctx := context.Background()
+	expire := func() {
+		tok := s.stored(b)
+		tok.Expiry = time.Now().Add(-time.Minute)
+		require.NoError(b, s.store.Store(ctx, s.key, tok))
+	}
+	wave := func(rs []*replica) (lat []time.Duration, ops int64) {
+		expire()
+		for _, r := range rs {
+			r.run(b, s.key)
+		}
+		for _, r := range rs {
+			res := r.result(b, replicaResultWait)
+			for i, e := range res.Errors {
+				require.Empty(b, e, "%s goroutine %d", r.name, i)
+			}
+			for _, ns := range res.Latency {
+				lat = append(lat, time.Duration(ns))
+			}
+			ops += res.Ops
+		}
+		return lat, ops
+	}
+	wave(rs) // warm up: connections, the unlock script
+	refreshesBefore := s.srv.Count(refreshEndpoint)
+	var one, many []time.Duration
+	var opsOne, opsMany int64
+	b.ResetTimer()
+	for range b.N {
+		lat, ops := wave(rs[:1])
+		one, opsOne = append(one, lat...), opsOne+ops
+		lat, ops = wave(rs)
+		many, opsMany = append(many, lat...), opsMany+ops
+	}
+	b.StopTimer()
+	p := func(d []time.Duration, q float64) float64 {
+		slices.Sort(d)
+		return float64(d[int(q*float64(len(d)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(p(one, 0.5), "p50-1proc-ms")
+	b.ReportMetric(p(one, 0.99), "p99-1proc-ms")
+	b.ReportMetric(p(many, 0.5), "p50-4proc-ms")
+	b.ReportMetric(p(many, 0.99), "p99-4proc-ms")
+	b.ReportMetric(p(many, 0.99)/p(one, 0.99), "p99-ratio")
+	b.ReportMetric(float64(s.srv.Count(refreshEndpoint)-refreshesBefore)/float64(2*b.N), "refreshes/wave")
+	b.ReportMetric(float64(opsOne)/float64(b.N), "redis-ops/1proc-wave")
+	b.ReportMetric(float64(opsMany)/float64(b.N), "redis-ops/4proc-wave")
+}
+
+// BenchmarkStoredSize reports the memory Redis uses for one session
+// (MEMORY USAGE of its key) with JWT-sized tokens: a 600-byte access token
+// and a 600-byte refresh token, plain and encrypted. Not on miniredis.
+func BenchmarkStoredSize(b *testing.B) {
+	r := newRedis(b)
+	if r.fake {
+		b.Skip("MEMORY USAGE needs a real Redis: set REDIS_ADDR")
+	}
+	ctx := context.Background()
+	tok := &enduser.Token{
+		Family: enduser.FamilyV2, AccessToken: "Bearer " + strings.Repeat("a", 593), TokenType: "Bearer",
+		Expiry: time.Now().Add(2 * time.Hour), RefreshToken: strings.Repeat("r", 600),
+		RefreshExpiry: time.Now().Add(30 * 24 * time.Hour),
+	}
+	for _, bc := range []struct {
+		name string
+		opts []redisstore.Option
+	}{
+		{"plain", nil},
+		{"encrypted", []redisstore.Option{redisstore.WithEncryption(key1)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			s := newStore(b, r, bc.opts...)
+			var usage int64
+			for range b.N {
+				require.NoError(b, s.Store(ctx, "session:0123456789", tok))
+				var err error
+				usage, err = r.rdb.MemoryUsage(ctx, s.TokenKey("session:0123456789")).Result()
+				require.NoError(b, err)
+			}
+			b.ReportMetric(float64(usage), "bytes/session")
+		})
+	}
+}
