@@ -171,7 +171,7 @@ type secretKeySet struct{ secret []byte }
 
 // VerifySignature implements oidc.KeySet.
 func (k *secretKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	jws, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{jose.HS256})
+	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.HS256})
 	if err == nil {
 		var payload []byte
 		if payload, err = jws.Verify(k.secret); err == nil {
