@@ -67,7 +67,7 @@ func (c *Client) Introspect(ctx context.Context, t *Token) (*Introspection, erro
 	}
 	var raw json.RawMessage
 	params := []param{{"token", token}, {"token_type_hint", hint}}
-	rep, err := postOIDC(ctx, c, OpOIDCIntrospection, params, []string{t.AccessToken, t.RefreshToken}, &raw)
+	rep, err := postOIDC(ctx, c, OpOIDCIntrospection, true, params, []string{t.AccessToken, t.RefreshToken}, &raw)
 	if err != nil {
 		return nil, err
 	}

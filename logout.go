@@ -57,6 +57,6 @@ func (c *Client) revokeSession(ctx context.Context, t *Token) error {
 // revoke revokes one token (RFC 7009); hint is its token_type_hint.
 func (c *Client) revoke(ctx context.Context, token, hint string) error {
 	params := []param{{"token", token}, {"token_type_hint", hint}}
-	_, err := postOIDC[struct{}](ctx, c, OpOIDCRevocation, params, []string{token}, nil)
+	_, err := postOIDC[struct{}](ctx, c, OpOIDCRevocation, true, params, []string{token}, nil)
 	return err
 }

@@ -44,8 +44,10 @@ func (c *Client) withClientAuth(form []byte) ([]byte, string) {
 // postOIDC sends params as a form, with client authentication, to the
 // GenAuth OIDC endpoint op and decodes the plain answer into out (nil to
 // ignore it). secrets are the request's credentials, scrubbed from anything
-// the answer echoes.
-func postOIDC[T any](ctx context.Context, c *Client, op string, params []param, secrets []string, out *T) (reply, error) {
+// the answer echoes. idempotent marks a call that may be sent twice (a 503
+// is retried): introspection and revocation, never a refresh, whose
+// refresh token rotates.
+func postOIDC[T any](ctx context.Context, c *Client, op string, idempotent bool, params []param, secrets []string, out *T) (reply, error) {
 	if c.genAuthURL == "" {
 		return reply{}, ErrNotConfigured
 	}
@@ -57,7 +59,7 @@ func postOIDC[T any](ctx context.Context, c *Client, op string, params []param, 
 	k := &call{
 		op: op, family: FamilyGenAuth, oauth: true, method: http.MethodPost,
 		url: c.oidcURL(op), host: c.genAuthHost, contentType: "application/x-www-form-urlencoded",
-		body: form, auth: auth, scrub: secrets,
+		body: form, auth: auth, scrub: secrets, idempotent: idempotent,
 	}
 	return do(ctx, c, k, out)
 }

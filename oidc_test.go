@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -352,4 +353,53 @@ func TestIntrospectInactiveAndRefusals(t *testing.T) {
 	_, err = c.Introspect(bg, &enduser.Token{Family: enduser.FamilyGenAuth})
 	assert.ErrorIs(t, err, enduser.ErrTokenRequired)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+// A 503 may come from a gateway that forwarded the request: a refresh
+// (rotating refresh token) is never sent again; reads and revocations,
+// which may be repeated, are retried. A 429 is retried for every call.
+func TestOIDCRetryRules(t *testing.T) {
+	t.Parallel()
+	fast := enduser.WithRetry(enduser.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	cases := []struct {
+		name, method, path string
+		status, wantCalls  int
+		run                func(c *enduser.Client) error
+	}{
+		{"refresh 503", http.MethodPost, "token", 503, 1, func(c *enduser.Client) error { _, err := c.Refresh(bg, genAuthToken()); return err }},
+		{"refresh 429", http.MethodPost, "token", 429, 2, func(c *enduser.Client) error { _, err := c.Refresh(bg, genAuthToken()); return err }},
+		{"user info 503", http.MethodGet, "me", 503, 2, func(c *enduser.Client) error { _, err := c.UserInfo(bg, genAuthToken()); return err }},
+		{"introspection 503", http.MethodPost, "token/introspection", 503, 2, func(c *enduser.Client) error { _, err := c.Introspect(bg, genAuthToken()); return err }},
+		{"revocation 503", http.MethodPost, "token/revocation", 503, 3, func(c *enduser.Client) error { return c.Logout(bg, genAuthToken(), "") }},
+	}
+	ok := map[string]string{
+		"token": `{"access_token":"AT-2","expires_in":60}`, "me": `{"sub":"u"}`,
+		"token/introspection": `{"active":true}`, "token/revocation": ``,
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newTestClient(t, testConfig(), fast)
+			var mu sync.Mutex
+			calls := 0
+			mt.RegisterResponder(tc.method, oidcURL(tc.path), func(*http.Request) (*http.Response, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				calls++
+				if calls == 1 {
+					return httpmock.NewStringResponse(tc.status, `{"error":"temporarily_unavailable"}`), nil
+				}
+				return httpmock.NewStringResponse(200, ok[tc.path]), nil
+			})
+			err := tc.run(c)
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, tc.wantCalls, calls)
+			if tc.wantCalls == 1 {
+				require.Error(t, err)
+			} else {
+				require.NoError(t, err)
+			}
+		})
+	}
 }

@@ -60,7 +60,7 @@ const maxLifetime = 1 << 32
 func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
 	var data envelope.OAuthToken
 	params := []param{{"grant_type", "refresh_token"}, {"refresh_token", t.RefreshToken}}
-	rep, err := postOIDC(ctx, c, OpOIDCToken, params, []string{t.RefreshToken, t.AccessToken}, &data)
+	rep, err := postOIDC(ctx, c, OpOIDCToken, false, params, []string{t.RefreshToken, t.AccessToken}, &data)
 	if err != nil {
 		return nil, err
 	}
