@@ -19,6 +19,8 @@ func FuzzResponses(f *testing.F) {
 		string(httpmock.File("testdata/genauth/error_2011_string.json").Bytes()),
 		`{"code":5015,"msg":"x","data":null}`, `<html>502</html>`, ``, `{"code":200,"data":{"accessToken":{"token":"a","expirationTime":-5}}}`,
 		`{"statusCode":200,"data":{"access_token":"a","expire_in":99999999999999}}`,
+		`{"statusCode":200,"data":{"id_token":"i","expires_in":"60","expire_in":-1}}`,
+		`{"statusCode":401,"apiCode":1636,"data":{"mfaToken":"m","token":7}}`,
 	} {
 		f.Add(seed, 200)
 		f.Add(seed, 503)
