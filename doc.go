@@ -50,7 +50,12 @@
 //	if errors.As(err, &apiErr) { log.Println(apiErr.Code, apiErr.Message) }
 //
 // GenAuth failures carry statusCode and apiCode and match the ErrGenAuth…
-// sentinels ([APICode]) and [ErrRateLimited]. A request rejected before it
+// sentinels ([GenAuthStatus], [APICode]), the groups that say what to do
+// next ([ErrGenAuthMFARequired], [ErrGenAuthStepRequired],
+// [ErrGenAuthUserLocked], [ErrGenAuthTenantDenied],
+// [ErrGenAuthAppMisconfigured]) and [ErrRateLimited]; after MFA (1636) or
+// a first login (1639) [APIError.Continuation] holds the token to continue
+// with. A request rejected before it
 // was sent is a [*ValidationError] matching [ErrInvalidRequest] and, where
 // the server has a code for the same mistake, that code too. An answer that
 // is not an envelope (a gateway's HTML page, a truncated body) is an
