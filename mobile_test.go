@@ -1,10 +1,12 @@
 package enduser_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -457,4 +459,50 @@ func TestSignInByMobileIDTokenOnly(t *testing.T) {
 	assert.Equal(t, "Bearer eyJ.id-only.sig", tok.AuthorizationHeader())
 	assert.Equal(t, enduser.FamilyGenAuth, tok.Family)
 	assert.True(t, tok.Valid())
+}
+
+// TestEveryPayloadIsRedacted prints and logs a payload of every connection,
+// built with a marker in each field from its wire JSON: no verb and no log
+// handler shows a credential.
+func TestEveryPayloadIsRedacted(t *testing.T) {
+	t.Parallel()
+	for _, mc := range mobileCases {
+		t.Run(string(mc.conn), func(t *testing.T) {
+			t.Parallel()
+			var wire map[string]any
+			require.NoError(t, json.Unmarshal([]byte(mc.wire), &wire))
+			var markers []string
+			var mark func(m map[string]any, prefix string)
+			mark = func(m map[string]any, prefix string) {
+				for k, v := range m {
+					switch v := v.(type) {
+					case string:
+						m[k] = "SECRET-" + prefix + k
+						markers = append(markers, m[k].(string))
+					case map[string]any:
+						mark(v, prefix+k+".")
+					}
+				}
+			}
+			mark(wire, "")
+			b, err := json.Marshal(wire)
+			require.NoError(t, err)
+			p, err := enduser.ParseMobilePayload(mc.conn, b)
+			require.NoError(t, err)
+			var logs bytes.Buffer
+			slog.New(slog.NewJSONHandler(&logs, nil)).Info("p", "payload", p)
+			slog.New(slog.NewTextHandler(&logs, nil)).Info("p", "payload", p)
+			req := enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: p}
+			out := []string{logs.String()}
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+				out = append(out, fmt.Sprintf(verb, p), fmt.Sprintf(verb, req), fmt.Sprintf(verb, &req))
+			}
+			require.NotEmpty(t, markers)
+			for _, o := range out {
+				for _, m := range markers {
+					assert.NotContains(t, o, m)
+				}
+			}
+		})
+	}
 }
