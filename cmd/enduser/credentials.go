@@ -17,6 +17,7 @@ const maxStdin = 1 << 20
 // refused, never stored: the command then exits 2 without echoing it.
 type credential struct {
 	flag, env string
+	what      string // what the value is, for messages
 	set       *credentials
 	order     int  // position among the credential flags on the command line; 0 = not given
 	stdin     bool // the flag was "-"
@@ -31,7 +32,7 @@ type credentials struct {
 
 // add registers --name as a credential whose variable is envVar.
 func (cs *credentials) add(fs *flag.FlagSet, name, envVar, what string) *credential {
-	c := &credential{flag: name, env: envVar, set: cs}
+	c := &credential{flag: name, env: envVar, what: what, set: cs}
 	cs.list = append(cs.list, c)
 	fs.Var(c, name, fmt.Sprintf("%s: `-` reads it from standard input, else $%s is used (a value here is refused)", what, envVar))
 	return c
@@ -66,8 +67,8 @@ func (cs *credentials) resolve(e env, cmd string) error {
 		}
 	}
 	if refused != nil {
-		return usagef("%s: --%s takes no value on the command line (ps and shell history would show it): "+
-			"set %s, or give --%s - and write the value on standard input", cmd, refused.flag, refused.env, refused.flag)
+		return usagef("%s: --%s takes no value on the command line (ps and shell history would show it): %s",
+			cmd, refused.flag, refused.howToPass())
 	}
 	var fromStdin []*credential
 	for i := 1; i <= cs.given; i++ {
@@ -94,6 +95,35 @@ func (cs *credentials) resolve(e env, cmd string) error {
 		}
 	}
 	return nil
+}
+
+// howToPass tells the user how to give the credential.
+func (c *credential) howToPass() string {
+	return "set " + c.env + ", or give --" + c.flag + " - and write the value on standard input"
+}
+
+// missing is the usage error of required credentials that are not set:
+// each is named with how to pass it, so the call is not even tried.
+func missing(cmd string, creds ...*credential) error {
+	labels := make([]string, len(creds))
+	for i, c := range creds {
+		labels[i] = c.what
+	}
+	return missingLabelled(cmd, labels, creds)
+}
+
+// missingLabelled is missing with a label of each credential.
+func missingLabelled(cmd string, labels []string, creds []*credential) error {
+	var parts []string
+	for i, c := range creds {
+		if c.value == "" {
+			parts = append(parts, labels[i]+" ("+c.howToPass()+")")
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return usagef("%s: missing %s", cmd, strings.Join(parts, "; "))
 }
 
 // values returns every credential value that is set, for scrubbing.

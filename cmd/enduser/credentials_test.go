@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"io"
 	"sort"
 	"strings"
 	"testing"
@@ -18,13 +17,12 @@ import (
 // credential added later is covered without editing the test.
 func credentialFlags(t *testing.T) map[string][]*credential {
 	t.Helper()
-	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 	out := map[string][]*credential{}
 	for name, p := range providers() {
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		var cs credentials
 		var lf loginFlags
-		lf.register(fs, e, &cs, p.genAuth)
+		lf.register(fs, &cs, p.genAuth)
 		_, err := p.flags(fs, &cs)
 		require.NoError(t, err)
 		out["login "+name] = cs.list
@@ -156,4 +154,31 @@ func TestCredentialHelpSaysHow(t *testing.T) {
 	}
 	sort.Strings(names)
 	assert.Equal(t, strings.Join(names, ", "), providerNames())
+}
+
+func TestMissingCredentialSaysHow(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	env := emulatorEnv(srv)
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		"apple":          {env, []string{"login", "apple"}, []string{"missing identityToken from Sign in with Apple (set ENDUSER_APPLE_IDENTITY_TOKEN, or give --identity-token - and write the value on standard input)"}},
+		"twitter secret": {with(env, "ENDUSER_TWITTER_OAUTH_TOKEN", "t"), []string{"login", "twitter", "--app-id", "a"}, []string{"set ENDUSER_TWITTER_OAUTH_TOKEN_SECRET"}},
+		"v2 secret":      {with(env, "ENDUSER_USER_DOMAIN_SECRET", "", "ENDUSER_WECHAT_CODE", "c"), []string{"login", "wechat", "--app-id", "a"}, []string{"set ENDUSER_USER_DOMAIN_SECRET, or give --user-domain-secret -"}},
+		"yidun both":     {env, []string{"login", "mobile", "--conn-id", "c", "--connection", "yidun"}, []string{"missing token (set ENDUSER_MOBILE_TOKEN", "; accessToken (set ENDUSER_MOBILE_ACCESS_TOKEN"}},
+		"phone code":     {with(env, "ENDUSER_MOBILE_CODE", "c"), []string{"login", "mobile", "--conn-id", "c", "--connection", "wechat_mini_program_code_and_phone"}, []string{"missing wxPhoneInfo.code (set ENDUSER_MOBILE_PHONE_CODE, or give --phone-code -"}},
+		"baidu one of":   {env, []string{"login", "mobile", "--conn-id", "c", "--connection", "baidu"}, []string{"missing one of: code (set ENDUSER_MOBILE_CODE", "access_token (set ENDUSER_MOBILE_ACCESS_TOKEN"}},
+	} {
+		r := runCLI(t, tc.env, "", tc.args...)
+		assert.Equal(t, exitUsage, r.code, name)
+		for _, w := range tc.want {
+			assert.Contains(t, r.stderr, w, name)
+		}
+	}
+	assert.Empty(t, srv.Requests(), "nothing sent")
+
+	r := runCLI(t, with(env, "ENDUSER_MOBILE_ACCESS_TOKEN", "at"), "", "login", "mobile", "--conn-id", "c", "--connection", "baidu")
+	assert.Equal(t, exitOK, r.code, "baidu with an access token only: %s", r.stderr)
 }

@@ -23,17 +23,18 @@ type loginFlags struct {
 	query, insecure, show     bool
 	timeout                   time.Duration
 	secret                    *credential // the user-domain secret or the GenAuth app secret
+	envFlags                  []envFlag
 }
 
-func (f *loginFlags) register(fs *flag.FlagSet, e env, cs *credentials, genAuth bool) {
+func (f *loginFlags) register(fs *flag.FlagSet, cs *credentials, genAuth bool) {
 	if genAuth {
-		fs.StringVar(&f.genAuthHost, "genauth-host", e.getenv("ENDUSER_GENAUTH_HOST"), "GenAuth app host ($ENDUSER_GENAUTH_HOST when set)")
-		fs.StringVar(&f.genAuthAppID, "genauth-app-id", e.getenv("ENDUSER_GENAUTH_APP_ID"), "GenAuth app id ($ENDUSER_GENAUTH_APP_ID when set)")
+		f.fromEnv(fs, &f.genAuthHost, "genauth-host", "ENDUSER_GENAUTH_HOST", "GenAuth app host")
+		f.fromEnv(fs, &f.genAuthAppID, "genauth-app-id", "ENDUSER_GENAUTH_APP_ID", "GenAuth app id")
 		f.secret = cs.add(fs, "genauth-app-secret", "ENDUSER_GENAUTH_APP_SECRET", "GenAuth app secret (client_secret_post and client_secret_basic)")
-		fs.StringVar(&f.authMethod, "auth-method", envOr(e, "ENDUSER_GENAUTH_AUTH_METHOD", "none"), "GenAuth client authentication: none, client_secret_post or client_secret_basic ($ENDUSER_GENAUTH_AUTH_METHOD when set)")
+		f.fromEnv(fs, &f.authMethod, "auth-method", "ENDUSER_GENAUTH_AUTH_METHOD", "GenAuth client authentication: none (when neither is set), client_secret_post or client_secret_basic")
 	} else {
-		fs.StringVar(&f.baseURL, "base-url", e.getenv("ENDUSER_BASE_URL"), "v2 API host ($ENDUSER_BASE_URL when set)")
-		fs.StringVar(&f.userDomain, "user-domain", e.getenv("ENDUSER_USER_DOMAIN"), "user domain ($ENDUSER_USER_DOMAIN when set)")
+		f.fromEnv(fs, &f.baseURL, "base-url", "ENDUSER_BASE_URL", "v2 API host")
+		f.fromEnv(fs, &f.userDomain, "user-domain", "ENDUSER_USER_DOMAIN", "user domain")
 		f.secret = cs.add(fs, "user-domain-secret", "ENDUSER_USER_DOMAIN_SECRET", "user-domain secret")
 		fs.IntVar(&f.mcc, "mcc", 0, "mobile country code (0 = omitted)")
 		fs.BoolVar(&f.query, "query", false, "send v2 parameters in the URL query instead of a form body")
@@ -41,6 +42,35 @@ func (f *loginFlags) register(fs *flag.FlagSet, e env, cs *credentials, genAuth 
 	fs.BoolVar(&f.insecure, "insecure", false, "allow plain http to a non-loopback host")
 	fs.BoolVar(&f.show, "show-tokens", false, "print token values instead of [redacted]")
 	fs.DurationVar(&f.timeout, "timeout", enduser.DefaultTimeout, "timeout of the call")
+}
+
+// envFlag is a string flag whose default is an environment variable.
+type envFlag struct {
+	p         *string
+	name, env string
+}
+
+// fromEnv registers a string flag that defaults to envVar. The default is
+// applied after parsing (applyEnv), so --help never prints a variable's
+// value.
+func (f *loginFlags) fromEnv(fs *flag.FlagSet, p *string, name, envVar, usage string) {
+	fs.StringVar(p, name, "", usage+" ($"+envVar+" when not given)")
+	f.envFlags = append(f.envFlags, envFlag{p, name, envVar})
+}
+
+// applyEnv sets every flag the command line did not give from its
+// variable.
+func (f *loginFlags) applyEnv(fs *flag.FlagSet, e env) {
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	for _, ef := range f.envFlags {
+		if !given[ef.name] {
+			*ef.p = e.getenv(ef.env)
+		}
+	}
+	if f.authMethod == "" {
+		f.authMethod = enduser.AuthNone.String()
+	}
 }
 
 func (f *loginFlags) client(genAuth bool) (*enduser.Client, error) {
@@ -84,12 +114,18 @@ func providers() map[string]provider {
 				tok := cs.add(fs, "oauth-token", "ENDUSER_TWITTER_OAUTH_TOKEN", "Twitter oauthToken")
 				sec := cs.add(fs, "oauth-token-secret", "ENDUSER_TWITTER_OAUTH_TOKEN_SECRET", "Twitter oauthTokenSecret")
 				return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+					if err := missing("login twitter", tok, sec); err != nil {
+						return nil, err
+					}
 					return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{AppID: *app, OAuthToken: tok.value, OAuthTokenSecret: sec.value, MCC: mcc})
 				}, nil
 			}},
 		"apple": {"[--identity-token -]", false, func(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 			tok := cs.add(fs, "identity-token", "ENDUSER_APPLE_IDENTITY_TOKEN", "identityToken from Sign in with Apple")
 			return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+				if err := missing("login apple", tok); err != nil {
+					return nil, err
+				}
 				return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: tok.value, MCC: mcc})
 			}, nil
 		}},
@@ -125,6 +161,9 @@ func appAndCode(codeFlag, envVar string, call func(ctx context.Context, c *endus
 		app := fs.String("app-id", "", "appId")
 		code := cs.add(fs, codeFlag, envVar, "single-use authorization code")
 		return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+			if err := missing(fs.Name(), code); err != nil {
+				return nil, err
+			}
 			return call(ctx, c, *app, code.value, mcc)
 		}, nil
 	}
@@ -144,7 +183,7 @@ func runLogin(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, cmd, "enduser "+cmd+" "+p.synopsis+" [common flags]"+help)
 	var lf loginFlags
 	var cs credentials
-	lf.register(fs, e, &cs, p.genAuth)
+	lf.register(fs, &cs, p.genAuth)
 	call, err := p.flags(fs, &cs)
 	if err != nil {
 		return err
@@ -154,6 +193,12 @@ func runLogin(ctx context.Context, e env, args []string) error {
 	}
 	if err := cs.resolve(e, cmd); err != nil {
 		return err
+	}
+	lf.applyEnv(fs, e)
+	if !p.genAuth {
+		if err := missing(cmd, lf.secret); err != nil {
+			return err
+		}
 	}
 	secrets := cs.values()
 	if p.genAuth && lf.secret.value != "" {
@@ -252,12 +297,5 @@ func authMethod(s string) (enduser.ClientAuthMethod, error) {
 			return m, nil
 		}
 	}
-	return 0, usagef("unknown auth method %q: none, client_secret_post or client_secret_basic", s)
-}
-
-func envOr(e env, key, def string) string {
-	if v := e.getenv(key); v != "" {
-		return v
-	}
-	return def
+	return 0, usagef("unknown auth method %s: none, client_secret_post or client_secret_basic", shown(s))
 }

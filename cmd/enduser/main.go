@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "enduser: unknown command %s\n\n%s", printable(args[0]), usage)
+		fmt.Fprintf(stderr, "enduser: unknown command %s\n\n%s", shown(args[0]), usage)
 		return exitUsage
 	}
 	var ue usageError
@@ -162,6 +162,15 @@ func parseArgs(fs *flag.FlagSet, args []string) error {
 // error (`invalid value "x" for flag -mcc: ...`): a credential typed into
 // the wrong flag is not echoed.
 func withoutValue(msg string) string {
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		if !looksLikeName(name) {
+			return "unknown flag (not shown: it does not look like a flag name)"
+		}
+		return "unknown flag -" + name
+	}
+	if _, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return "bad flag syntax (the argument is not shown)"
+	}
 	for _, p := range []string{"invalid value ", "invalid boolean value "} {
 		rest, ok := strings.CutPrefix(msg, p)
 		if !ok {
@@ -172,4 +181,28 @@ func withoutValue(msg string) string {
 		}
 	}
 	return msg
+}
+
+// looksLikeName reports whether what the user typed where a name was
+// expected looks like one: at most 24 lower-case letters, '-' or '_', as
+// every command, flag and method name is. Anything else may be a
+// credential typed in the wrong place and is not echoed.
+func looksLikeName(s string) bool {
+	if s == "" || len(s) > 24 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// shown returns s quoted if it looks like a name, else a placeholder.
+func shown(s string) string {
+	if !looksLikeName(s) {
+		return "(not shown: it does not look like a name)"
+	}
+	return strconv.Quote(s)
 }

@@ -125,3 +125,49 @@ func TestEmulatorCommand(t *testing.T) {
 	assert.Contains(t, out.String(), "export ENDUSER_BASE_URL=http://127.0.0.1:")
 	assert.Contains(t, out.String(), "export ENDUSER_USER_DOMAIN_SECRET=")
 }
+
+func TestMistypedInputIsNotEchoed(t *testing.T) {
+	const secret = "Xk29sQ0pLm3"
+	for _, args := range [][]string{
+		{secret},
+		{"login", "apple", "--" + secret},
+		{"login", "apple", "--" + secret + "=v"},
+		{"login", "apple", "-=" + secret},
+		{"login", "mobile", "--auth-method", secret},
+		{"emulator", "--auth-method", secret},
+		{"login", secret},
+	} {
+		r := runCLI(t, nil, "", args...)
+		assert.Equal(t, exitUsage, r.code, "%v", args)
+		assert.NotContains(t, r.stderr, secret, "%v", args)
+	}
+	// Names are still shown.
+	r := runCLI(t, nil, "", "login", "apple", "--identity-tokn", "-")
+	assert.Contains(t, r.stderr, "unknown flag -identity-tokn")
+	r = runCLI(t, nil, "", "signn")
+	assert.Contains(t, r.stderr, `unknown command "signn"`)
+	r = runCLI(t, nil, "", "login", "mobile", "--auth-method", "client_secret_jwt")
+	assert.Contains(t, r.stderr, `unknown auth method "client_secret_jwt"`)
+}
+
+func TestHelpPrintsNoEnvironmentValue(t *testing.T) {
+	env := map[string]string{
+		"ENDUSER_BASE_URL": "https://v2-host-value", "ENDUSER_USER_DOMAIN": "ud-value", "ENDUSER_USER_DOMAIN_SECRET": "ud-secret-value",
+		"ENDUSER_GENAUTH_HOST": "https://genauth-host-value", "ENDUSER_GENAUTH_APP_ID": "app-id-value", "ENDUSER_GENAUTH_APP_SECRET": "app-secret-value",
+		"ENDUSER_GENAUTH_AUTH_METHOD": "client_secret_basic", "ENDUSER_APPLE_IDENTITY_TOKEN": "identity-token-value", "ENDUSER_MOBILE_CODE": "code-value",
+	}
+	for _, args := range [][]string{{"login", "apple", "--help"}, {"login", "mobile", "--help"}, {"sign", "--help"}, {"emulator", "--help"}} {
+		r := runCLI(t, env, "", args...)
+		require.Equal(t, exitOK, r.code, "%v", args)
+		assert.NotContains(t, r.stdout, "-value", "%v", args)
+		assert.NotContains(t, r.stdout, "client_secret_basic\"", "%v", args)
+	}
+}
+
+func TestFlagsWinOverVariables(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	env := with(emulatorEnv(srv), "ENDUSER_BASE_URL", "https://not-this-host.invalid", "ENDUSER_APPLE_IDENTITY_TOKEN", "idt")
+	r := runCLI(t, env, "", "login", "apple", "--base-url", srv.Config().BaseURL)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, 1, srv.Count("appleAuthLogin"))
+}

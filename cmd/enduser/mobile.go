@@ -16,9 +16,10 @@ import (
 // payloadField is one leaf of a payload: a credential (string) or a switch
 // (bool).
 type payloadField struct {
-	flag string // e.g. "code", "phone-code"
-	path string // its JSON path in the payload, e.g. "wxPhoneInfo.code"
-	kind connections.Kind
+	flag     string // e.g. "code", "phone-code"
+	path     string // its JSON path in the payload, e.g. "wxPhoneInfo.code"
+	kind     connections.Kind
+	required bool
 }
 
 // payloadFields lists the leaves of a connection's payload, from the
@@ -38,7 +39,7 @@ func payloadFields(fields []connections.Field) []payloadField {
 				}
 				walk(f.Object.Fields, p, path+f.JSON+".")
 			default:
-				out = append(out, payloadField{flag: prefix + kebab(f.JSON), path: path + f.JSON, kind: f.Kind})
+				out = append(out, payloadField{flag: prefix + kebab(f.JSON), path: path + f.JSON, kind: f.Kind, required: f.Required})
 			}
 		}
 	}
@@ -74,6 +75,7 @@ func mobileEnv(flagName string) string {
 // mobileConnection is one connection of the table: its payload's leaves.
 type mobileConnection struct {
 	fields []payloadField
+	oneOf  []string // JSON names of which one must be set (Baidu)
 }
 
 // mobileConnections indexes the connection table (every connection the SDK
@@ -82,7 +84,7 @@ func mobileConnections() map[enduser.Connection]mobileConnection {
 	out := map[enduser.Connection]mobileConnection{}
 	all := connections.All()
 	for i := range all {
-		out[enduser.Connection(all[i].Name)] = mobileConnection{fields: payloadFields(all[i].Fields)}
+		out[enduser.Connection(all[i].Name)] = mobileConnection{fields: payloadFields(all[i].Fields), oneOf: all[i].OneOf}
 	}
 	return out
 }
@@ -172,6 +174,9 @@ func mobileFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 				return nil, usagef("login mobile: connection %s takes no --%s (its flags: %s)", *conn, name, flagList(mc.fields))
 			}
 		}
+		if err := mc.missing(inputCreds(mc, func(flag string) *credential { return inputs[flag].cred })); err != nil {
+			return nil, err
+		}
 		wire := map[string]any{}
 		for _, f := range mc.fields {
 			in := inputs[f.flag]
@@ -196,6 +201,45 @@ func mobileFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
 		}
 		return c.SignInByMobile(ctx, req)
 	}, nil
+}
+
+// inputCreds returns the credential of each string field of mc, by path.
+func inputCreds(mc mobileConnection, cred func(flag string) *credential) map[string]*credential {
+	out := map[string]*credential{}
+	for _, f := range mc.fields {
+		if c := cred(f.flag); c != nil {
+			out[f.path] = c
+		}
+	}
+	return out
+}
+
+// missing is the usage error of the connection's required fields that are
+// not set, each named with how to pass it.
+func (mc mobileConnection) missing(byPath map[string]*credential) error {
+	var req []*credential
+	var labels []string
+	for _, f := range mc.fields {
+		if f.required && byPath[f.path] != nil {
+			req = append(req, byPath[f.path])
+			labels = append(labels, f.path)
+		}
+	}
+	if err := missingLabelled("login mobile", labels, req); err != nil {
+		return err
+	}
+	if len(mc.oneOf) == 0 {
+		return nil
+	}
+	var alts []string
+	for _, p := range mc.oneOf {
+		c := byPath[p]
+		if c == nil || c.value != "" {
+			return nil
+		}
+		alts = append(alts, p+" ("+c.howToPass()+")")
+	}
+	return usagef("login mobile: missing one of: %s", strings.Join(alts, "; "))
 }
 
 // setPath sets a dotted path of nested JSON objects.
