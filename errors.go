@@ -40,8 +40,9 @@ var (
 //
 // For the v2 end-user API, Code is the envelope's code and the error unwraps
 // to it as a [Code]. For GenAuth, Code is the statusCode, APICode the apiCode,
-// and the error unwraps to the [APICode]. Error never includes anything the
-// caller sent.
+// and the error unwraps to both as a [GenAuthStatus] and an [APICode] (which
+// match their groups, e.g. [ErrGenAuthTenantDenied]). Error never includes
+// anything the caller sent, and never the Continuation token.
 type APIError struct {
 	Op         string // endpoint, e.g. "twitterAuthLogin" or "signin-by-mobile"
 	HTTPStatus int    // HTTP status of the answer
@@ -145,7 +146,7 @@ type ValidationError struct {
 	Op     string // the endpoint the request was for
 	Field  string // wire name of the offending field, e.g. "appId" or "wechatPayload.code"
 	Reason string // what is wrong with it, never its value
-	Err    error  // the matching Code, or nil
+	Err    error  // the matching Code (several when a seed lists another code for the field), or nil
 }
 
 // Error names the op, the field and the reason.
