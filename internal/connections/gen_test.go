@@ -107,6 +107,9 @@ func TestAddingAConnectionIsOneRow(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "throwaway_test.go"), []byte(throwawayTest), 0o600))
 	out := run("test", "-count=1", "-run", "^TestThrowaway$", "-v", ".")
 	assert.Contains(t, out, "--- PASS: TestThrowaway")
+	// The command line reads the table: it offers the new connection.
+	help := run("run", "./cmd/enduser", "login", "mobile", "--help")
+	assert.Regexp(t, `(?m)^\s+throwaway\s+--code$`, help)
 
 	// Removing the row and regenerating gives back the committed files.
 	require.NoError(t, os.WriteFile(tablePath, original, 0o600))
@@ -120,8 +123,9 @@ func TestAddingAConnectionIsOneRow(t *testing.T) {
 	}
 }
 
-// copyModule copies the root module's non-test Go files, go.mod, go.sum,
-// README.md and internal/ (tests included) into dst.
+// copyModule copies the root module's non-test Go files (cmd/ and
+// endusertest/ included), go.mod, go.sum, README.md and internal/ (tests
+// included) into dst.
 func copyModule(t *testing.T, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
@@ -131,10 +135,13 @@ func copyModule(t *testing.T, src, dst string) {
 		rel, _ := filepath.Rel(src, path)
 		top := strings.Split(filepath.ToSlash(rel), "/")[0]
 		if d.IsDir() {
-			if rel != "." && top != "internal" {
+			if rel != "." && top != "internal" && top != "cmd" && top != "endusertest" {
 				return filepath.SkipDir
 			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o750)
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(path), "go.mod")); err == nil && filepath.Dir(path) != src {
+			return nil // another module
 		}
 		keep := top == "internal" || rel == "go.mod" || rel == "go.sum" || rel == "README.md" ||
 			strings.HasSuffix(rel, ".go") && !strings.HasSuffix(rel, "_test.go")
