@@ -108,6 +108,26 @@ func TestGoldenGenAuthRequestsAccepted(t *testing.T) {
 			_, expiresIn := data["expires_in"]
 			assert.True(t, expireIn || expiresIn, "a lifetime under one of the golden keys")
 			assert.Subset(t, allowed, keysOf(answer, ""), "only keys the golden answers have")
+
+			// The same payload through the SDK, to a fresh emulator (codes are
+			// single-use): a token.
+			var m map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(body, &m))
+			var conn string
+			require.NoError(t, json.Unmarshal(m["connection"], &conn))
+			var payload enduser.MobilePayload
+			for k, raw := range m {
+				if strings.HasSuffix(k, "Payload") {
+					payload, err = enduser.ParseMobilePayload(enduser.Connection(conn), raw)
+					require.NoError(t, err)
+				}
+			}
+			c, err := enduser.NewClient(endusertest.NewServer(t, opts...).Config())
+			require.NoError(t, err)
+			tok, err := c.SignInByMobile(t.Context(), enduser.MobileSignInRequest{ExtIdpConnIdentifier: "golden", Payload: payload})
+			require.NoError(t, err)
+			assert.True(t, tok.Valid())
+			assert.Equal(t, enduser.FamilyGenAuth, tok.Family)
 		})
 	}
 	assert.Equal(t, 33, n)
