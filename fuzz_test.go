@@ -2,6 +2,7 @@ package enduser_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -43,6 +44,35 @@ func FuzzResponses(f *testing.F) {
 		tok, err = c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.GooglePayload{Code: "fuzz-code"}})
 		if (tok == nil) == (err == nil) || tok != nil && tok.AccessToken == "" {
 			t.Fatalf("GenAuth: token %v, error %v", tok, err)
+		}
+	})
+}
+
+// FuzzParseMobilePayload feeds arbitrary wire JSON to every connection: no
+// input panics, an accepted payload encodes back into a sign-in body, and
+// an error never quotes the input.
+func FuzzParseMobilePayload(f *testing.F) {
+	for _, seed := range []string{`{"code":"c"}`, `{"wxLoginInfo":{"code":"x"},"wxPhoneInfo":{}}`, `{"isSnsCode":"yes"}`,
+		`{"loginParams":{"code":1}}`, `[]`, `{"code":"c"}{}`, `{"access_token":"\u2028"}`} {
+		f.Add(seed, uint8(0))
+		f.Add(seed, uint8(11))
+		f.Add(seed, uint8(31))
+	}
+	conns := make([]enduser.Connection, 0, len(mobileCases))
+	for _, mc := range mobileCases {
+		conns = append(conns, mc.conn)
+	}
+	f.Fuzz(func(t *testing.T, wire string, i uint8) {
+		conn := conns[int(i)%len(conns)]
+		p, err := enduser.ParseMobilePayload(conn, []byte(wire))
+		if err != nil {
+			if len(wire) >= 8 && strings.Contains(err.Error(), wire) {
+				t.Fatalf("error quotes the input: %v", err)
+			}
+			return
+		}
+		if p.Connection() != conn {
+			t.Fatalf("connection %q, want %q", p.Connection(), conn)
 		}
 	})
 }
