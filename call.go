@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -78,36 +77,40 @@ func readLimited(r io.Reader, b []byte, limit int64) ([]byte, error) {
 // record per attempt. Failures are an *APIError, an
 // *UnexpectedResponseError, or a transport error that wraps the cause.
 func do[T any](ctx context.Context, c *Client, k *call, out *T) (reply, error) {
-	if d, ok := ctx.Deadline(); !ok || time.Until(d) > c.opts.timeout {
+	p, timeout, err := c.callSettings(ctx, k.op)
+	if err != nil {
+		return reply{}, err
+	}
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > timeout {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.timeout)
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	ctx, obs := c.observe(ctx, k)
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		resp, err := c.send(ctx, k)
-		wait, why := c.shouldRetry(ctx, k, attempt, resp, err)
-		if why != "" {
-			if err != nil {
-				err = transportError(ctx, k.op, err)
-			}
-			c.log(ctx, slog.LevelWarn, k, attempt, start, resp, envelope.Result{}, err, why)
-			if resp != nil {
-				drain(resp)
-			}
-			if err := sleep(ctx, wait); err != nil {
-				return reply{}, transportError(ctx, k.op, err)
-			}
-			continue
-		}
+		resp, err := c.send(ctx, k) //nolint:bodyclose // decode closes it
+		var rep reply
+		var res envelope.Result
 		if err != nil {
-			err = transportError(ctx, k.op, err)
-			c.log(ctx, slog.LevelDebug, k, attempt, start, nil, envelope.Result{}, err, "")
+			err = newTransportError(ctx, k.op, err)
+		} else {
+			rep, res, err = decode(ctx, c, k, resp, out)
+			setRetryAfter(err, resp)
+		}
+		wait, why := c.shouldRetry(ctx, k, p, attempt, rep.status, res, err)
+		obs.attempt(ctx, attempt, start, rep.status, res, err, why != "", wait)
+		if why == "" {
+			c.log(ctx, slog.LevelDebug, k, attempt, start, resp, res, err, "")
+			obs.end(ctx, rep.status, res, err)
+			return rep, err
+		}
+		c.log(ctx, slog.LevelWarn, k, attempt, start, resp, res, err, why)
+		if serr := sleep(ctx, wait); serr != nil {
+			err = &TransportError{Op: k.op, Err: serr, Written: Class(err) != ClassRateLimited && Class(err) != ClassTemporary}
+			obs.end(ctx, rep.status, res, err)
 			return reply{}, err
 		}
-		rep, res, err := decode(ctx, c, k, resp, out)
-		c.log(ctx, slog.LevelDebug, k, attempt, start, resp, res, err, "")
-		return rep, err
 	}
 }
 
@@ -148,7 +151,7 @@ func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response,
 	_ = resp.Body.Close()
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return rep, envelope.Result{}, transportError(ctx, k.op, err)
+		return rep, envelope.Result{}, newTransportError(ctx, k.op, err)
 	case errors.Is(err, errTooLarge):
 		return rep, envelope.Result{}, c.unexpected(k, resp, body, fmt.Errorf("body exceeds %d bytes", c.opts.bodyLimit))
 	case err != nil:
@@ -227,19 +230,6 @@ func scrubText(s string, secretLists ...[]string) string {
 		}
 	}
 	return s
-}
-
-// transportError strips the request URL (it may hold credentials under
-// WithQueryParams) and makes sure the context's error is in the chain.
-func transportError(ctx context.Context, op string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		return fmt.Errorf("enduser: %s: %w (%w)", op, cerr, err)
-	}
-	return fmt.Errorf("enduser: %s: %w", op, err)
 }
 
 // drain discards a little of an unused body so its connection can be reused.

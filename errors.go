@@ -3,6 +3,7 @@ package enduser
 import (
 	"errors"
 	"strconv"
+	"time"
 )
 
 func describe(text, kind string, n int) string {
@@ -60,6 +61,8 @@ type APIError struct {
 	// Continuation is the token to continue a GenAuth login with after
 	// apiCode 1636 (MFA) or 1639 (first login); redacted when printed.
 	Continuation ContinuationToken
+	// RetryAfter is, on a 429 or 503, the server's Retry-After (0 if none); see [RetryAfter].
+	RetryAfter time.Duration
 }
 
 func (e *APIError) genAuth() bool { return e.Op == OpSignInByMobile || isOIDCOp(e.Op) }
@@ -176,8 +179,9 @@ type UnexpectedResponseError struct {
 	Op          string
 	HTTPStatus  int
 	ContentType string
-	Excerpt     string // at most 128 bytes of the body, printable ASCII, configured secrets removed
-	Err         error  // the decoding problem, if any
+	Excerpt     string        // at most 128 bytes of the body, printable ASCII, configured secrets removed
+	Err         error         // the decoding problem, if any
+	RetryAfter  time.Duration // on a 429 or 503: the server's Retry-After, 0 if none (see [RetryAfter])
 }
 
 // Error names the op, the HTTP status and a short excerpt of the body.

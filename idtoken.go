@@ -230,7 +230,7 @@ func (t *keysTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		slog.Int("attempt", 1), slog.Duration("duration", time.Since(start)),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", transportError(req.Context(), OpOIDCKeys, err).Error()))
+		attrs = append(attrs, slog.String("error", newTransportError(req.Context(), OpOIDCKeys, err).Error()))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		resp.Body = &limitedBody{rc: resp.Body, left: t.c.opts.bodyLimit}

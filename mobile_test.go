@@ -343,7 +343,11 @@ func TestSignInByMobileFailures(t *testing.T) {
 				assert.ErrorIs(t, err, tt.target)
 			}
 			assert.NotErrorIs(t, err, enduser.ErrUserDomainNotFound, "GenAuth codes never match v2 sentinels")
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a statusCode in an HTTP 200 answer is not retried")
+			if tt.code == 429 {
+				assert.Equal(t, 3, mt.GetTotalCallCount(), "a statusCode 429 was not processed: retried like an HTTP 429")
+			} else {
+				assert.Equal(t, 1, mt.GetTotalCallCount(), "a statusCode in an HTTP 200 answer is not retried")
+			}
 		})
 	}
 }

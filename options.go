@@ -20,17 +20,20 @@ var defaultRetry = RetryPolicy{MaxAttempts: 3, MinBackoff: 200 * time.Millisecon
 // RetryPolicy bounds the retries of a call. Whatever the policy, a request
 // that may have reached the server is never sent again: authorization codes
 // are single-use and refresh tokens rotate. Only two failures are retried
-// for every call: a connection that failed before anything was written (a
-// refused connection, a failed DNS lookup or proxy dial) and an answer with
-// HTTP status 429. A 503 is retried only for an idempotent read
-// ([Client.UserInfo]): a gateway answers 503 after it forwarded a request,
-// so for a login it proves nothing. No transport replays a request on its
-// own either (the SDK removes Request.GetBody, on HTTP/1.1 and HTTP/2, on
-// its transport and on one given by WithHTTPClient).
+// for every call: a request that never left this process (a
+// [*TransportError] that is not Written: a refused connection, a failed DNS
+// lookup, proxy dial or TLS handshake, but not a certificate that does not
+// verify, which is no transient fault) and a 429 of either family whose
+// wait is within [WithRateLimitWait]. A 503 is retried only for an
+// idempotent read ([Client.UserInfo]): a gateway answers 503 after it
+// forwarded a request, so for a login it proves nothing. No transport
+// replays a request on its own either (the SDK removes Request.GetBody, on
+// HTTP/1.1 and HTTP/2, on its transport and on one given by
+// WithHTTPClient).
 //
 // Without WithRetry a Client uses {MaxAttempts: 3, MinBackoff: 200ms,
-// MaxBackoff: 5s}: at most two retries, waiting about 200 ms then 400 ms,
-// and at most 5 s for a server's Retry-After.
+// MaxBackoff: 5s}: at most two retries, waiting about 200 ms then 400 ms.
+// [WithCallRetry] overrides the policy for one call.
 type RetryPolicy struct {
 	MaxAttempts int           // total tries including the first; 1 = no retry
 	MinBackoff  time.Duration // first wait; doubles with jitter up to MaxBackoff
@@ -41,25 +44,28 @@ type RetryPolicy struct {
 type Option func(*options) error
 
 type options struct {
-	httpClient   *http.Client
-	timeout      time.Duration
-	retry        RetryPolicy
-	logger       *slog.Logger
-	userAgent    string
-	bodyLimit    int64
-	clock        func() time.Time
-	queryParams  bool
-	insecureHTTP bool
+	httpClient    *http.Client
+	timeout       time.Duration
+	retry         RetryPolicy
+	logger        *slog.Logger
+	userAgent     string
+	bodyLimit     int64
+	clock         func() time.Time
+	queryParams   bool
+	insecureHTTP  bool
+	hook          Hook          // nil: none (hook.go)
+	rateLimitWait time.Duration // retryafter.go
 }
 
 func defaultOptions() options {
 	return options{
-		timeout:   DefaultTimeout,
-		retry:     defaultRetry,
-		logger:    slog.New(slog.DiscardHandler),
-		userAgent: "enduser-go/" + Version,
-		bodyLimit: DefaultResponseBodyLimit,
-		clock:     time.Now,
+		timeout:       DefaultTimeout,
+		retry:         defaultRetry,
+		logger:        slog.New(slog.DiscardHandler),
+		userAgent:     "enduser-go/" + Version,
+		bodyLimit:     DefaultResponseBodyLimit,
+		clock:         time.Now,
+		rateLimitWait: DefaultRateLimitWait,
 	}
 }
 

@@ -4,60 +4,60 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
-// shouldRetry decides whether the attempt that produced resp or err may be
-// sent again, and how long to wait first. It returns a reason for the log,
-// or "" for no retry. Only what the server cannot have processed is
-// retried: a request that never left this process (a failed dial) and an
-// answer of 429. A 503 is retried only for an idempotent read: gateways
-// answer 503 after they forwarded the request, so for a login it is no
-// proof the code was not redeemed.
-func (c *Client) shouldRetry(ctx context.Context, k *call, attempt int, resp *http.Response, err error) (time.Duration, string) {
-	p := c.opts.retry
-	if attempt >= p.MaxAttempts || ctx.Err() != nil {
+// shouldRetry decides whether the attempt of k that ended with status (0
+// without an answer), envelope res and err may be sent again under policy
+// p, and how long to wait first. It returns a reason for the log, or "" for
+// no retry. Only what the server cannot have processed is retried: a
+// request that never left this process (a [*TransportError] that is not
+// Written, except a bad certificate, which will not fix itself) and a 429
+// of either family whose wait is within the Client's rate-limit wait. A
+// 503 is retried only for an idempotent read: gateways answer 503 after
+// they forwarded the request, so for a login it is no proof the code was
+// not redeemed.
+func (c *Client) shouldRetry(ctx context.Context, k *call, p RetryPolicy, attempt, status int, res envelope.Result, err error) (time.Duration, string) {
+	if err == nil || attempt >= p.MaxAttempts || ctx.Err() != nil {
 		return 0, ""
 	}
 	var why string
-	var hint time.Duration
+	wait := backoff(p, attempt)
+	var te *TransportError
 	switch {
-	case err != nil:
-		if !notSent(err) {
+	case errors.As(err, &te):
+		if !te.retryable() {
 			return 0, ""
 		}
 		why = "connection failed before the request was sent"
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable && k.idempotent:
-		why = "HTTP " + strconv.Itoa(resp.StatusCode)
-		hint = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	case rateLimited(k.family, status, res.Code):
+		why = "HTTP 429"
+		if status != http.StatusTooManyRequests {
+			why = "statusCode 429"
+		}
+		if hint, ok := RetryAfter(err); ok {
+			wait = hint
+		}
+		if wait > c.opts.rateLimitWait {
+			return 0, "" // the caller decides: RetryAfter(err) tells how long
+		}
+		wait = min(wait, p.MaxBackoff)
+	case status == http.StatusServiceUnavailable && k.idempotent:
+		why = "HTTP 503"
+		if hint := retryAfterOf(err); hint > 0 {
+			wait = min(hint, p.MaxBackoff)
+		}
 	default:
 		return 0, ""
-	}
-	wait := backoff(p, attempt)
-	if hint > 0 {
-		wait = min(hint, p.MaxBackoff)
 	}
 	if d, ok := ctx.Deadline(); ok && time.Until(d) <= wait {
 		return 0, "" // the wait would outlive the call: answer now
 	}
 	return wait, why
-}
-
-// notSent reports whether err is a failure to connect (including DNS and a
-// proxy's dial): it happens before the first byte of the request is
-// written, so the request cannot have reached the server. Everything else,
-// a TLS failure, a reset, a timeout, an unknown error from a custom
-// transport, is treated as possibly seen.
-func notSent(err error) bool {
-	var op *net.OpError
-	if !errors.As(err, &op) || op.Op != "dial" {
-		return false
-	}
-	var dns *net.DNSError
-	return !errors.As(err, &dns) || !dns.IsNotFound
 }
 
 // backoff returns the jittered exponential wait before attempt+1: between

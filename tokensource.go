@@ -245,7 +245,9 @@ func (ts *TokenSource) update(ctx context.Context, rejected string) (*Token, err
 
 // refresh is the one place where a TokenSource spends a refresh token.
 func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) {
+	start := time.Now()
 	next, err := ts.c.Refresh(ctx, cur)
+	ts.c.observeRefresh(ctx, cur.Family, start, err) // the Hook's Refresh (hook.go)
 	if err != nil {
 		if errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired) {
 			ts.setDead(err, cur)

@@ -1,0 +1,326 @@
+package enduserotel_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/enduserotel"
+	"github.com/seed1804ee03/enduser/endusertest"
+)
+
+var bg = context.Background()
+
+// telemetry is an OpenTelemetry SDK whose spans and metrics stay in memory.
+type telemetry struct {
+	spans  *tracetest.SpanRecorder
+	reader *sdkmetric.ManualReader
+	hook   *enduserotel.Hook
+}
+
+func newTelemetry(t *testing.T) *telemetry {
+	t.Helper()
+	tel := &telemetry{spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tel.spans))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(tel.reader))
+	t.Cleanup(func() { _ = tp.Shutdown(bg); _ = mp.Shutdown(bg) })
+	h, err := enduserotel.NewHook(enduserotel.WithTracerProvider(tp), enduserotel.WithMeterProvider(mp))
+	require.NoError(t, err)
+	tel.hook = h
+	return tel
+}
+
+func (tel *telemetry) client(t *testing.T, cfg enduser.Config, opts ...enduser.Option) *enduser.Client {
+	t.Helper()
+	fast := enduser.WithRetry(enduser.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond})
+	c, err := enduser.NewClient(cfg, append([]enduser.Option{enduser.WithHook(tel.hook), fast}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+func (tel *telemetry) metrics(t *testing.T) metricdata.ResourceMetrics {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, tel.reader.Collect(bg, &rm))
+	return rm
+}
+
+// find returns the metric named name.
+func find(t *testing.T, rm metricdata.ResourceMetrics, name string) metricdata.Metrics {
+	t.Helper()
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name == name {
+				return m
+			}
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return metricdata.Metrics{}
+}
+
+// sums returns a counter's values by the attribute set's encoding.
+func sums(t *testing.T, m metricdata.Metrics) map[string]int64 {
+	t.Helper()
+	sum, ok := m.Data.(metricdata.Sum[int64])
+	require.True(t, ok, "%s is a counter", m.Name)
+	out := map[string]int64{}
+	for _, dp := range sum.DataPoints {
+		out[dp.Attributes.Encoded(attribute.DefaultEncoder())] += dp.Value
+	}
+	return out
+}
+
+// histCounts returns a histogram's counts by the attribute set's encoding.
+func histCounts(t *testing.T, m metricdata.Metrics) map[string]uint64 {
+	t.Helper()
+	h, ok := m.Data.(metricdata.Histogram[float64])
+	require.True(t, ok, "%s is a histogram", m.Name)
+	out := map[string]uint64{}
+	for _, dp := range h.DataPoints {
+		out[dp.Attributes.Encoded(attribute.DefaultEncoder())] += dp.Count
+	}
+	return out
+}
+
+func attrs(kvs []attribute.KeyValue) map[attribute.Key]attribute.Value {
+	m := map[attribute.Key]attribute.Value{}
+	for _, kv := range kvs {
+		m[kv.Key] = kv.Value
+	}
+	return m
+}
+
+func TestOneSpanPerCallWithAttemptEvents(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	srv.Inject(enduser.OpAppleLogin, endusertest.HTTPStatus(429, "0"))
+	tel := newTelemetry(t)
+	c := tel.client(t, srv.Config())
+
+	_, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-otel"})
+	require.NoError(t, err)
+
+	spans := tel.spans.Ended()
+	require.Len(t, spans, 1, "one span per call, retries included")
+	s := spans[0]
+	assert.Equal(t, enduser.OpAppleLogin, s.Name())
+	assert.Equal(t, trace.SpanKindClient, s.SpanKind())
+	assert.Equal(t, codes.Unset, s.Status().Code)
+	a := attrs(s.Attributes())
+	assert.Equal(t, "POST", a["http.request.method"].AsString())
+	assert.Equal(t, "127.0.0.1", a["server.address"].AsString())
+	assert.Positive(t, a["server.port"].AsInt64())
+	assert.Equal(t, int64(200), a["http.response.status_code"].AsInt64())
+	assert.Equal(t, int64(1), a["http.request.resend_count"].AsInt64())
+	assert.Equal(t, int64(2), a["enduser.attempts"].AsInt64())
+	assert.Equal(t, "v2", a["enduser.family"].AsString())
+	assert.Equal(t, "none", a["enduser.class"].AsString())
+	assert.NotContains(t, a, attribute.Key("error.type"))
+
+	ev := s.Events()
+	require.Len(t, ev, 2)
+	first, second := attrs(ev[0].Attributes), attrs(ev[1].Attributes)
+	assert.Equal(t, "attempt", ev[0].Name)
+	assert.Equal(t, int64(1), first["enduser.attempt"].AsInt64())
+	assert.Equal(t, int64(429), first["http.response.status_code"].AsInt64())
+	assert.Equal(t, "rate_limited", first["enduser.class"].AsString())
+	assert.True(t, first["enduser.retry"].AsBool())
+	assert.Equal(t, int64(2), second["enduser.attempt"].AsInt64())
+	assert.Equal(t, int64(200), second["http.response.status_code"].AsInt64())
+	assert.Equal(t, int64(200), second["enduser.code"].AsInt64())
+	assert.NotContains(t, second, attribute.Key("enduser.retry"))
+
+	rm := tel.metrics(t)
+	assert.Equal(t, map[string]uint64{"enduser.class=none,enduser.family=v2,enduser.op=appleAuthLogin": 1},
+		histCounts(t, find(t, rm, "enduser.call.duration")))
+	assert.Equal(t, map[string]int64{"enduser.class=rate_limited,enduser.family=v2,enduser.op=appleAuthLogin": 1},
+		sums(t, find(t, rm, "enduser.call.retries")))
+}
+
+func TestFailedCallSpanAndMetrics(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	srv.Inject(enduser.OpAppleLogin, endusertest.FailCode(5420))
+	srv.Inject(enduser.OpSignInByMobile, endusertest.FailAPICode(403, 2130010))
+	tel := newTelemetry(t)
+	c := tel.client(t, srv.Config())
+
+	_, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-otel"})
+	require.ErrorIs(t, err, enduser.ErrSignatureInvalid)
+	_, err = c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "wechat", Payload: enduser.WechatPayload{Code: "CODE-otel"}})
+	require.ErrorIs(t, err, enduser.ErrGenAuthTenantDenied)
+
+	spans := tel.spans.Ended()
+	require.Len(t, spans, 2)
+	v2, ga := attrs(spans[0].Attributes()), attrs(spans[1].Attributes())
+	assert.Equal(t, codes.Error, spans[0].Status().Code)
+	assert.Equal(t, "misconfigured", spans[0].Status().Description)
+	assert.Equal(t, "misconfigured", v2["error.type"].AsString())
+	assert.Equal(t, int64(5420), v2["enduser.code"].AsInt64())
+	assert.Equal(t, enduser.OpSignInByMobile, spans[1].Name())
+	assert.Equal(t, "denied", ga["error.type"].AsString())
+	assert.Equal(t, int64(403), ga["enduser.code"].AsInt64())
+	assert.Equal(t, int64(2130010), ga["enduser.api_code"].AsInt64())
+	assert.Equal(t, "genauth", ga["enduser.family"].AsString())
+
+	assert.Equal(t, map[string]uint64{
+		"enduser.class=misconfigured,enduser.family=v2,enduser.op=appleAuthLogin": 1,
+		"enduser.class=denied,enduser.family=genauth,enduser.op=signin-by-mobile": 1,
+	}, histCounts(t, find(t, tel.metrics(t), "enduser.call.duration")))
+}
+
+func TestRefreshIsCounted(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	tel := newTelemetry(t)
+	c := tel.client(t, srv.Config())
+	tok, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-otel"})
+	require.NoError(t, err)
+
+	ts := c.TokenSource(tok, enduser.WithExpiryLeeway(1000*time.Hour)) // every Token call refreshes
+	_, err = ts.Token(bg)
+	require.NoError(t, err)
+	srv.Inject(enduser.OpRefreshToken, endusertest.FailCode(5032))
+	_, err = ts.Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenInvalid)
+
+	assert.Equal(t, map[string]int64{
+		"enduser.class=none,enduser.family=v2":    1,
+		"enduser.class=relogin,enduser.family=v2": 1,
+	}, sums(t, find(t, tel.metrics(t), "enduser.token.refreshes")))
+	names := []string{}
+	for _, s := range tel.spans.Ended() {
+		names = append(names, s.Name())
+	}
+	assert.Equal(t, []string{"appleAuthLogin", "refreshToken", "refreshToken"}, names)
+}
+
+func TestCallerSpanIsTheParent(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	tel := newTelemetry(t)
+	c := tel.client(t, srv.Config())
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tel.spans))
+	ctx, parent := tp.Tracer("test").Start(bg, "handler")
+	_, err := c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-otel"})
+	require.NoError(t, err)
+	parent.End()
+	spans := tel.spans.Ended()
+	require.Len(t, spans, 2)
+	assert.Equal(t, parent.SpanContext().SpanID(), spans[0].Parent().SpanID())
+	assert.Equal(t, parent.SpanContext().TraceID(), spans[0].SpanContext().TraceID())
+}
+
+func TestNoopProviders(t *testing.T) {
+	t.Parallel()
+	h, err := enduserotel.NewHook(enduserotel.WithTracerProvider(tracenoop.NewTracerProvider()),
+		enduserotel.WithMeterProvider(metricnoop.NewMeterProvider()), nil)
+	require.NoError(t, err)
+	srv := endusertest.NewServer(t)
+	c, err := enduser.NewClient(srv.Config(), enduser.WithHook(h))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	_, err = c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-otel"})
+	require.NoError(t, err)
+}
+
+// TestNoSecretInTelemetry runs calls of both families, successful and
+// failing, and refreshes, then greps everything exported (span names,
+// attributes, events, statuses, metric data points) for every secret,
+// credential and token.
+func TestNoSecretInTelemetry(t *testing.T) {
+	t.Parallel()
+	const (
+		udSecret  = "LEAK-ud-secret-otel"
+		appSecret = "LEAK-app-secret-otel"
+	)
+	srv := endusertest.NewServer(t, endusertest.WithUserDomain("E.SP.77", udSecret),
+		endusertest.WithGenAuthApp("otel-app-id", appSecret, enduser.AuthClientSecretPost))
+	tel := newTelemetry(t)
+	secrets := []string{udSecret, appSecret}
+	n := 0
+	cred := func(kind string) string {
+		n++
+		s := fmt.Sprintf("LEAK-%s-%04d", kind, n)
+		secrets = append(secrets, s)
+		return s
+	}
+	for _, query := range []bool{false, true} {
+		var opts []enduser.Option
+		if query {
+			opts = append(opts, enduser.WithQueryParams())
+		}
+		c := tel.client(t, srv.Config(), opts...)
+		faults := []endusertest.Fault{{}, endusertest.FailCode(5420), endusertest.GatewayHTML(502), endusertest.HTTPStatus(429, "0"), endusertest.DropConnection()}
+		for _, fault := range faults {
+			inject := func(ep string) {
+				if fault != (endusertest.Fault{}) {
+					srv.Inject(ep, fault, fault, fault)
+				}
+			}
+			tw := enduser.TwitterLoginRequest{AppID: "tw-app", OAuthToken: cred("ot"), OAuthTokenSecret: cred("ots")}
+			secrets = append(secrets, enduser.Sign(udSecret, tw.AppID, tw.OAuthToken, tw.OAuthTokenSecret))
+			inject(enduser.OpTwitterLogin)
+			tok, _ := c.TwitterLogin(bg, tw)
+			inject(enduser.OpSignInByMobile)
+			mtok, _ := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "wechat",
+				Payload: enduser.WechatPayload{Code: cred("wxcode")}, Options: &enduser.MobileSignInOptions{Scope: "openid offline_access"}})
+			for _, tk := range []*enduser.Token{tok, mtok} {
+				if tk == nil {
+					continue
+				}
+				secrets = append(secrets, tk.AccessToken, strings.TrimPrefix(tk.AccessToken, "Bearer "), tk.RefreshToken, tk.IDToken)
+				inject(enduser.OpUserInfo)
+				_, _ = c.UserInfo(bg, tk)
+				ts := c.TokenSource(tk, enduser.WithExpiryLeeway(1000*time.Hour))
+				inject(enduser.OpRefreshToken)
+				if fresh, err := ts.Token(bg); err == nil {
+					secrets = append(secrets, fresh.AccessToken, fresh.RefreshToken, fresh.IDToken)
+				}
+			}
+		}
+	}
+
+	var out strings.Builder
+	spans := tel.spans.Ended()
+	require.Greater(t, len(spans), 20)
+	for _, s := range spans {
+		fmt.Fprintf(&out, "%s %v %v %v\n", s.Name(), s.Attributes(), s.Status(), s.Resource())
+		for _, e := range s.Events() {
+			fmt.Fprintf(&out, "%s %v\n", e.Name, e.Attributes)
+		}
+		for _, l := range s.Links() {
+			fmt.Fprintf(&out, "%v\n", l.Attributes)
+		}
+	}
+	rm := tel.metrics(t)
+	b, err := json.Marshal(rm)
+	require.NoError(t, err)
+	out.Write(b)
+	fmt.Fprintf(&out, "%+v", rm)
+	all := out.String()
+	assert.Contains(t, all, "twitterAuthLogin", "sanity: the data is there")
+	for _, s := range secrets {
+		if s != "" && strings.Contains(all, s) {
+			t.Errorf("secret %q leaked into telemetry", s)
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package enduser
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/seed1804ee03/enduser/internal/envelope"
+)
+
+// Hook observes a Client's calls, for metrics and tracing, without the core
+// depending on any telemetry library (the enduserotel module implements it
+// with OpenTelemetry). Install it with [WithHook].
+//
+// A call is one method's exchange with the server, retries included: the
+// Client calls CallStart before its first attempt, Attempt after each
+// attempt, and CallEnd once at the end, all on the goroutine of the call
+// and with the context CallStart returned (a tracer puts its span there; it
+// is also the context of the HTTP requests, so a traced transport's spans
+// nest inside). A request rejected locally is not a call: nothing is sent.
+// Refresh is called after each refresh a [TokenSource] makes.
+//
+// Hooks run inline: keep them fast and never block. The infos carry no
+// credential, and neither do the errors in them (see SECURITY.md). Embed
+// [NopHook] to implement only some of the methods.
+type Hook interface {
+	CallStart(ctx context.Context, info CallInfo) context.Context
+	Attempt(ctx context.Context, info AttemptInfo)
+	CallEnd(ctx context.Context, info CallEndInfo)
+	Refresh(ctx context.Context, info RefreshInfo)
+}
+
+// CallInfo names a call.
+type CallInfo struct {
+	Op     string // the endpoint, e.g. "appleAuthLogin" or "signin-by-mobile" (see the Op constants)
+	Family Family // the API family
+	Method string // HTTP method
+	Host   string // the server's host[:port]; never a path or query
+}
+
+// AttemptInfo describes one HTTP attempt of a call.
+type AttemptInfo struct {
+	CallInfo
+	Attempt    int           // 1 for the first try
+	Duration   time.Duration // from sending to the decoded answer or the failure
+	HTTPStatus int           // 0 when no answer arrived
+	Code       int           // the envelope's v2 code or GenAuth statusCode, 0 without an envelope
+	APICode    int           // GenAuth apiCode, 0 if none
+	RequestID  string        // GenAuth request id, "" if none
+	Class      ErrorClass    // ClassNone for a success
+	Err        error         // nil for a success
+	Retry      bool          // another attempt follows
+	Wait       time.Duration // the wait before it (Retry only); a server's Retry-After when it gave one
+}
+
+// CallEndInfo describes a finished call: its last attempt's answer and the
+// error the caller gets.
+type CallEndInfo struct {
+	CallInfo
+	Attempts   int           // attempts made (0 when the call ended before sending, e.g. a done context)
+	Duration   time.Duration // the whole call, waits included
+	HTTPStatus int           // the last answer's status, 0 if none
+	Code       int           // the last envelope's code, 0 if none
+	APICode    int           // GenAuth apiCode, 0 if none
+	Class      ErrorClass    // ClassNone for a success
+	Err        error         // the error the caller gets, nil for a success
+}
+
+// RefreshInfo describes one token refresh made by a [TokenSource].
+type RefreshInfo struct {
+	Family   Family        // the token's family ("" for a token saved without one)
+	Duration time.Duration // the refresh call
+	Class    ErrorClass    // ClassNone for a success
+	Err      error         // nil for a success
+}
+
+// NopHook does nothing. Embed it in a Hook that needs only some methods.
+type NopHook struct{}
+
+// CallStart returns ctx.
+func (NopHook) CallStart(ctx context.Context, _ CallInfo) context.Context { return ctx }
+
+// Attempt does nothing.
+func (NopHook) Attempt(context.Context, AttemptInfo) {}
+
+// CallEnd does nothing.
+func (NopHook) CallEnd(context.Context, CallEndInfo) {}
+
+// Refresh does nothing.
+func (NopHook) Refresh(context.Context, RefreshInfo) {}
+
+// WithHook installs h to observe every call, attempt and token refresh.
+// Given more than once, every hook sees everything, in the order given
+// (CallStart contexts chain).
+func WithHook(h Hook) Option {
+	return func(o *options) error {
+		if h == nil {
+			return errors.New("WithHook: nil Hook")
+		}
+		switch prev := o.hook.(type) {
+		case nil:
+			o.hook = h
+		case hooks:
+			o.hook = append(append(hooks{}, prev...), h)
+		default:
+			o.hook = hooks{prev, h}
+		}
+		return nil
+	}
+}
+
+// hooks calls several hooks in turn.
+type hooks []Hook
+
+func (hs hooks) CallStart(ctx context.Context, info CallInfo) context.Context {
+	for _, h := range hs {
+		if next := h.CallStart(ctx, info); next != nil {
+			ctx = next
+		}
+	}
+	return ctx
+}
+
+func (hs hooks) Attempt(ctx context.Context, info AttemptInfo) {
+	for _, h := range hs {
+		h.Attempt(ctx, info)
+	}
+}
+
+func (hs hooks) CallEnd(ctx context.Context, info CallEndInfo) {
+	for _, h := range hs {
+		h.CallEnd(ctx, info)
+	}
+}
+
+func (hs hooks) Refresh(ctx context.Context, info RefreshInfo) {
+	for _, h := range hs {
+		h.Refresh(ctx, info)
+	}
+}
+
+// observer carries a call's hook state; the zero value (no hook) does
+// nothing and costs nothing.
+type observer struct {
+	h        Hook
+	info     CallInfo
+	start    time.Time
+	attempts int
+}
+
+// observe starts observing the call k. The returned context is the one the
+// call continues with.
+func (c *Client) observe(ctx context.Context, k *call) (context.Context, observer) {
+	h := c.opts.hook
+	if h == nil {
+		return ctx, observer{}
+	}
+	o := observer{h: h, info: CallInfo{Op: k.op, Family: k.family, Method: k.method, Host: k.host}, start: time.Now()}
+	if next := h.CallStart(ctx, o.info); next != nil {
+		ctx = next
+	}
+	return ctx, o
+}
+
+// attempt reports one attempt: status 0 without an answer, res the decoded
+// envelope (zero without one), err its failure, wait the wait before the
+// retry (retry only).
+func (o *observer) attempt(ctx context.Context, n int, start time.Time, status int, res envelope.Result, err error, retry bool, wait time.Duration) {
+	if o.h == nil {
+		return
+	}
+	o.attempts = n
+	o.h.Attempt(ctx, AttemptInfo{
+		CallInfo: o.info, Attempt: n, Duration: time.Since(start), HTTPStatus: status,
+		Code: res.Code, APICode: res.APICode, RequestID: res.RequestID,
+		Class: Class(err), Err: err, Retry: retry, Wait: wait,
+	})
+}
+
+// end reports the end of the call.
+func (o *observer) end(ctx context.Context, status int, res envelope.Result, err error) {
+	if o.h == nil {
+		return
+	}
+	o.h.CallEnd(ctx, CallEndInfo{
+		CallInfo: o.info, Attempts: o.attempts, Duration: time.Since(o.start), HTTPStatus: status,
+		Code: res.Code, APICode: res.APICode, Class: Class(err), Err: err,
+	})
+}
+
+// observeRefresh reports a TokenSource refresh of a family's token that
+// started at start and ended with err.
+func (c *Client) observeRefresh(ctx context.Context, family Family, start time.Time, err error) {
+	if h := c.opts.hook; h != nil {
+		h.Refresh(ctx, RefreshInfo{Family: family, Duration: time.Since(start), Class: Class(err), Err: err})
+	}
+}
