@@ -101,6 +101,18 @@ var faultCases = map[string]faultCase{
 		_, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
 		return err
 	}},
+	"GenAuth MFA (1636) or first login (1639) with a continuation token in `data`": {enduser.ClassDenied, func(t *testing.T) error {
+		c, mt := newTestClient(t, testConfig())
+		mt.RegisterResponder(http.MethodPost, mobileURL, httpmock.NewStringResponder(200, `{"statusCode":401,"apiCode":1636,"requestId":"r","data":{"mfaToken":"MFA-class"}}`))
+		_, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
+		return err
+	}},
+	"`Options.Context`/`CustomData` that cannot be encoded (a func, NaN, a failing `MarshalJSON`)": {enduser.ClassInvalidRequest, func(t *testing.T) error {
+		c, _ := newTestClient(t, testConfig())
+		_, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"},
+			Options: &enduser.MobileSignInOptions{CustomData: map[string]any{"f": func() {}}}})
+		return err
+	}},
 	"HTML 502 from a gateway":               {enduser.ClassServer, mockedLogin(502, "<html>502 Bad Gateway</html>")},
 	"empty, truncated or non-envelope JSON": {enduser.ClassMaybeProcessed, mockedLogin(200, okLogin[:60])},
 	"body over the limit":                   {enduser.ClassMaybeProcessed, mockedLogin(200, okLogin, enduser.WithResponseBodyLimit(64))},
