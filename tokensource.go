@@ -126,6 +126,10 @@ func (c *Client) newTokenSource(opts []TokenSourceOption) *TokenSource {
 // is not tied to any one caller's context, so a caller that gives up does
 // not cancel it for the others (the Client's timeout still bounds it).
 //
+// A refreshed token is handed out only once saved (see [WithTokenSwap]):
+// while a save keeps failing, Token returns the save's error, and each call
+// tries the save again without refreshing again.
+//
 // An error matching [ErrTokenInvalid] means the session is over (the
 // refresh token expired or was rejected): log the user in again. It is
 // returned without a request once known.
