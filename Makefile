@@ -44,9 +44,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGenAuth$$' -fuzztime $(FUZZTIME) ./internal/envelope
 	$(GO) test -run '^$$' -fuzz '^FuzzPrintable$$' -fuzztime $(FUZZTIME) ./cmd/enduser
 
-## bench: benchmarks against the raw net/http baseline (ratios), then the load test.
+## bench: benchmarks against the raw net/http baseline (ratios), then the load test,
+## then the redisstore benchmarks (a real redis-server when there is one).
 ## Six separate runs, so each sdk sample sits next to its raw sample in time.
 bench:
 	$(GO) test -c -o /tmp/enduser-bench.test .
 	for i in 1 2 3 4 5 6; do /tmp/enduser-bench.test -test.run '^$$' -test.bench . -test.benchmem; done | $(GO) run ./bench/ratios
 	$(GO) run ./bench/load
+	./.ci/with-redis sh -c 'cd redisstore && $(GO) test -run "^$$" -bench . -benchmem -count 6 .' | $(GO) run ./bench/ratios
