@@ -135,9 +135,9 @@ func TestAcceptanceLockOwnerKilled(t *testing.T) {
 		for g, e := range res.Errors {
 			assert.Empty(t, e, "%s goroutine %d", r.name, g)
 		}
-		for _, ns := range res.Latency {
-			assert.Less(t, time.Duration(ns), replicaLockTTL+time.Second, "%s: done within the lock TTL + 1 s", r.name)
-		}
+		slowest := time.Duration(slices.Max(res.Latency))
+		t.Logf("%s: slowest goroutine %v (lock TTL %v)", r.name, slowest, replicaLockTTL)
+		assert.Less(t, slowest, replicaLockTTL+time.Second, "%s: done within the lock TTL + 1 s", r.name)
 		hashes = append(hashes, res.Hashes...)
 	}
 
