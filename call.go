@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,9 +25,9 @@ type call struct {
 	body        []byte
 	auth        string   // Authorization header, "" for none
 	appID       string   // x-authing-app-id, GenAuth only
-	scrub       []string // request secrets to remove from response excerpts
-	signature   string   // the v2 signature, scrubbed likewise
-	payload     any      // a GenAuth payload, scrubbed likewise
+	scrub       []string // the request's credentials: see scrubber
+	signature   string   // the v2 signature
+	payload     any      // a GenAuth payload: its strings are credentials too
 	oauth       bool     // a plain OAuth/OIDC answer (no envelope), GenAuth's /oidc/* endpoints
 	// idempotent marks a read that may be sent twice (userInfo): only then
 	// is a 503 retried. The zero value is the safe one for a call that
@@ -170,66 +169,50 @@ func decode[T any](ctx context.Context, c *Client, k *call, resp *http.Response,
 		return rep, res, c.unexpected(k, resp, body, err)
 	}
 	if !res.OK() {
+		sc := c.scrubberFor(k)
+		sc.addAnswer(string(body)) // a failure's data may carry a continuation token
+		res.Message = sc.scrub(res.Message, maxServerText)
+		res.ExtMsg = sc.scrub(res.ExtMsg, maxServerText)
+		res.RequestID = sc.scrub(res.RequestID, maxServerID)
+		res.OAuthError = sc.scrub(res.OAuthError, maxServerID)
 		return rep, res, &APIError{
 			Op: k.op, HTTPStatus: resp.StatusCode, Code: res.Code, APICode: res.APICode,
-			Message: scrubText(res.Message, c.scrubValues, k.scrub), ExtMsg: res.ExtMsg, RequestID: res.RequestID,
+			Message: res.Message, ExtMsg: res.ExtMsg, RequestID: res.RequestID,
 			OAuthError: res.OAuthError, Continuation: ContinuationToken(res.Continuation),
 		}
 	}
 	return rep, res, nil
 }
 
-// unexpected builds an *UnexpectedResponseError with a short excerpt from
-// which every configured and request secret is removed.
+// Bounds of what the SDK copies from a server into an error, in bytes,
+// after scrubbing.
+const (
+	excerptLen    = 128 // UnexpectedResponseError.Excerpt
+	maxServerText = 512 // APIError.Message and ExtMsg
+	maxServerID   = 128 // APIError.RequestID and OAuthError, content types
+)
+
+// scrubberFor returns the scrubber of one call: the configured secrets and
+// the call's credentials.
+func (c *Client) scrubberFor(k *call) *scrubber {
+	sc := &scrubber{forms: c.scrub.forms[:len(c.scrub.forms):len(c.scrub.forms)]}
+	sc.add(k.auth, k.signature)
+	sc.add(k.scrub...)
+	sc.add(secretStrings(k.payload)...)
+	return sc
+}
+
+// unexpected builds an *UnexpectedResponseError. Its excerpt and content
+// type are scrubbed of every secret of the call and of every value the
+// answer carried outside the envelope's public fields (the tokens of a cut,
+// oversized or undecodable success).
 func (c *Client) unexpected(k *call, resp *http.Response, body []byte, err error) error {
+	sc := c.scrubberFor(k)
+	text := sc.addAnswer(string(body))
 	return &UnexpectedResponseError{
-		Op: k.op, HTTPStatus: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-		Excerpt: excerpt(body, c.scrubValues, k.scrub, secretStrings(k.payload), []string{k.auth, k.signature}), Err: err,
+		Op: k.op, HTTPStatus: resp.StatusCode, ContentType: sc.scrub(resp.Header.Get("Content-Type"), maxServerID),
+		Excerpt: sc.scrub(text, excerptLen), Err: err,
 	}
-}
-
-const excerptLen = 128
-
-// excerpt returns at most excerptLen printable ASCII bytes of body, with
-// secrets replaced. Secrets are removed from a window long enough to hold
-// any secret that starts inside the excerpt, so none survives in part.
-func excerpt(body []byte, secretLists ...[]string) string {
-	window := excerptLen
-	for _, list := range secretLists {
-		for _, secret := range list {
-			window = max(window, excerptLen+len(secret))
-		}
-	}
-	s := string(body[:min(len(body), window)])
-	for _, list := range secretLists {
-		for _, secret := range list {
-			if secret != "" {
-				s = strings.ReplaceAll(s, secret, redacted)
-			}
-		}
-	}
-	b := make([]byte, 0, excerptLen)
-	for i := 0; i < len(s) && len(b) < excerptLen; i++ {
-		ch := s[i]
-		if ch < 0x20 || ch > 0x7e {
-			ch = '.'
-		}
-		b = append(b, ch)
-	}
-	return string(b)
-}
-
-// scrubText replaces every secret in s: a server's message may echo what
-// it was sent (an OAuth error_description quoting the refresh token).
-func scrubText(s string, secretLists ...[]string) string {
-	for _, list := range secretLists {
-		for _, secret := range list {
-			if secret != "" && strings.Contains(s, secret) {
-				s = strings.ReplaceAll(s, secret, redacted)
-			}
-		}
-	}
-	return s
 }
 
 // drain discards a little of an unused body so its connection can be reused.

@@ -24,10 +24,13 @@ type Client struct {
 	genAuthHost string
 	genAuth     GenAuthConfig
 	basicAuth   string   // precomputed Authorization for AuthClientSecretBasic
-	scrubValues []string // configured secrets, removed from response excerpts
+	scrub       scrubber // the configured secrets, in every encoding
 	// idTokenVerifier returns the one id token verifier, built on first use.
 	idTokenVerifier func() *oidc.IDTokenVerifier
 }
+
+// v2Path is the path of the v2 end-user API under Config.BaseURL.
+const v2Path = "/v2/enduser/enduserapi/"
 
 // NewClient validates cfg and the options and builds a Client. It does no
 // network I/O. Errors wrap [ErrInvalidConfig] and name the offending field,
@@ -54,18 +57,17 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	c.idTokenVerifier = sync.OnceValue(c.newIDTokenVerifier)
 	if cfg.v2Configured() {
-		c.v2Base = strings.TrimRight(cfg.BaseURL, "/") + "/v2/enduser/enduserapi/"
+		c.v2Base = strings.TrimRight(cfg.BaseURL, "/") + v2Path
 		c.v2Host = hostOf(cfg.BaseURL)
-		c.scrubValues = append(c.scrubValues, cfg.UserDomainSecret)
+		c.scrub.add(cfg.UserDomainSecret)
 	}
 	if cfg.GenAuth.Host != "" {
 		c.genAuthURL = strings.TrimRight(cfg.GenAuth.Host, "/") + "/api/v3/signin-by-mobile"
 		c.genAuthHost = hostOf(cfg.GenAuth.Host)
-		if cfg.GenAuth.AppSecret != "" {
-			c.scrubValues = append(c.scrubValues, cfg.GenAuth.AppSecret)
-		}
+		c.scrub.add(cfg.GenAuth.AppSecret)
 		if cfg.GenAuth.AuthMethod == AuthClientSecretBasic {
 			c.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
+			c.scrub.add(c.basicAuth)
 		}
 	}
 	return c, nil

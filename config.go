@@ -1,6 +1,7 @@
 package enduser
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -65,26 +66,38 @@ func (m ClientAuthMethod) String() string {
 // String describes the config with its secrets redacted.
 func (c Config) String() string { return redactedText(c) }
 
-// GoString is String: %#v never shows secrets.
-func (c Config) GoString() string { return redactedText(c) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (c Config) Format(f fmt.State, _ rune) { formatRedacted(f, c) }
 
 // LogValue logs the config with its secrets redacted.
 func (c Config) LogValue() slog.Value { return redactedLogValue(c) }
 
+// MarshalJSON encodes the config with every set secret as "[redacted]", so
+// that a Config inside a struct logged with slog's JSON handler or encoded
+// for a status page shows none. Decoding a config from JSON is unaffected.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config // without methods
+	p := plain(c)
+	p.UserDomainSecret = redactedString(p.UserDomainSecret)
+	return json.Marshal(p)
+}
+
 // String describes the config with its secret redacted.
 func (c GenAuthConfig) String() string { return redactedText(c) }
 
-// GoString is String: %#v never shows secrets.
-func (c GenAuthConfig) GoString() string { return redactedText(c) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (c GenAuthConfig) Format(f fmt.State, _ rune) { formatRedacted(f, c) }
 
 // LogValue logs the config with its secret redacted.
 func (c GenAuthConfig) LogValue() slog.Value { return redactedLogValue(c) }
+
+// MarshalJSON encodes the config with AppSecret as "[redacted]" when set.
+func (c GenAuthConfig) MarshalJSON() ([]byte, error) {
+	type plain GenAuthConfig
+	p := plain(c)
+	p.AppSecret = redactedString(p.AppSecret)
+	return json.Marshal(p)
+}
 
 // configError is a NewClient failure: it names the field, never its value.
 func configError(field, reason string) error {
@@ -121,6 +134,9 @@ func (c Config) validate(insecure bool) error {
 	if g.AppID == "" {
 		return configError("GenAuth.AppID", "is empty")
 	}
+	if hasControl(g.AppID) {
+		return configError("GenAuth.AppID", "holds a control character (it is sent in a header)")
+	}
 	switch g.AuthMethod {
 	case AuthNone:
 	case AuthClientSecretPost, AuthClientSecretBasic:
@@ -149,7 +165,10 @@ func checkHost(field, raw string, insecure bool) error {
 		return configError(field, "is empty")
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	// A bare "?" or "#" at the end parses to an empty query or fragment:
+	// calls would then go to "/?/v2/…" or "/". An empty host name
+	// ("https://:443") names no server.
+	if err != nil || u.Hostname() == "" || u.User != nil || strings.ContainsAny(raw, "?#") || hasControl(raw) {
 		return configError(field, "is not an absolute URL of the form https://host[:port][/path]")
 	}
 	switch u.Scheme {
@@ -162,6 +181,17 @@ func checkHost(field, raw string, insecure bool) error {
 		return configError(field, "uses plain http to a non-loopback host (use https, or WithInsecureHTTP)")
 	}
 	return configError(field, "has a scheme other than https or http")
+}
+
+// hasControl reports whether s holds an ASCII control character (CR, LF,
+// NUL, DEL, …): such a value cannot go into a header or a URL.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 func isLoopback(host string) bool {

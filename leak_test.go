@@ -2,9 +2,15 @@ package enduser_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -135,6 +141,262 @@ func TestNoSecretLeaks(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// hostileMode is how the hostile server of TestNoSecretLeaksHostile answers.
+type hostileMode int
+
+const (
+	echoEnvelope hostileMode = iota // a failure that echoes every credential in every text field and encoding
+	echoHTML                        // a 502 page (and content type) that does the same
+	cutToken                        // a success cut off in the middle of a token
+	oversized                       // a success over the body limit, tokens inside
+	undecodable                     // a success with tokens and one field that does not decode
+)
+
+// publicParams are request parameters that are not credentials.
+var publicParams = map[string]bool{
+	"appId": true, "userDomain": true, "mcc": true, "deviceId": true, "client_id": true, "grant_type": true,
+	"token_type_hint": true, "connection": true, "extIdpConnidentifier": true, "scope": true,
+}
+
+// hostileServer answers every call of both families as mode says, and
+// records every credential it was sent and every token it issued.
+type hostileServer struct {
+	mode    hostileMode
+	mu      sync.Mutex
+	secrets []string
+	n       int
+}
+
+func (h *hostileServer) remember(s ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, v := range s {
+		if v != "" {
+			h.secrets = append(h.secrets, v)
+		}
+	}
+}
+
+func (h *hostileServer) issue(kind string) string {
+	h.mu.Lock()
+	h.n++
+	tok := fmt.Sprintf("ISSUED-%s-%06d-eyJhbGciOiJSUzI1NiJ9", kind, h.n)
+	h.mu.Unlock()
+	h.remember(tok)
+	return tok
+}
+
+// credentials returns every credential in r: form and query parameters,
+// JSON string values, the Authorization value and its bare token.
+func credentials(r *http.Request, body []byte) []string {
+	var out []string
+	vals, _ := url.ParseQuery(r.URL.RawQuery)
+	if form, err := url.ParseQuery(string(body)); err == nil && !json.Valid(body) {
+		for k, v := range form {
+			vals[k] = append(vals[k], v...)
+		}
+	}
+	for k, v := range vals {
+		if !publicParams[k] {
+			out = append(out, v...)
+		}
+	}
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				walk(k, e)
+			}
+		case string:
+			if !publicParams[key] {
+				out = append(out, v)
+			}
+		}
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) == nil {
+		walk("", doc)
+	}
+	if a := r.Header.Get("Authorization"); a != "" {
+		_, bare, _ := strings.Cut(a, " ")
+		out = append(out, a, bare)
+	}
+	return out
+}
+
+func allEncodings(s string) string {
+	j, _ := json.Marshal(s)
+	return strings.Join([]string{s, url.QueryEscape(s), url.PathEscape(s), string(j[1 : len(j)-1]),
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s))}, " | ")
+}
+
+func (h *hostileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	creds := credentials(r, body)
+	h.remember(creds...)
+	var echo strings.Builder
+	for _, c := range creds {
+		echo.WriteString(allEncodings(c) + " ; ")
+	}
+	e := echo.String()
+	v2 := strings.HasPrefix(r.URL.Path, "/v2/")
+	oidc := strings.HasPrefix(r.URL.Path, "/oidc/")
+	w.Header().Set("Content-Type", "application/json")
+	js := func(s string) string { j, _ := json.Marshal(s); return string(j) }
+	switch h.mode {
+	case echoEnvelope:
+		switch {
+		case v2:
+			fmt.Fprintf(w, `{"code":5000,"msg":%s,"extMsg":%s,"data":null}`, js(e), js(e))
+		case oidc:
+			w.WriteHeader(400)
+			fmt.Fprintf(w, `{"error":%s,"error_description":%s}`, js(e), js(e))
+		default:
+			fmt.Fprintf(w, `{"statusCode":400,"message":%s,"apiCode":%s,"requestId":%s,"data":{"mfaToken":%s}}`, js(e), js(e), js(e), js(e))
+		}
+		return
+	case echoHTML:
+		w.Header().Set("Content-Type", "text/html; echo="+strings.NewReplacer("\r", "", "\n", "").Replace(e))
+		w.WriteHeader(502)
+		_, _ = io.WriteString(w, "<html><body>"+e+"</body></html>")
+		return
+	}
+	at, rt, id := h.issue("AT"), h.issue("RT"), h.issue("ID")
+	var ok string
+	switch {
+	case v2:
+		ok = fmt.Sprintf(`{"code":200,"msg":"issued %s","data":{"accessToken":{"token":"Bearer %s","expirationTime":4102444800},"refreshToken":{"token":"%s","expirationTime":4102444800},"uid":"u-1"}}`, at, at, rt)
+	case oidc:
+		ok = fmt.Sprintf(`{"access_token":"%s","refresh_token":"%s","id_token":"%s","expires_in":3600,"token_type":"Bearer","sub":"%s","active":true}`, at, rt, id, at)
+	default:
+		ok = fmt.Sprintf(`{"statusCode":200,"message":"issued %s","data":{"access_token":"%s","refresh_token":"%s","id_token":"%s","expire_in":3600}}`, at, at, rt, id)
+	}
+	switch h.mode {
+	case cutToken:
+		i := strings.Index(ok, rt) + len(rt)/2
+		_, _ = io.WriteString(w, ok[:i])
+	case oversized:
+		_, _ = io.WriteString(w, strings.Replace(ok, `"issued `, `"`+strings.Repeat("p", 300)+` issued `, 1)+strings.Repeat(" ", 4096))
+	case undecodable:
+		ok = strings.Replace(ok, "4102444800}", `"soon"}`, 1)
+		ok = strings.Replace(ok, `"expires_in":3600`, `"expires_in":{}`, 1)
+		ok = strings.Replace(ok, `"expire_in":3600`, `"expire_in":{}`, 1)
+		_, _ = io.WriteString(w, strings.Replace(ok, `"active":true`, `"active":"maybe"`, 1))
+	}
+}
+
+// TestNoSecretLeaksHostile runs every call of both families against a
+// server that echoes every credential it receives in every text field and
+// encoding, cuts successes mid-token, exceeds the body limit and sends
+// undecodable successes; it greps every error, log record and rendering of
+// the client, a token source and a nested Config for every secret and every
+// token the server issued.
+func TestNoSecretLeaksHostile(t *testing.T) {
+	const (
+		udSecret  = "HOSTILE-ud-secret-0001"
+		appSecret = "HOSTILE-app-secret/0002+x"
+		appID     = "hostile-app"
+	)
+	modes := map[string]hostileMode{"echo envelope": echoEnvelope, "echo html": echoHTML, "cut": cutToken, "oversized": oversized, "undecodable": undecodable}
+	for name, mode := range modes {
+		for _, method := range []enduser.ClientAuthMethod{enduser.AuthClientSecretPost, enduser.AuthClientSecretBasic} {
+			for _, query := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%v/query=%v", name, method, query), func(t *testing.T) {
+					t.Parallel()
+					h := &hostileServer{mode: mode}
+					srv := httptest.NewServer(h)
+					t.Cleanup(srv.Close)
+					var logs logBuffer
+					opts := []enduser.Option{enduser.WithLogger(logs.Logger()), fastRetry, enduser.WithResponseBodyLimit(512)}
+					if query {
+						opts = append(opts, enduser.WithQueryParams())
+					}
+					cfg := enduser.Config{BaseURL: srv.URL, UserDomain: "E.SP.7", UserDomainSecret: udSecret,
+						GenAuth: enduser.GenAuthConfig{Host: srv.URL, AppID: appID, AppSecret: appSecret, AuthMethod: method}}
+					c, err := enduser.NewClient(cfg, opts...)
+					require.NoError(t, err)
+					t.Cleanup(c.CloseIdleConnections)
+					secrets := []string{udSecret, appSecret, base64.StdEncoding.EncodeToString([]byte(appID + ":" + appSecret))}
+
+					v2Tok := &enduser.Token{Family: enduser.FamilyV2, AccessToken: "Bearer HOSTILE-v2-access-0003", RefreshToken: "HOSTILE-v2-refresh-0004"}
+					gaTok := &enduser.Token{Family: enduser.FamilyGenAuth, AccessToken: "HOSTILE-ga-access-0005", TokenType: "Bearer",
+						RefreshToken: "HOSTILE-ga-refresh-0006", IDToken: "HOSTILE-ga-id-0007"}
+					secrets = append(secrets, v2Tok.AccessToken, v2Tok.RefreshToken, gaTok.AccessToken, gaTok.RefreshToken, gaTok.IDToken)
+					var errs []error
+					add := func(_ any, err error) { errs = append(errs, err) }
+					add(c.TwitterLogin(bg, enduser.TwitterLoginRequest{AppID: "tw", OAuthToken: "HOSTILE-ot-0008", OAuthTokenSecret: "HOSTILE-ots/0009 +&"}))
+					add(c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "HOSTILE.idt.0010"}))
+					add(c.WechatOfficialAccountLogin(bg, enduser.WechatOfficialAccountLoginRequest{AppID: "wx", Code: "HOSTILE-wx-0011"}))
+					add(c.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: "fb", Code: "HOSTILE-fb-0012"}))
+					add(c.AlipayLogin(bg, enduser.AlipayLoginRequest{AppID: "al", AuthCode: "HOSTILE-al-0013"}))
+					add(c.WechatMiniProgramLogin(bg, enduser.WechatMiniProgramLoginRequest{AppID: "mp", JSCode: "HOSTILE-mp-0014"}))
+					add(c.RefreshToken(bg, "HOSTILE-rt-0015"))
+					add(c.Refresh(bg, v2Tok))
+					add(c.UserInfo(bg, v2Tok))
+					add(nil, c.Logout(bg, v2Tok, "device-1"))
+					add(c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "conn",
+						Payload: enduser.LinePayload{AccessToken: "HOSTILE-line-0016", IDToken: "HOSTILE-line-id-0017"}}))
+					add(c.Refresh(bg, gaTok))
+					add(c.UserInfo(bg, gaTok))
+					add(c.Introspect(bg, gaTok))
+					add(nil, c.Logout(bg, gaTok, ""))
+					ts := c.TokenSource(v2Tok)
+					add(ts.Token(bg))
+
+					var out strings.Builder
+					out.WriteString(logs.String())
+					for i, err := range errs {
+						if err == nil {
+							t.Logf("call %d succeeded", i)
+							continue // a call may succeed where the answer carried nothing it needs
+						}
+						fmt.Fprintf(&out, "%s\n%v %+v %#v %s %q\n", err.Error(), err, err, err, err, err)
+					}
+					type holder struct {
+						Name   string
+						Config enduser.Config
+						Client *enduser.Client
+						Source *enduser.TokenSource
+					}
+					text := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+					jsonl := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+					for _, v := range []any{c, ts, cfg, holder{"h", cfg, c, ts}, &holder{"h", cfg, c, ts}} {
+						fmt.Fprintf(&out, "%v|%+v|%#v|%s|%q|%d|%x\n", v, v, v, v, v, v, v)
+						fmt.Fprint(&out, v, "\n")
+						fmt.Fprintln(&out, v)
+						text.Debug("value", "v", v)
+						jsonl.Debug("value", "v", v)
+						j, err := json.Marshal(v)
+						if err == nil {
+							out.Write(j)
+						}
+					}
+					func() {
+						defer func() { fmt.Fprint(&out, recover()) }()
+						panic(c)
+					}()
+					all := out.String()
+					h.mu.Lock()
+					secrets = append(secrets, h.secrets...)
+					h.mu.Unlock()
+					require.Greater(t, len(secrets), 20, "the server saw the credentials")
+					for _, s := range secrets {
+						for _, form := range strings.Split(allEncodings(s), " | ") {
+							if len(form) >= 8 && strings.Contains(all, form) {
+								t.Errorf("secret %q leaked as %q", s, form)
+							}
+						}
+						if strings.HasPrefix(s, "ISSUED-") && strings.Contains(all, s[:20]) {
+							t.Errorf("part of issued token %q leaked", s)
+						}
+					}
+				})
+			}
 		}
 	}
 }

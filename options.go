@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -122,8 +121,8 @@ func WithLogger(l *slog.Logger) Option {
 // WithUserAgent replaces the User-Agent header ("enduser-go/<Version>").
 func WithUserAgent(ua string) Option {
 	return func(o *options) error {
-		if ua == "" || strings.ContainsAny(ua, "\r\n") {
-			return errors.New("WithUserAgent: empty or multi-line user agent")
+		if ua == "" || hasControl(ua) {
+			return errors.New("WithUserAgent: empty, or holds a control character")
 		}
 		o.userAgent = ua
 		return nil

@@ -2,6 +2,7 @@ package enduser
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"reflect"
 	"strconv"
@@ -15,7 +16,7 @@ const redacted = "[redacted]"
 // map or slice is printed as [redacted].
 var publicFields = map[string]bool{
 	"BaseURL": true, "UserDomain": true, "Host": true, "AppID": true,
-	"ExtIdpConnIdentifier": true, "Scope": true, "TenantID": true,
+	"ExtIdpConnIdentifier": true, "Scope": true, "TenantID": true, "IDTokenSigningAlg": true,
 }
 
 // redactedText renders v like %+v would, with every secret replaced.
@@ -140,4 +141,63 @@ func secretStrings(p any) []string {
 	}
 	walk(reflect.ValueOf(p))
 	return out
+}
+
+// redactedString is s as a printed or encoded secret: [redacted] when set.
+func redactedString(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// String describes the client by its hosts and identifiers, never its
+// secrets: the user-domain secret, the app secret and the Basic credential.
+func (c *Client) String() string {
+	if c == nil {
+		return "<nil>"
+	}
+	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.secret, GenAuth: c.genAuth}
+	if c.v2Base != "" {
+		cfg.BaseURL = strings.TrimSuffix(c.v2Base, v2Path)
+	}
+	return "enduser.Client" + strings.TrimPrefix(redactedText(cfg), "enduser.Config")
+}
+
+// Format prints String for every verb and flag (%v %+v %#v %s %q %d …).
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue logs the client as its redacted configuration.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.Value{}
+	}
+	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.secret, GenAuth: c.genAuth}
+	if c.v2Base != "" {
+		cfg.BaseURL = strings.TrimSuffix(c.v2Base, v2Path)
+	}
+	return redactedLogValue(cfg)
+}
+
+// String describes the token source by what it was built with: shared or
+// not, its store key and leeway. It never shows a token, and takes no lock
+// (it is safe to print from a saver).
+func (ts *TokenSource) String() string {
+	if ts == nil {
+		return "<nil>"
+	}
+	return "enduser.TokenSource{Shared:" + strconv.FormatBool(ts.shared) + " Key:" + strconv.Quote(ts.key) +
+		" Leeway:" + ts.leeway.String() + " Client:" + ts.c.String() + "}"
+}
+
+// Format prints String for every verb and flag.
+func (ts *TokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, ts.String()) }
+
+// LogValue logs the token source like String.
+func (ts *TokenSource) LogValue() slog.Value {
+	if ts == nil {
+		return slog.Value{}
+	}
+	return slog.GroupValue(slog.Bool("shared", ts.shared), slog.String("key", ts.key),
+		slog.Duration("leeway", ts.leeway), slog.Any("client", ts.c))
 }

@@ -2,6 +2,7 @@ package enduser_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -19,7 +20,12 @@ func renderings(v any) map[string]string {
 	out := map[string]string{
 		"%v": fmt.Sprintf("%v", v), "%+v": fmt.Sprintf("%+v", v), "%#v": fmt.Sprintf("%#v", v),
 		"%s": fmt.Sprintf("%s", v), "%q": fmt.Sprintf("%q", v), "Sprint": fmt.Sprint(v),
+		"%d": fmt.Sprintf("%d", v), "%x": fmt.Sprintf("%x", v), "Sprintln": fmt.Sprintln(v),
 	}
+	out["panic"] = func() (s string) {
+		defer func() { s = fmt.Sprint(recover()) }()
+		panic(v)
+	}()
 	if s, ok := v.(fmt.Stringer); ok {
 		out["String"] = s.String()
 	}
@@ -35,6 +41,12 @@ func renderings(v any) map[string]string {
 		out[name] = b.String()
 	}
 	return out
+}
+
+// jsonRedacts names the cases whose JSON encoding redacts too (requests,
+// payloads and tokens encode in full: the wire and token stores need it).
+var jsonRedacts = map[string]bool{
+	"Config": true, "GenAuthConfig": true, "*Client": true, "*TokenSource": true, "struct holding a Config and a Client": true,
 }
 
 func TestRedaction(t *testing.T) {
@@ -59,12 +71,43 @@ func TestRedaction(t *testing.T) {
 			Expiry: time.Unix(1744780894, 0), Scope: "openid"}, []string{"SECRET-at", "SECRET-rt", "SECRET-id"}, []string{"Bearer", "openid"}},
 		{"*Token", &enduser.Token{AccessToken: "Bearer SECRET-at", RefreshToken: "SECRET-rt"}, []string{"SECRET-at", "SECRET-rt"}, nil},
 	}
+	c, err := enduser.NewClient(func() enduser.Config {
+		cfg := testConfig()
+		cfg.GenAuth.AuthMethod = enduser.AuthClientSecretBasic
+		return cfg
+	}())
+	require.NoError(t, err)
+	basic := base64.StdEncoding.EncodeToString([]byte(testAppID + ":" + testAppSecret))
+	ts := c.TokenSource(&enduser.Token{AccessToken: "Bearer SECRET-ts-at", RefreshToken: "SECRET-ts-rt"})
+	type holder struct {
+		Config enduser.Config
+		Client *enduser.Client
+	}
+	tests = append(tests, []struct {
+		name    string
+		value   any
+		secrets []string
+		public  []string
+	}{
+		{"*Client", c, []string{testSecret, testAppSecret, basic}, []string{testDomain, testBase, testAppID}},
+		{"*TokenSource", ts, []string{testSecret, testAppSecret, basic, "SECRET-ts-at", "SECRET-ts-rt"}, []string{testDomain}},
+		{"struct holding a Config and a Client", holder{testConfig(), c}, []string{testSecret, testAppSecret, basic}, []string{testDomain}},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			for how, text := range renderings(tt.value) {
+			r := renderings(tt.value)
+			if jsonRedacts[tt.name] {
+				j, err := json.Marshal(tt.value)
+				require.NoError(t, err)
+				r["json"] = string(j)
+			}
+			for how, text := range r {
 				for _, s := range tt.secrets {
 					assert.NotContains(t, text, s, how)
+				}
+				if text == "{}" {
+					continue // a Client has no exported fields to encode
 				}
 				for _, p := range tt.public {
 					assert.Contains(t, text, p, how)
@@ -72,6 +115,27 @@ func TestRedaction(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A Config encodes with its secrets redacted, and a config file still
+// decodes into a Config.
+func TestConfigJSON(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(testConfig())
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), testSecret)
+	assert.NotContains(t, string(b), testAppSecret)
+	assert.Contains(t, string(b), `"UserDomainSecret":"[redacted]"`)
+	assert.Contains(t, string(b), `"AppSecret":"[redacted]"`)
+	assert.Contains(t, string(b), testDomain)
+	var cfg enduser.Config
+	require.NoError(t, json.Unmarshal([]byte(`{"BaseURL":"https://h","UserDomain":"E.SP.1","UserDomainSecret":"s3",
+		"GenAuth":{"Host":"https://g","AppID":"a","AppSecret":"s4","AuthMethod":1}}`), &cfg))
+	assert.Equal(t, enduser.Config{BaseURL: "https://h", UserDomain: "E.SP.1", UserDomainSecret: "s3",
+		GenAuth: enduser.GenAuthConfig{Host: "https://g", AppID: "a", AppSecret: "s4", AuthMethod: enduser.AuthClientSecretPost}}, cfg)
+	empty, err := json.Marshal(enduser.GenAuthConfig{Host: "https://g"})
+	require.NoError(t, err)
+	assert.Contains(t, string(empty), `"AppSecret":""`, "an unset secret stays empty")
 }
 
 func TestTokenJSONKeepsEverythingForStorage(t *testing.T) {

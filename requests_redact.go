@@ -12,10 +12,7 @@ import (
 // String describes the request with its credentials redacted.
 func (r TwitterLoginRequest) String() string { return redactedText(r) }
 
-// GoString is String: %#v never shows credentials.
-func (r TwitterLoginRequest) GoString() string { return redactedText(r) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (r TwitterLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
 
 // LogValue logs the request with its credentials redacted.
@@ -24,10 +21,7 @@ func (r TwitterLoginRequest) LogValue() slog.Value { return redactedLogValue(r) 
 // String describes the request with its credentials redacted.
 func (r AppleLoginRequest) String() string { return redactedText(r) }
 
-// GoString is String: %#v never shows credentials.
-func (r AppleLoginRequest) GoString() string { return redactedText(r) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (r AppleLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
 
 // LogValue logs the request with its credentials redacted.
@@ -36,10 +30,7 @@ func (r AppleLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
 // String describes the request with its credentials redacted.
 func (r WechatOfficialAccountLoginRequest) String() string { return redactedText(r) }
 
-// GoString is String: %#v never shows credentials.
-func (r WechatOfficialAccountLoginRequest) GoString() string { return redactedText(r) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (r WechatOfficialAccountLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
 
 // LogValue logs the request with its credentials redacted.
@@ -48,10 +39,7 @@ func (r WechatOfficialAccountLoginRequest) LogValue() slog.Value { return redact
 // String describes the request with its credentials redacted.
 func (r FacebookLoginRequest) String() string { return redactedText(r) }
 
-// GoString is String: %#v never shows credentials.
-func (r FacebookLoginRequest) GoString() string { return redactedText(r) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (r FacebookLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
 
 // LogValue logs the request with its credentials redacted.
@@ -60,10 +48,7 @@ func (r FacebookLoginRequest) LogValue() slog.Value { return redactedLogValue(r)
 // String describes the request with its credentials redacted.
 func (r AlipayLoginRequest) String() string { return redactedText(r) }
 
-// GoString is String: %#v never shows credentials.
-func (r AlipayLoginRequest) GoString() string { return redactedText(r) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (r AlipayLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
 
 // LogValue logs the request with its credentials redacted.
@@ -72,10 +57,7 @@ func (r AlipayLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
 // String describes the request with its credentials redacted.
 func (r WechatMiniProgramLoginRequest) String() string { return redactedText(r) }
 
-// GoString is String: %#v never shows credentials.
-func (r WechatMiniProgramLoginRequest) GoString() string { return redactedText(r) }
-
-// Format prints String for every verb.
+// Format prints String for every verb (%#v included).
 func (r WechatMiniProgramLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
 
 // LogValue logs the request with its credentials redacted.

@@ -1,0 +1,125 @@
+package enduser
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// encodings are the forms a secret travels in, as a server may echo them.
+var encodings = map[string]func(string) string{
+	"raw":          func(s string) string { return s },
+	"query":        url.QueryEscape,
+	"path":         url.PathEscape,
+	"json":         func(s string) string { j, _ := json.Marshal(s); return string(j[1 : len(j)-1]) },
+	"json no html": jsonNoHTML,
+	"json slash": func(s string) string {
+		j, _ := json.Marshal(s)
+		return strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`)
+	},
+	"base64":    func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) },
+	"base64url": func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) },
+}
+
+func TestScrubEveryEncodingEveryCopy(t *testing.T) {
+	t.Parallel()
+	secrets := []string{"S3CRET/with+odd chars&=<>", "Bearer eyJhbGciOiJIUzI1NiJ9.bare-token", "Basic YXBwOnNlY3JldA=="}
+	for name, enc := range encodings {
+		var sc scrubber
+		sc.add(secrets...)
+		for _, s := range secrets {
+			text := "a " + enc(s) + " b " + enc(s) + strings.Repeat("x", 300) + enc(s)
+			got := sc.scrub(text, 0)
+			assert.NotContains(t, got, enc(s), name)
+			assert.Equal(t, 3, strings.Count(got, redacted), "%s: every copy, however far: %q", name, got)
+		}
+	}
+	var sc scrubber
+	sc.add("Bearer eyJhbGciOiJIUzI1NiJ9.bare-token")
+	assert.Equal(t, "token [redacted] echoed", sc.scrub("token eyJhbGciOiJIUzI1NiJ9.bare-token echoed", 0), "the bare token")
+}
+
+func TestScrubBeforeCutting(t *testing.T) {
+	t.Parallel()
+	secret := "S3CRET-" + strings.Repeat("x", 600)
+	var sc scrubber
+	sc.add(secret)
+	for _, at := range []int{0, 1, 100, 127, 500, 511, 512} {
+		got := sc.scrub(strings.Repeat("a", at)+secret+"tail"+secret, excerptLen)
+		assert.NotContains(t, got, "S3CRET", "secret at %d", at)
+		assert.NotContains(t, got, "xxxx", "secret at %d", at)
+		assert.LessOrEqual(t, len(got), excerptLen)
+	}
+	assert.Equal(t, "cut: [redacted]", sc.scrub("cut: S3CRET-xx", 0), "a text that ends inside a secret")
+	assert.Equal(t, "bad.gateway...", sc.scrub("bad\ngateway\xe4\xb8\xad", 0), "printable ASCII only")
+}
+
+func TestScrubAnswerTokens(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+		gone       []string
+		kept       []string
+	}{
+		{"cut mid-token", `{"code":200,"msg":"ok","data":{"accessToken":{"token":"Bearer eyJ0eXAiOiJKV1Qi.cut`, []string{"eyJ0eXAi", "Bearer eyJ"}, []string{`"code":200`, `"msg":"ok"`}},
+		{"undecodable field", `{"code":200,"msg":"issued Bearer AT-0123456789","data":{"accessToken":{"token":"Bearer AT-0123456789","expirationTime":"soon"},"refreshToken":{"token":"RT-0123456789"}}}`,
+			[]string{"AT-0123456789", "RT-0123456789"}, []string{"issued", "expirationTime"}},
+		{"GenAuth", `{"statusCode":200,"data":{"access_token":"GA-ACCESS-0001","id_token":"GA-ID-0001-xyz","expire_in":"x"}}`, []string{"GA-ACCESS-0001", "GA-ID-0001"}, []string{"statusCode"}},
+		{"escaped quote", `{"data":{"token":"ab\"cd-0123456789"},"msg":"ab\"cd-0123456789"}`, []string{"cd-0123456789"}, []string{"msg"}},
+		{"HTML", `<html>502 Bad Gateway</html>`, nil, []string{"502 Bad Gateway"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var sc scrubber
+			got := sc.scrub(sc.addAnswer(tt.body), 0)
+			for _, g := range tt.gone {
+				assert.NotContains(t, got, g)
+			}
+			for _, k := range tt.kept {
+				assert.Contains(t, got, k)
+			}
+		})
+	}
+}
+
+// FuzzScrub: whatever the secrets and the text, and however the text
+// embeds them, no secret survives scrubbing in any of its encodings, and
+// the result is printable ASCII within the limit.
+func FuzzScrub(f *testing.F) {
+	f.Add("S3CRET-token", "Bearer x.y.z", "prefix ", " suffix", uint8(0), 128)
+	f.Add("a/b+c d&e", "中文-secret", "\x00\n", "", uint8(3), 0)
+	f.Add("[redacted]", "abcd", "abc", "d", uint8(7), 10)
+	f.Fuzz(func(t *testing.T, s1, s2, pre, post string, how uint8, limit int) {
+		if limit < 0 || limit > 1<<16 {
+			limit = 0
+		}
+		names := []string{"raw", "query", "path", "json", "json no html", "json slash", "base64", "base64url"}
+		enc := encodings[names[int(how)%len(names)]]
+		var sc scrubber
+		sc.add(s1, s2)
+		text := pre + enc(s1) + post + enc(s2) + pre + enc(s1)
+		got := sc.scrub(text, limit)
+		if limit > 0 && len(got) > limit {
+			t.Fatalf("%d bytes over the limit %d", len(got), limit)
+		}
+		for i := 0; i < len(got); i++ {
+			if got[i] < 0x20 || got[i] > 0x7e {
+				t.Fatalf("byte %#x in %q", got[i], got)
+			}
+		}
+		// What is left besides the markers must hold no secret, whole.
+		rest := strings.ReplaceAll(got, redacted, "\x00")
+		for _, s := range []string{s1, s2} {
+			for _, e := range encodings {
+				if f := sanitize(e(s)); f != "" && strings.Contains(rest, f) {
+					t.Fatalf("secret %q survives as %q in %q", s, f, got)
+				}
+			}
+		}
+	})
+}
