@@ -255,15 +255,21 @@ func TestVerifyIDTokenKeyRotation(t *testing.T) {
 	rotated := signJWT(t, jose.RS256, next, "k2", claimsFor(iss))
 	_, err := c.VerifyIDToken(bg, rotated)
 	require.ErrorIs(t, err, enduser.ErrIDTokenInvalid, "k2 is not published yet")
-	assert.Equal(t, int32(2), j.fetches.Load(), "an unknown key id is fetched again")
+	assert.GreaterOrEqual(t, j.fetches.Load(), int32(2), "an unknown key id is fetched again")
 
+	// go-oidc lets a verification join a fetch that has just finished, so
+	// the first try after publishing may still see the old set: poll.
 	j.publish("k2", &next.PublicKey)
-	_, err = c.VerifyIDToken(bg, rotated)
-	require.NoError(t, err)
-	assert.Equal(t, int32(3), j.fetches.Load())
+	require.Eventually(t, func() bool {
+		_, err := c.VerifyIDToken(bg, rotated)
+		return err == nil
+	}, 5*time.Second, 10*time.Millisecond, "the rotated key is fetched and used")
+	fetched := j.fetches.Load()
 	_, err = c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(iss)))
 	require.NoError(t, err)
-	assert.Equal(t, int32(3), j.fetches.Load(), "known keys are not fetched again")
+	_, err = c.VerifyIDToken(bg, rotated)
+	require.NoError(t, err)
+	assert.Equal(t, fetched, j.fetches.Load(), "known keys are not fetched again")
 }
 
 func TestVerifyIDTokenConcurrentShareOneFetch(t *testing.T) {
