@@ -73,7 +73,8 @@ func TestGeneratorRejectsBadTables(t *testing.T) {
 // TestAddingAConnectionIsOneRow proves the table drives the SDK: in a copy
 // of the module it adds one row to the table, runs the generator, and
 // checks that the new payload signs in with the exact wire body, is
-// validated, redacted and parsed, and has its README row; then it removes
+// validated, redacted and parsed, is accepted by the emulator, is offered by
+// the command line and has its README row; then it removes
 // the row, regenerates, and gets the committed files back byte for byte.
 func TestAddingAConnectionIsOneRow(t *testing.T) {
 	t.Parallel()
@@ -170,6 +171,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
 )
 
 func TestThrowaway(t *testing.T) {
@@ -204,6 +206,17 @@ func TestThrowaway(t *testing.T) {
 	p, err := enduser.ParseMobilePayload(enduser.ConnectionThrowaway, []byte(` + "`" + `{"code":"c"}` + "`" + `))
 	if err != nil || p != (enduser.ThrowawayPayload{Code: "c"}) {
 		t.Fatalf("parse: %v %v", p, err)
+	}
+
+	// The emulator reads the table: it signs the new connection in.
+	srv := endusertest.NewServer(t)
+	ec, err := enduser.NewClient(srv.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := ec.SignInByMobile(ctx, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.ThrowawayPayload{Code: "emu"}})
+	if err != nil || !tok.Valid() {
+		t.Fatalf("emulator: %v %v", tok, err)
 	}
 }
 
