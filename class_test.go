@@ -89,10 +89,13 @@ var faultCases = map[string]faultCase{
 		_, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
 		return err
 	}},
-	"bad config (relative URL, `http://` to a remote host, missing secret, …)": {enduser.ClassMisconfigured, func(*testing.T) error {
+	"bad config (relative URL, `http://` to a remote host, a URL ending in `?` or `#`, `https://:443`, a control character in the app id or user agent, missing secret, …)": {enduser.ClassMisconfigured, func(*testing.T) error {
 		_, err := enduser.NewClient(enduser.Config{BaseURL: "http://iot-api.example.test", UserDomain: "d", UserDomainSecret: "s"})
 		return err
 	}},
+	"a server echoes credentials in `msg`/`extMsg`/`message`/`requestId`/`error_description`, a page or a content type, in any encoding": {
+		enduser.ClassMisconfigured, mockedLogin(200, `{"code":5420,"msg":"IDTOKEN-fault-test","extMsg":"IDTOKEN-fault-test"}`)},
+	"a success cut mid-token, over the body limit, or with an undecodable field": {enduser.ClassMaybeProcessed, mockedLogin(200, okLogin[:90])},
 	// Each code's class: TestSentinelRowsAreConsistent. Here: a wrong secret.
 	"v2 failure envelope (any HTTP status)": {enduser.ClassMisconfigured, mockedLogin(401, `{"code":5420,"msg":"signature verification failed"}`)},
 	"GenAuth failure (HTTP 200, statusCode ≠ 200, apiCode number or string)": {enduser.ClassMisconfigured, func(t *testing.T) error {
