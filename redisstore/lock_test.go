@@ -2,11 +2,14 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
+	"net"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -186,4 +189,63 @@ func TestLockWaiterWakesOnRelease(t *testing.T) {
 	at, ok := <-got
 	require.True(t, ok)
 	assert.Less(t, at.Sub(released), 700*time.Millisecond, "woken by the release, not by its 1-2 s backoff")
+}
+
+// failDials is a go-redis hook that fails every new connection once set:
+// the client keeps its pooled connections but cannot open a Pub/Sub one.
+type failDials struct{ on atomic.Bool }
+
+func (f *failDials) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if f.on.Load() {
+			return nil, errors.New("dial refused by the test")
+		}
+		return next(ctx, network, addr)
+	}
+}
+
+func (f *failDials) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (f *failDials) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestLockWithoutPubSubPolls: when the waiter cannot subscribe (Pub/Sub
+// denied, no connection to spare), it still gets the lock by polling.
+func TestLockWithoutPubSubPolls(t *testing.T) {
+	r := newRedis(t)
+	prefix := testPrefix(t, r)
+	holder, err := redisstore.New(r.rdb, redisstore.WithPrefix(prefix))
+	require.NoError(t, err)
+	opt, err := clientOptions(r.addr)
+	require.NoError(t, err)
+	opt.PoolSize, opt.MaxRetries = 1, -1
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { _ = rdb.Close() })
+	dials := &failDials{}
+	rdb.AddHook(dials)
+	ctx := context.Background()
+	require.NoError(t, rdb.Ping(ctx).Err()) // the one pooled connection
+	dials.on.Store(true)
+	waiter, err := redisstore.New(rdb, redisstore.WithPrefix(prefix), redisstore.WithLockBackoff(time.Millisecond, 20*time.Millisecond))
+	require.NoError(t, err)
+
+	unlock, err := holder.Lock(ctx, "k", time.Minute)
+	require.NoError(t, err)
+	got := make(chan error, 1)
+	go func() {
+		u, err := waiter.Lock(ctx, "k", time.Minute)
+		if err == nil {
+			err = u(ctx)
+		}
+		got <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	require.NoError(t, unlock(ctx))
+	select {
+	case err := <-got:
+		require.NoError(t, err, "the waiter polled its way to the lock")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiter never got the released lock")
+	}
 }

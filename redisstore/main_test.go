@@ -64,14 +64,23 @@ func newRedis(t testing.TB) *testRedis {
 
 // dial connects to "host:port" or a redis:// URL.
 func dial(addr string) (redis.UniversalClient, error) {
+	opt, err := clientOptions(addr)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewClient(opt), nil
+}
+
+// clientOptions are the options of a client for "host:port" or a redis:// URL.
+func clientOptions(addr string) (*redis.Options, error) {
 	if strings.Contains(addr, "://") {
 		opt, err := redis.ParseURL(addr)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", redisAddrEnv, err)
 		}
-		return redis.NewClient(opt), nil
+		return opt, nil
 	}
-	return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{addr}}), nil
+	return &redis.Options{Addr: addr}, nil
 }
 
 // testPrefix is a key prefix of its own for each test, so that tests never
