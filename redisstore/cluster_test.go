@@ -106,7 +106,10 @@ func TestCluster(t *testing.T) {
 		require.NoError(t, err)
 		lockSlot, err := rdb.ClusterKeySlot(ctx, s.LockKey(key)).Result()
 		require.NoError(t, err)
+		chanSlot, err := rdb.ClusterKeySlot(ctx, s.ReleaseChannel(key)).Result()
+		require.NoError(t, err)
 		assert.Equal(t, tokSlot, lockSlot, "%s: token and lock in one slot", key)
+		assert.Equal(t, tokSlot, chanSlot, "%s: the release channel too", key)
 		slots[tokSlot] = true
 	}
 	assert.Greater(t, len(slots), 10, "sessions spread over the cluster")
