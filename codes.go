@@ -52,8 +52,8 @@ const (
 
 // Aliases: the same wire code under the name of what the field is called.
 const (
-	ErrJSCodeRequired   = ErrCodeRequired         // 5372: jsCode is missing
-	ErrWireCodeRequired = ErrFacebookCodeRequired // 5374: the code parameter is missing
+	ErrJSCodeRequired    = ErrCodeRequired         // 5372: jsCode is missing
+	ErrCodeParamRequired = ErrFacebookCodeRequired // 5374: the code parameter is missing
 )
 
 // Error returns the code's documented meaning and its number.

@@ -71,7 +71,7 @@ func TestLoginSentinelValues(t *testing.T) {
 	for want, c := range map[int]enduser.Code{
 		5065: enduser.ErrUserIDRequired, 5146: enduser.ErrLoginAttemptsLeft, 5147: enduser.ErrAccountLocked,
 		5148: enduser.ErrIPBlocked, 5325: enduser.ErrAccessBlocked, 5354: enduser.ErrAuthCodeRequired,
-		5372: enduser.ErrJSCodeRequired, 5374: enduser.ErrWireCodeRequired,
+		5372: enduser.ErrJSCodeRequired, 5374: enduser.ErrCodeParamRequired,
 	} {
 		assert.Equal(t, want, int(c))
 	}

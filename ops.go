@@ -43,9 +43,9 @@ var (
 		codes:  loginCodes(ErrApplePublicKeyEmpty, ErrIdentityTokenFormat, ErrIdentityTokenRequired)}
 	// The seeds give 5372 for an empty code; the platform's list says 5374.
 	wechatOfficialAccountLogin = v2Endpoint{name: OpWechatOfficialAccountLogin, method: "POST", signed: true,
-		fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", codes{ErrWireCodeRequired, ErrCodeRequired}}},
+		fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", codes{ErrCodeParamRequired, ErrCodeRequired}}},
 		codes: loginCodes(ErrAppIDRequired, ErrOpenIDRequest, ErrOpenIDFetch, ErrOpenIDParse, ErrCodeRequired,
-			ErrWireCodeRequired, ErrOfficialAccountSecretNotConfigured)}
+			ErrCodeParamRequired, ErrOfficialAccountSecretNotConfigured)}
 	facebookLogin = v2Endpoint{name: OpFacebookLogin, method: "POST", signed: true,
 		fields: []v2Field{{"appId", ErrAppIDRequired}, {"code", ErrFacebookCodeRequired}},
 		codes:  loginCodes(ErrAppIDRequired, ErrFacebookCodeRequired)}
