@@ -268,3 +268,66 @@ func Example_emulator() {
 	// true
 	// <nil> 2 a
 }
+
+func ExampleClient_Refresh() {
+	_, client, stop := start()
+	defer stop()
+	ctx := context.Background()
+	tok, err := client.SignInByMobile(ctx, enduser.MobileSignInRequest{
+		ExtIdpConnIdentifier: "wechat-mobile",
+		Payload:              enduser.WechatPayload{Code: "code-from-the-wechat-sdk"},
+		Options:              &enduser.MobileSignInOptions{Scope: "openid offline_access"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fresh, err := client.Refresh(ctx, tok) // POST {host}/oidc/token: tok.Family is genauth
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(fresh.Family, fresh.Expiry.UTC(), fresh.AccessToken != tok.AccessToken)
+	_, err = client.Refresh(ctx, tok) // refresh tokens rotate: the old one is spent
+	fmt.Println(errors.Is(err, enduser.ErrTokenInvalid))
+	// Output:
+	// genauth 2026-01-01 02:00:00 +0000 UTC true
+	// true
+}
+
+func ExampleClient_VerifyIDToken() {
+	srv, client, stop := start()
+	defer stop()
+	ctx := context.Background()
+	srv.SeedUser(endusertest.Profile{UID: "user-ada", Email: "ada@example.com"}, "code-of-ada")
+	tok, err := client.SignInByMobile(ctx, enduser.MobileSignInRequest{
+		ExtIdpConnIdentifier: "wechat-mobile",
+		Payload:              enduser.WechatPayload{Code: "code-of-ada"},
+		Options:              &enduser.MobileSignInOptions{Scope: "openid email"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	id, err := client.VerifyIDToken(ctx, tok.IDToken) // signature, issuer, audience, expiry
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var claims struct {
+		Email string `json:"email"`
+	}
+	if err := id.Claims(&claims); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(id.Subject, claims.Email, id.Issuer == srv.URL()+"/oidc")
+
+	parts := strings.Split(tok.IDToken, ".")
+	forged := parts[0] + "." + parts[1] + "x." + parts[2]
+	_, err = client.VerifyIDToken(ctx, forged)
+	fmt.Println(err, errors.Is(err, enduser.ErrIDTokenInvalid))
+	// Output:
+	// user-ada ada@example.com true
+	// enduser: id token is invalid: signature true
+}

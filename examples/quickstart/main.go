@@ -1,5 +1,7 @@
 // Command quickstart logs in through every API family and prints the
-// (redacted) tokens, then shows how a failed login is handled.
+// (redacted) tokens; for the GenAuth login it prints who logged in (the sub
+// of the verified id token) and refreshes once. Then it shows how a failed
+// login is handled.
 //
 // With no environment it starts the embedded emulator in-process, so it
 // needs no account and no network:
@@ -68,6 +70,11 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 			return fmt.Errorf("%s: %w", l.name, err)
 		}
 		fmt.Fprintf(out, "%-28s %v\n", l.name, tok)
+		if tok.Family == enduser.FamilyGenAuth {
+			if err := genAuthSession(ctx, out, client, tok); err != nil {
+				return fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
 	}
 
 	// A login signed with the wrong secret fails with a typed error.
@@ -87,6 +94,27 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 	default:
 		return errors.New("the wrong-secret login succeeded")
 	}
+	return nil
+}
+
+// genAuthSession shows who logged in, from the verified id token, and
+// refreshes the GenAuth token once.
+func genAuthSession(ctx context.Context, out io.Writer, client *enduser.Client, tok *enduser.Token) error {
+	if tok.IDToken != "" {
+		id, err := client.VerifyIDToken(ctx, tok.IDToken) // signature, issuer, audience, expiry
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%-28s sub=%s\n", "  verified id token", id.Subject)
+	}
+	if tok.RefreshToken == "" {
+		return nil
+	}
+	fresh, err := client.Refresh(ctx, tok)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-28s %v\n", "  refreshed", fresh)
 	return nil
 }
 

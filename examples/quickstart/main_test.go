@@ -20,7 +20,8 @@ func TestQuickstartOnTheEmulator(t *testing.T) {
 	for _, name := range []string{"Twitter", "Apple", "WeChat Official Account", "GenAuth mobile (wechat)"} {
 		assert.Contains(t, s, name)
 	}
-	assert.Equal(t, 4, strings.Count(s, "AccessToken:[redacted]"), "four tokens, redacted")
+	assert.Equal(t, 5, strings.Count(s, "AccessToken:[redacted]"), "four logins and one GenAuth refresh, redacted")
+	assert.Regexp(t, `verified id token\s+sub=uid-\S+\n\s+refreshed\s+enduser.Token\{Family:genauth`, s, "the GenAuth user from the verified id token, then one refresh")
 	assert.NotContains(t, s, "emu-at-", "no token material is printed")
 	assert.Contains(t, s, "errors.Is(err, enduser.ErrSignatureInvalid)")
 	assert.Contains(t, s, "code 5420")
