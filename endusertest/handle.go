@@ -64,9 +64,9 @@ func (s *Server) handle(ep *endpoint) http.Handler {
 			s.write(w, s.serve(c))
 		case faultProcessThenDrop:
 			_ = s.serve(c) // the state changes; the answer is lost
-			drop(w)
+			drop(w, r)
 		case faultDrop:
-			drop(w)
+			drop(w, r)
 		case faultHTML:
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(f.status)
@@ -105,12 +105,21 @@ func (s *Server) write(w http.ResponseWriter, resp response) {
 	_ = json.NewEncoder(w).Encode(resp.body)
 }
 
-// drop closes the connection without answering.
-func drop(w http.ResponseWriter) {
+// drop closes the connection without answering. net/http replays a GET or
+// HEAD that met a closed kept-alive connection before any byte of an answer,
+// and a client cannot stop it, so that the drop reaches the caller there a
+// status line goes out first and the headers never follow.
+func drop(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
-	if conn, _, err := rc.Hijack(); err == nil {
-		_ = conn.Close()
+	conn, buf, err := rc.Hijack()
+	if err != nil {
+		return
 	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\n")
+		_ = buf.Flush()
+	}
+	_ = conn.Close()
 }
 
 // readV2 reads v2 parameters from the query and the form body, as the

@@ -35,7 +35,7 @@ func defaultSettings() settings {
 		accessLifetime: 2 * time.Hour, refreshLifetime: 30 * 24 * time.Hour,
 		codeLifetime:  10 * time.Minute,
 		clock:         time.Now,
-		lifetimeKey:   LifetimeKeyExpireIn,
+		lifetimeKey:   LifetimeKeyAlternate,
 		rotateRefresh: true,
 		recordLimit:   10000,
 	}
@@ -89,13 +89,14 @@ type LifetimeKey int
 
 // The lifetime keys WithLifetimeKey accepts.
 const (
-	LifetimeKeyExpireIn  LifetimeKey = iota // "expire_in" (the default)
-	LifetimeKeyExpiresIn                    // "expires_in"
-	LifetimeKeyAlternate                    // "expire_in", then "expires_in", and so on
+	LifetimeKeyAlternate LifetimeKey = iota // "expire_in", then "expires_in", and so on (the default)
+	LifetimeKeyExpireIn                     // "expire_in" always
+	LifetimeKeyExpiresIn                    // "expires_in" always
 	LifetimeKeyBoth                         // both keys, same value
 )
 
-// WithLifetimeKey sets the key of the lifetime in sign-in by mobile answers.
+// WithLifetimeKey sets the key of the lifetime in sign-in by mobile answers
+// (default: each in turn, so that a client reading only one is caught).
 // The /oidc/token answer always says "expires_in" (RFC 6749).
 func WithLifetimeKey(k LifetimeKey) Option {
 	return func(s *settings) { s.lifetimeKey = k }
