@@ -19,13 +19,19 @@ type connection struct {
 	required []string
 }
 
-// connectionFor returns the connection named name.
-func connectionFor(name string) (connection, bool) {
-	row, ok := connections.Lookup(name)
-	if !ok {
-		return connection{}, false
+// connectionTable reads the SDK's table once per server.
+func connectionTable() map[string]connection {
+	m := map[string]connection{}
+	for _, row := range connections.All() {
+		m[row.Name] = connection{key: row.Key, required: row.Required()}
 	}
-	return connection{key: row.Key, required: row.Required()}, true
+	return m
+}
+
+// connectionFor returns the connection named name.
+func (s *Server) connectionFor(name string) (connection, bool) {
+	c, ok := s.connections[name]
+	return c, ok
 }
 
 // genAuthFail is GenAuth's failure envelope (HTTP 200, as GenAuth answers
@@ -40,9 +46,9 @@ func genAuthFail(status, apiCode int, msg string) response {
 
 // mobileCredential returns the payload's identifying credential and whether
 // it is a single-use code.
-func mobileCredential(body map[string]any) (conn connection, credential string, singleUse bool) {
+func (s *Server) mobileCredential(body map[string]any) (conn connection, credential string, singleUse bool) {
 	name, _ := body["connection"].(string)
-	conn, known := connectionFor(name)
+	conn, known := s.connectionFor(name)
 	if !known {
 		return conn, "", false
 	}
@@ -61,7 +67,7 @@ func mobileCredential(body map[string]any) (conn connection, credential string, 
 // identMobile resolves the sign-in's user: a seeded credential, else one
 // user per connection identifier.
 func identMobile(s *Server, c *call) {
-	_, c.credential, _ = mobileCredential(c.body)
+	_, c.credential, _ = s.mobileCredential(c.body)
 	conn, _ := c.body["connection"].(string)
 	id, _ := c.body["extIdpConnidentifier"].(string)
 	c.identity = "genauth:" + conn + ":" + id
@@ -81,7 +87,7 @@ func serveSignInByMobile(s *Server, c *call) response {
 	}
 	id, _ := body["extIdpConnidentifier"].(string)
 	name, _ := body["connection"].(string)
-	conn, known := connectionFor(name)
+	conn, known := s.connectionFor(name)
 	switch {
 	case id == "":
 		return genAuthFail(http.StatusBadRequest, 0, "extIdpConnidentifier missing")
@@ -112,7 +118,7 @@ func serveSignInByMobile(s *Server, c *call) response {
 			scope = sc
 		}
 	}
-	_, credential, singleUse := mobileCredential(body)
+	_, credential, singleUse := s.mobileCredential(body)
 	if !s.set.hs256 {
 		if _, err := s.keys.current(); err != nil { // before the lock: making a key takes a while
 			return genAuthFail(http.StatusInternalServerError, 0, "the emulator could not make its signing key")
@@ -123,7 +129,7 @@ func serveSignInByMobile(s *Server, c *call) response {
 	defer s.state.mu.Unlock()
 	now := s.set.clock()
 	if singleUse {
-		key := "genauth:" + name + ":" + credential
+		key := codeKey("genauth:"+name, credential)
 		if _, used := s.state.codes[key]; used {
 			return genAuthFail(http.StatusBadRequest, 0, "the "+name+" code was already redeemed (codes are single-use)")
 		}

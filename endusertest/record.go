@@ -57,7 +57,7 @@ func (s *Server) recordLocked(c *call) {
 	}
 	r := c.r
 	req := Request{
-		Endpoint: c.ep.name, Method: r.Method, Path: cut(r.URL.Path),
+		Endpoint: c.ep.name, Method: cut(r.Method), Path: cut(r.URL.Path),
 		UserID: c.uid,
 	}
 	secret := isSecret
@@ -95,9 +95,11 @@ func (s *Server) Requests() []Request {
 	return append(out, st.requests[:st.next]...)
 }
 
+// cut returns a copy of v of at most maxRecordedValue bytes. It always
+// copies: a parsed value shares the memory of the whole request body.
 func cut(v string) string {
 	if len(v) <= maxRecordedValue {
-		return v
+		return strings.Clone(v)
 	}
 	i := maxRecordedValue
 	for i > 0 && !utf8.RuneStart(v[i]) {

@@ -49,17 +49,18 @@ const (
 
 // Server is a running emulator. Its methods are safe for concurrent use.
 type Server struct {
-	set       settings
-	tb        testing.TB // set by NewServer: Inject fails the test on a mistake
-	srv       *http.Server
-	url       string
-	closed    chan struct{}
-	closeMu   sync.Once
-	handlers  sync.WaitGroup
-	state     state
-	endpoints map[string]*endpoint // by name, fixed at Start
-	keys      keyring
-	uidKey    []byte // keys the user ids derived from login identities
+	set         settings
+	tb          testing.TB // set by NewServer: Inject fails the test on a mistake
+	srv         *http.Server
+	url         string
+	closed      chan struct{}
+	closeMu     sync.Once
+	handlers    sync.WaitGroup
+	state       state
+	endpoints   map[string]*endpoint  // by name, fixed at Start
+	connections map[string]connection // GenAuth connections by name, fixed at Start
+	keys        keyring
+	uidKey      []byte // keys the user ids derived from login identities
 }
 
 // NewServer starts an emulator for a test and closes it when the test ends.
@@ -95,6 +96,7 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{set: set, url: "http://" + l.Addr().String(), closed: make(chan struct{}), uidKey: make([]byte, 32)}
 	_, _ = rand.Read(s.uidKey)
 	s.state.init()
+	s.connections = connectionTable()
 	s.keys.given = set.signingKey
 	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	s.handlers.Add(1)

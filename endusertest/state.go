@@ -19,7 +19,7 @@ type state struct {
 	counts   map[string]int
 	tokens   map[string]*issued   // live token (access tokens without "Bearer ") → what it is
 	spent    map[string]tombstone // used, revoked or logged-out token → why, until it would have expired
-	codes    map[string]time.Time // redeemed single-use code → when it is forgotten
+	codes    map[[32]byte]time.Time // SHA-256 of a redeemed single-use code → when it is forgotten
 	seeded   map[string]string    // seeded login credential → uid
 	profiles map[string]Profile   // uid → seeded profile
 	lifetime uint64               // sign-ins answered, for LifetimeKeyAlternate
@@ -68,7 +68,7 @@ func (st *state) init() {
 	st.counts = map[string]int{}
 	st.tokens = map[string]*issued{}
 	st.spent = map[string]tombstone{}
-	st.codes = map[string]time.Time{}
+	st.codes = map[[32]byte]time.Time{}
 	st.seeded = map[string]string{}
 	st.profiles = map[string]Profile{}
 	st.sweepAt = minSweep
@@ -127,6 +127,11 @@ func clone[K comparable, V any](m map[K]V) map[K]V {
 		c[k] = v
 	}
 	return c
+}
+
+// codeKey is the key of a redeemed code: a fixed size, whatever the code.
+func codeKey(scope, code string) [32]byte {
+	return sha256.Sum256([]byte(scope + "\x00" + code))
 }
 
 // newID returns a random identifier with a prefix.

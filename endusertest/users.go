@@ -1,6 +1,7 @@
 package endusertest
 
 import (
+	"strings"
 	"time"
 )
 
@@ -97,7 +98,8 @@ func (s *Server) revokeLocked(token, reason string, now time.Time) bool {
 
 func (s *Server) endLocked(token string, t *issued, reason string) {
 	delete(s.state.tokens, token)
-	s.state.spent[token] = tombstone{reason: reason, until: t.expiry}
+	// A copy: a token read from a request shares the memory of its body.
+	s.state.spent[strings.Clone(token)] = tombstone{reason: reason, until: t.expiry}
 }
 
 // lookupLocked finds a live token of a kind and family, or says why it does

@@ -82,7 +82,7 @@ func serveV2Login(s *Server, c *call) response {
 	defer s.state.mu.Unlock()
 	now := s.set.clock()
 	if ep.singleUse {
-		key := ep.name + ":" + c.credential
+		key := codeKey(ep.name, c.credential)
 		if _, used := s.state.codes[key]; used {
 			return fail(5368, "getting the OpenID failed: the provider refuses a "+ep.credential+" that was already redeemed (codes are single-use)")
 		}

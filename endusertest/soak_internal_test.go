@@ -1,0 +1,160 @@
+package endusertest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+)
+
+type stepClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stepClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// liveHeap is the heap in use after a full collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// serve sends one request straight to the emulator's handler.
+func (s *Server) serveDirect(t testing.TB, method, path, contentType, body string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.srv.Handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s %s: HTTP %d", method, path, rec.Code)
+	}
+	return rec
+}
+
+func (st *state) sizes() (tokens, spent, codes, requests int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return len(st.tokens), len(st.spent), len(st.codes), len(st.requests)
+}
+
+// soakHeapBound is the most live heap 100,000 logins may leave behind: the
+// 10,000 recorded requests (about 1.5 KiB each) and the tokens, tombstones
+// and codes of the last hour of the emulator's clock.
+const soakHeapBound = 48 << 20
+
+// TestSoakMemoryStaysBounded runs 100,000 logins of both families (one a
+// second on the emulator's clock, each with a fresh code, one in ten
+// refreshed) and checks that the emulator forgets what expired: the live
+// heap stays under soakHeapBound and its maps stay the size of one token
+// lifetime of traffic.
+func TestSoakMemoryStaysBounded(t *testing.T) {
+	const logins = 100_000
+	clk := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	base := liveHeap()
+	s, err := Start(WithClock(clk.Now), WithTokenLifetimes(10*time.Minute, time.Hour), WithCodeLifetime(10*time.Minute),
+		WithGenAuthApp(DefaultAppID, "an-app-secret-of-thirty-two-bytes!", enduser.AuthNone), WithHS256IDTokens())
+	require.NoError(t, err)
+	defer s.Close()
+
+	form := "application/x-www-form-urlencoded"
+	var maxTokens int
+	for i := range logins {
+		clk.Add(time.Second)
+		code := "code-" + strconv.Itoa(i)
+		var rec *httptest.ResponseRecorder
+		switch i % 4 {
+		case 0, 1:
+			v := url.Values{"appId": {"wx"}, "code": {code}, "userDomain": {DefaultUserDomain},
+				"signature": {enduser.Sign(DefaultUserDomainSecret, "wx", code)}}
+			rec = s.serveDirect(t, http.MethodPost, v2Prefix+enduser.OpWechatOfficialAccountLogin, form, v.Encode())
+		case 2:
+			v := url.Values{"identityToken": {code}, "userDomain": {DefaultUserDomain},
+				"signature": {enduser.Sign(DefaultUserDomainSecret, code)}}
+			rec = s.serveDirect(t, http.MethodPost, v2Prefix+enduser.OpAppleLogin, form, v.Encode())
+		default:
+			body := `{"extIdpConnidentifier":"c","connection":"github","githubPayload":{"code":"` + code + `"},"options":{"scope":"openid offline_access"}}`
+			rec = s.serveDirect(t, http.MethodPost, "/api/v3/signin-by-mobile", "application/json", body, "x-authing-app-id", DefaultAppID)
+		}
+		if !strings.Contains(rec.Body.String(), `"code":200`) && !strings.Contains(rec.Body.String(), `"statusCode":200`) {
+			t.Fatalf("login %d failed: %s", i, rec.Body.String())
+		}
+		if i%10 == 0 && i%4 < 3 { // refresh one v2 session in ten
+			rt := rec.Body.String()
+			rt = rt[strings.Index(rt, `"refreshToken":{`):]
+			rt = rt[strings.Index(rt, `"token":"`)+len(`"token":"`):]
+			rt = rt[:strings.IndexByte(rt, '"')]
+			s.serveDirect(t, http.MethodPut, v2Prefix+enduser.OpRefreshToken, form, "refreshToken="+rt)
+		}
+		if i%1000 == 0 {
+			tokens, _, _, _ := s.state.sizes()
+			maxTokens = max(maxTokens, tokens)
+		}
+	}
+	heap := liveHeap()
+	tokens, spent, codes, requests := s.state.sizes()
+	t.Logf("after %d logins: live heap %.1f MiB over the start; tokens %d (max %d), tombstones %d, codes %d, requests %d",
+		logins, float64(heap-min(heap, base))/(1<<20), tokens, maxTokens, spent, codes, requests)
+	assert.Less(t, heap-min(heap, base), uint64(soakHeapBound), "live heap")
+	// One hour of refresh tokens (3,600 logins) and ten minutes of access
+	// tokens and codes, plus up to one sweep interval of expired entries.
+	assert.Less(t, maxTokens, 3*3600, "live tokens stay within a lifetime of traffic")
+	assert.Less(t, codes, 3*600)
+	assert.Less(t, spent, 3*3600)
+	assert.Equal(t, 10_000, requests, "the recorded requests stop at the limit")
+	assert.Equal(t, logins/2, s.Count(enduser.OpWechatOfficialAccountLogin))
+	runtime.KeepAlive(s)
+}
+
+// TestRecordedRequestsAreBounded sends large parameters and checks what a
+// record keeps: secrets redacted, other values cut, and the heap small.
+func TestRecordedRequestsAreBounded(t *testing.T) {
+	base := liveHeap()
+	s, err := Start()
+	require.NoError(t, err)
+	defer s.Close()
+	big := strings.Repeat("x", 400<<10)
+	for range 40 {
+		v := url.Values{"identityToken": {big}, "userDomain": {DefaultUserDomain}, "appId": {big},
+			"signature": {enduser.Sign(DefaultUserDomainSecret, big)}}
+		s.serveDirect(t, http.MethodPost, v2Prefix+enduser.OpAppleLogin, "application/x-www-form-urlencoded", v.Encode())
+	}
+	heap := liveHeap()
+	assert.Less(t, heap-min(heap, base), uint64(4<<20), "40 requests of 800 KiB keep less than 4 MiB")
+	reqs := s.Requests()
+	require.Len(t, reqs, 40)
+	r := reqs[0]
+	assert.Equal(t, Redacted, r.Params.Get("identityToken"))
+	assert.Equal(t, Redacted, r.Params.Get("signature"))
+	assert.Equal(t, DefaultUserDomain, r.Params.Get("userDomain"))
+	assert.Len(t, r.Params.Get("appId"), maxRecordedValue+len("…[cut]"))
+	assert.NotEmpty(t, r.UserID)
+}
