@@ -17,12 +17,12 @@ type state struct {
 	requests []Request // ring of the recent requests, oldest at next once full
 	next     int
 	counts   map[string]int
-	tokens   map[string]*issued   // live token (access tokens without "Bearer ") → what it is
-	spent    map[string]tombstone // used, revoked or logged-out token → why, until it would have expired
+	tokens   map[string]*issued     // live token (access tokens without "Bearer ") → what it is
+	spent    map[string]tombstone   // used, revoked or logged-out token → why, until it would have expired
 	codes    map[[32]byte]time.Time // SHA-256 of a redeemed single-use code → when it is forgotten
-	seeded   map[string]string    // seeded login credential → uid
-	profiles map[string]Profile   // uid → seeded profile
-	lifetime uint64               // sign-ins answered, for LifetimeKeyAlternate
+	seeded   map[string]string      // seeded login credential → uid
+	profiles map[string]Profile     // uid → seeded profile
+	lifetime uint64                 // sign-ins answered, for LifetimeKeyAlternate
 
 	inserts int // since the last sweep
 	sweepAt int // sweep when inserts reaches it
