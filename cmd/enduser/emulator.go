@@ -3,15 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/seed1804ee03/enduser/endusertest"
 )
 
 // runEmulator serves the emulator until ctx ends (Ctrl-C).
 func runEmulator(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "emulator", "enduser emulator [--addr host:port] [--auth-method none|client_secret_post|client_secret_basic]")
+	fs := newFlags(e, "emulator", "enduser emulator [--addr host:port] [--auth-method none|client_secret_post|client_secret_basic] [--script file.json]")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	method := fs.String("auth-method", "none", "GenAuth client authentication method the emulated app demands")
+	scriptFile := fs.String("script", "", "JSON file of seeded users and faults to apply at start (format: go doc endusertest.Script)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -19,12 +21,24 @@ func runEmulator(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var script *endusertest.Script
+	if *scriptFile != "" {
+		if script, err = readScript(*scriptFile); err != nil {
+			return err
+		}
+	}
 	srv, err := endusertest.Start(endusertest.WithAddr(*addr),
 		endusertest.WithGenAuthApp(endusertest.DefaultAppID, endusertest.DefaultAppSecret, m))
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	if script != nil {
+		if err := srv.ApplyScript(script); err != nil {
+			return usagef("--script %s: %v", *scriptFile, err)
+		}
+		fmt.Fprintf(e.stdout, "# script %s: %d users seeded, %d faults queued\n", *scriptFile, len(script.Users), len(script.Faults))
+	}
 	cfg := srv.Config()
 	fmt.Fprintf(e.stdout, `# enduser emulator listening on %s (Ctrl-C stops it); its test credentials:
 export ENDUSER_BASE_URL=%s
@@ -37,4 +51,18 @@ export ENDUSER_GENAUTH_AUTH_METHOD=%s
 `, srv.URL(), cfg.BaseURL, cfg.UserDomain, cfg.UserDomainSecret, cfg.GenAuth.Host, cfg.GenAuth.AppID, cfg.GenAuth.AppSecret, m)
 	<-ctx.Done()
 	return nil
+}
+
+// readScript reads and checks a --script file.
+func readScript(path string) (*endusertest.Script, error) {
+	f, err := os.Open(path) //nolint:gosec // G304: the operator names the file
+	if err != nil {
+		return nil, usagef("--script: %v", err)
+	}
+	defer f.Close()
+	sc, err := endusertest.ParseScript(f)
+	if err != nil {
+		return nil, usagef("--script %s: %v", path, err)
+	}
+	return sc, nil
 }

@@ -1,7 +1,7 @@
 // Command enduser runs the emulator, signs fields and logs in from the
 // command line.
 //
-//	enduser emulator [--addr 127.0.0.1:8080]
+//	enduser emulator [--addr 127.0.0.1:8080] [--script faults.json]
 //	enduser sign FIELD...                     (secret from ENDUSER_USER_DOMAIN_SECRET or stdin)
 //	enduser login twitter|apple|wechat|facebook|alipay|miniprogram|mobile [flags]
 //
