@@ -1,7 +1,9 @@
 // Package downstream is a sketch of a service that uses the SDK, and its
 // tests show the two ways to test such a service without a real account:
 // against the endusertest emulator, and with httpmock on the *http.Client
-// given to the SDK.
+// given to the SDK. Accounts keeps sessions in a shared token store; its
+// test scripts the worst refresh failure (processed, answer lost) with
+// endusertest.ProcessThenDrop.
 package downstream
 
 import (
