@@ -75,13 +75,17 @@
 //
 // # Testing
 //
-// Package endusertest is an in-process emulator of both APIs: it checks
-// signatures and required fields like the real servers, and can script
-// failures and record requests.
+// Package endusertest is an in-process emulator of both APIs and of the
+// GenAuth app's OIDC endpoints: it checks signatures, required fields,
+// client authentication, single-use codes and rotating refresh tokens like
+// the real servers, signs real id tokens, seeds user profiles, and scripts
+// failures aimed at an endpoint (named by its Op constant), a user, a token,
+// a code or the n-th call: among them a call processed and then dropped.
 //
 //	srv := endusertest.NewServer(t)
 //	client, _ := enduser.NewClient(srv.Config())
-//	srv.Inject("appleAuthLogin", endusertest.FailCode(5567))
+//	srv.Inject(enduser.OpAppleLogin, endusertest.FailCode(5567))
+//	srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDrop())
 //
 // To mock at the HTTP level instead, give the client an *http.Client on an
 // httpmock.MockTransport with [WithHTTPClient]; never activate httpmock's
