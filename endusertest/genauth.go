@@ -22,8 +22,9 @@ type connection struct {
 // connectionTable reads the SDK's table once per server.
 func connectionTable() map[string]connection {
 	m := map[string]connection{}
-	for _, row := range connections.All() {
-		m[row.Name] = connection{key: row.Key, required: row.Required()}
+	rows := connections.All()
+	for i := range rows {
+		m[rows[i].Name] = connection{key: rows[i].Key, required: rows[i].Required()}
 	}
 	return m
 }
