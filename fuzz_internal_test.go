@@ -20,7 +20,7 @@ func FuzzV2Form(f *testing.F) {
 		if mcc != 0 {
 			opt = []param{{"mcc", strconv.Itoa(mcc)}}
 		}
-		form, sig := v2Form(&twitterLogin, vals, opt, secret, domain)
+		form, sig := v2Form(v2Table[OpTwitterLogin], vals, opt, secret, domain)
 		got, err := url.ParseQuery(string(form))
 		if err != nil {
 			t.Fatalf("form does not parse: %v", err)

@@ -17,14 +17,14 @@ import (
 // are attempted; the error joins their failures. A token the server does
 // not know counts as revoked.
 func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
-	fam, err := c.familyOf(logoutEndpoint.name, t)
+	fam, err := c.familyOf(OpLogout, t)
 	if err != nil {
 		return err
 	}
 	if fam == FamilyGenAuth {
 		return c.revokeSession(ctx, t)
 	}
-	auth, err := authHeader(logoutEndpoint.name, t)
+	auth, err := authHeader(OpLogout, t)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
 	if deviceID != "" {
 		opt = []param{{"deviceId", deviceID}}
 	}
-	_, err = callV2[struct{}](ctx, c, &logoutEndpoint, nil, opt, auth, nil)
+	_, err = callV2[struct{}](ctx, c, v2Table[OpLogout], nil, opt, auth, nil)
 	return err
 }
 

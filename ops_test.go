@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser/internal/endpoints"
 )
 
 // TestV2TableCoversEveryOp checks the v2 table against the Op constants:
@@ -39,6 +41,12 @@ func TestV2TableCoversEveryOp(t *testing.T) {
 		}
 	}
 	assert.ElementsMatch(t, ops, names)
+	var table []string
+	for _, e := range endpoints.All() {
+		table = append(table, e.Op)
+		assert.NotEmpty(t, e.Method, e.Op)
+	}
+	assert.ElementsMatch(t, ops, table, "one table row per Op constant")
 }
 
 // TestV2DocCommentsListTheTableCodes reads the doc comment of every v2
@@ -46,9 +54,9 @@ func TestV2TableCoversEveryOp(t *testing.T) {
 func TestV2DocCommentsListTheTableCodes(t *testing.T) {
 	t.Parallel()
 	methods := map[string]*v2Endpoint{
-		"TwitterLogin": &twitterLogin, "AppleLogin": &appleLogin, "WechatOfficialAccountLogin": &wechatOfficialAccountLogin,
-		"FacebookLogin": &facebookLogin, "AlipayLogin": &alipayLogin, "WechatMiniProgramLogin": &wechatMiniProgramLogin,
-		"RefreshToken": &refreshTokenEndpoint, "UserInfo": &userInfoEndpoint, "Logout": &logoutEndpoint,
+		"TwitterLogin": v2Table[OpTwitterLogin], "AppleLogin": v2Table[OpAppleLogin], "WechatOfficialAccountLogin": v2Table[OpWechatOfficialAccountLogin],
+		"FacebookLogin": v2Table[OpFacebookLogin], "AlipayLogin": v2Table[OpAlipayLogin], "WechatMiniProgramLogin": v2Table[OpWechatMiniProgramLogin],
+		"RefreshToken": v2Table[OpRefreshToken], "UserInfo": v2Table[OpUserInfo], "Logout": v2Table[OpLogout],
 	}
 	fset := token.NewFileSet()
 	docs := map[string]string{}

@@ -64,24 +64,24 @@ func authHeader(op string, t *Token) (string, error) {
 // GenAuth: GET {GenAuth.Host}/oidc/me with the bearer access token; an
 // answer of invalid_token matches [ErrTokenInvalid].
 func (c *Client) UserInfo(ctx context.Context, t *Token) (*UserInfo, error) {
-	fam, err := c.familyOf(userInfoEndpoint.name, t)
+	fam, err := c.familyOf(OpUserInfo, t)
 	if err != nil {
 		return nil, err
 	}
 	if fam == FamilyGenAuth {
 		return c.userInfoGenAuth(ctx, t)
 	}
-	auth, err := authHeader(userInfoEndpoint.name, t)
+	auth, err := authHeader(OpUserInfo, t)
 	if err != nil {
 		return nil, err
 	}
 	var info UserInfo
-	rep, err := callV2(ctx, c, &userInfoEndpoint, nil, nil, auth, &info)
+	rep, err := callV2(ctx, c, v2Table[OpUserInfo], nil, nil, auth, &info)
 	if err != nil {
 		return nil, err
 	}
 	if !rep.hasData {
-		return nil, &UnexpectedResponseError{Op: userInfoEndpoint.name, HTTPStatus: rep.status, Err: errors.New("success without user data")}
+		return nil, &UnexpectedResponseError{Op: OpUserInfo, HTTPStatus: rep.status, Err: errors.New("success without user data")}
 	}
 	return &info, nil
 }
