@@ -138,6 +138,20 @@ func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
 	return nil
 }
 
+// Delete removes the token of session key (after a logout, say); deleting
+// an absent key is not an error. Replicas that still cache the token use it
+// until it is due for refresh, then find nothing and fail with
+// [enduser.ErrTokenInvalid].
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if err := s.rdb.Del(ctx, s.TokenKey(key)).Err(); err != nil {
+		return redisError(ctx, "deleting a token", err)
+	}
+	return nil
+}
+
 // ttl is how long t is worth keeping: until its refresh token expires, or
 // without one until its access token does; 0 means no TTL.
 func (s *Store) ttl(t *enduser.Token, now time.Time) time.Duration {

@@ -251,3 +251,20 @@ func assertNoSecret(t *testing.T, err error) {
 		assert.NotContains(t, fmt.Sprintf("%+v", err), s)
 	}
 }
+
+func TestDelete(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	ctx := context.Background()
+	require.NoError(t, s.Store(ctx, "a", fullToken(time.Now())))
+	require.NoError(t, s.Store(ctx, "b", fullToken(time.Now())))
+	require.NoError(t, s.Delete(ctx, "a"))
+	got, err := s.Load(ctx, "a")
+	require.NoError(t, err)
+	assert.Nil(t, got, "deleted")
+	got, err = s.Load(ctx, "b")
+	require.NoError(t, err)
+	assert.NotNil(t, got, "only that session")
+	require.NoError(t, s.Delete(ctx, "a"), "deleting twice is fine")
+	require.ErrorIs(t, s.Delete(ctx, ""), redisstore.ErrInvalidKey)
+}
