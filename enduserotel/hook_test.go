@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -322,5 +325,77 @@ func TestNoSecretInTelemetry(t *testing.T) {
 		if s != "" && strings.Contains(all, s) {
 			t.Errorf("secret %q leaked into telemetry", s)
 		}
+	}
+}
+
+// BenchmarkHookOverhead measures a v2 login over loopback with no hook, with
+// enduser.NopHook, and with this package's hook on no-op providers (what a
+// service without an OpenTelemetry SDK configured runs), and with recording
+// SDK providers. The sub-benchmarks alternate within each -count round, so
+// their ratios come from the same run (BENCHMARKS.md).
+func BenchmarkHookOverhead(b *testing.B) {
+	// A fixed answer, so that the server's share of each op is small and the
+	// hook's share as large as it gets.
+	const login = `{"code":200,"msg":"ok","data":{"accessToken":{"token":"Bearer a","expirationTime":4102444800},"refreshToken":{"token":"r","expirationTime":4102444800}}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, login)
+	}))
+	b.Cleanup(srv.Close)
+	cfg := enduser.Config{BaseURL: srv.URL, UserDomain: "E.SP.1", UserDomainSecret: "bench-secret"}
+	otelNoop, err := enduserotel.NewHook(enduserotel.WithTracerProvider(tracenoop.NewTracerProvider()),
+		enduserotel.WithMeterProvider(metricnoop.NewMeterProvider()))
+	require.NoError(b, err)
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tracetest.NewSpanRecorder()),
+		sdktrace.WithSampler(sdktrace.NeverSample()))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	b.Cleanup(func() { _ = tp.Shutdown(bg); _ = mp.Shutdown(bg) })
+	otelSDK, err := enduserotel.NewHook(enduserotel.WithTracerProvider(tp), enduserotel.WithMeterProvider(mp))
+	require.NoError(b, err)
+
+	for _, bc := range []struct {
+		name string
+		opts []enduser.Option
+	}{
+		{"none", nil},
+		{"nop", []enduser.Option{enduser.WithHook(enduser.NopHook{})}},
+		{"otel-noop", []enduser.Option{enduser.WithHook(otelNoop)}},
+		{"otel-sdk-unsampled", []enduser.Option{enduser.WithHook(otelSDK)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c, err := enduser.NewClient(cfg, bc.opts...)
+			require.NoError(b, err)
+			b.Cleanup(c.CloseIdleConnections)
+			req := enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-bench"}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.AppleLogin(bg, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkHookCalls measures what one call costs in hook calls alone
+// (CallStart, one Attempt, CallEnd): the additive part of the overhead.
+func BenchmarkHookCalls(b *testing.B) {
+	otelNoop, err := enduserotel.NewHook(enduserotel.WithTracerProvider(tracenoop.NewTracerProvider()),
+		enduserotel.WithMeterProvider(metricnoop.NewMeterProvider()))
+	require.NoError(b, err)
+	info := enduser.CallInfo{Op: enduser.OpAppleLogin, Family: enduser.FamilyV2, Method: "POST", Host: "127.0.0.1:8080"}
+	for _, bc := range []struct {
+		name string
+		h    enduser.Hook
+	}{{"nop", enduser.NopHook{}}, {"otel-noop", otelNoop}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx := bc.h.CallStart(bg, info)
+				bc.h.Attempt(ctx, enduser.AttemptInfo{CallInfo: info, Attempt: 1, Duration: time.Millisecond, HTTPStatus: 200, Code: 200})
+				bc.h.CallEnd(ctx, enduser.CallEndInfo{CallInfo: info, Attempts: 1, Duration: time.Millisecond, HTTPStatus: 200, Code: 200})
+			}
+		})
 	}
 }
