@@ -273,7 +273,7 @@ func (c APICode) errorClass() ErrorClass {
 }
 
 func (e *APIError) errorClass() ErrorClass {
-	if e.HTTPStatus == 429 || e.genAuth() && e.Code == 429 {
+	if e.HTTPStatus == 429 || e.Code == 429 {
 		return ClassRateLimited
 	}
 	if e.OAuthError != "" {

@@ -32,8 +32,9 @@ var (
 	// Config or option.
 	ErrInvalidConfig = errors.New("enduser: invalid config")
 
-	// ErrRateLimited matches a GenAuth statusCode of 429, and any answer with
-	// HTTP status 429 Too Many Requests.
+	// ErrRateLimited matches any answer with HTTP status 429 Too Many
+	// Requests and an envelope whose code (v2) or statusCode (GenAuth) is
+	// 429; [RetryAfter] returns the server's wait.
 	ErrRateLimited = errors.New("enduser: rate limited")
 )
 
@@ -139,7 +140,7 @@ func (e *APIError) Is(target error) bool {
 	if target == error(ErrTokenInvalid) && sessionOver(e.OAuthError) {
 		return true
 	}
-	return target == ErrRateLimited && (e.HTTPStatus == 429 || e.genAuth() && e.Code == 429)
+	return target == ErrRateLimited && (e.HTTPStatus == 429 || e.Code == 429)
 }
 
 // ValidationError reports a request rejected before anything was sent. It

@@ -34,7 +34,7 @@ func (c *Client) shouldRetry(ctx context.Context, k *call, p RetryPolicy, attemp
 			return 0, ""
 		}
 		why = "connection failed before the request was sent"
-	case rateLimited(k.family, status, res.Code):
+	case rateLimited(status, res.Code):
 		why = "HTTP 429"
 		if status != http.StatusTooManyRequests {
 			why = "statusCode 429"

@@ -11,8 +11,8 @@ import (
 const DefaultRateLimitWait = time.Second
 
 // RetryAfter returns how long the server asked the caller to wait, when err
-// is a 429 (an HTTP 429 of either family, or a GenAuth envelope with
-// statusCode 429) that carried a positive Retry-After header. ok is false
+// is a 429 of either family (an HTTP 429, or an envelope whose code or
+// statusCode is 429) that carried a positive Retry-After header. ok is false
 // for any other error and for a 429 without a wait.
 //
 // Under the default policy a Client waits out a Retry-After of up to
@@ -33,11 +33,9 @@ func (e *APIError) retryAfter() time.Duration { return e.RetryAfter }
 func (e *UnexpectedResponseError) retryAfter() time.Duration { return e.RetryAfter }
 
 // rateLimited reports whether an answer with this HTTP status and envelope
-// code is a 429 of its family: an HTTP 429, or a GenAuth statusCode 429
-// (GenAuth answers HTTP 200 for everything).
-func rateLimited(family Family, status, code int) bool {
-	return status == 429 || family == FamilyGenAuth && code == 429
-}
+// code is a 429: an HTTP 429, or an envelope whose code (v2) or statusCode
+// (GenAuth, which answers HTTP 200 for everything) is 429.
+func rateLimited(status, code int) bool { return status == 429 || code == 429 }
 
 // WithRateLimitWait sets the longest wait the Client sits out on its own
 // before retrying a 429 (default [DefaultRateLimitWait], 1 s): the

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
 )
 
 // mobileLogin signs in by mobile through c.
@@ -128,4 +129,38 @@ func TestRetryAfterOnlyFor429(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = enduser.RetryAfter(&enduser.APIError{Op: enduser.OpAppleLogin, HTTPStatus: 200, Code: 5015, RetryAfter: time.Second})
 	assert.False(t, ok)
+}
+
+// TestRetryAfterFromTheEmulator uses the emulator's scripted 429 (header and
+// envelope, or envelope only at HTTP 200) on both families.
+func TestRetryAfterFromTheEmulator(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	c, err := enduser.NewClient(srv.Config())
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	calls := map[string]func() error{
+		enduser.OpAppleLogin: func() error {
+			_, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-429"})
+			return err
+		},
+		enduser.OpSignInByMobile: func() error { return mobileLogin(bg, c) },
+	}
+	for op, call := range calls {
+		for name, fault := range map[string]endusertest.Fault{
+			"HTTP 429 and envelope": endusertest.RateLimited("30"),
+			"envelope at HTTP 200":  endusertest.RateLimited("30").InEnvelopeOnly(),
+		} {
+			before := srv.Count(op)
+			srv.Inject(op, fault)
+			start := time.Now()
+			err := call()
+			assert.Less(t, time.Since(start), 5*time.Second, "%s %s", op, name)
+			assert.Equal(t, 1, srv.Count(op)-before, "%s %s: not retried", op, name)
+			assert.ErrorIs(t, err, enduser.ErrRateLimited, "%s %s", op, name)
+			d, ok := enduser.RetryAfter(err)
+			assert.True(t, ok, "%s %s", op, name)
+			assert.Equal(t, 30*time.Second, d, "%s %s", op, name)
+		}
+	}
 }

@@ -114,7 +114,7 @@ func attrs(kvs []attribute.KeyValue) map[attribute.Key]attribute.Value {
 func TestOneSpanPerCallWithAttemptEvents(t *testing.T) {
 	t.Parallel()
 	srv := endusertest.NewServer(t)
-	srv.Inject(enduser.OpAppleLogin, endusertest.HTTPStatus(429, "0"))
+	srv.Inject(enduser.OpAppleLogin, endusertest.RateLimited("0"))
 	tel := newTelemetry(t)
 	c := tel.client(t, srv.Config())
 
