@@ -59,8 +59,25 @@
 // was sent is a [*ValidationError] matching [ErrInvalidRequest] and, where
 // the server has a code for the same mistake, that code too. An answer that
 // is not an envelope (a gateway's HTML page, a truncated body) is an
-// [*UnexpectedResponseError] matching [ErrUnexpectedResponse]. No error,
-// log record or printed value ever contains a secret.
+// [*UnexpectedResponseError] matching [ErrUnexpectedResponse]. No answer at
+// all is a [*TransportError], whose Written says whether the request may
+// have reached the server. No error, log record or printed value ever
+// contains a secret.
+//
+// Every error belongs to one [ErrorClass], which says what to do:
+//
+//	switch enduser.Class(err) {
+//	case enduser.ClassRateLimited: // wait enduser.RetryAfter(err)
+//	case enduser.ClassReLogin:     // the session is over: log in again
+//	case enduser.ClassTemporary:   // nothing was sent: the same request may be sent again
+//	case enduser.ClassMaybeProcessed, enduser.ClassServer: // never resend the credential
+//	}
+//
+// # Observability
+//
+// [WithHook] installs a [Hook] that sees every call, attempt and token
+// refresh; the module github.com/seed1804ee03/enduser/enduserotel
+// implements it with OpenTelemetry traces and metrics.
 //
 // # Tokens
 //
