@@ -14,7 +14,7 @@ import (
 
 func TestWithCallRetryOverridesThePolicy(t *testing.T) {
 	t.Parallel()
-	srv, n := countingServer(t, answer(429, "slow down"), answer(429, "slow down"), answer(200, okLogin))
+	srv, n := countingServer(t, answer(429, "slow down"), answer(429, "slow down, again"), answer(200, okLogin))
 	c := socketClient(t, srv.URL, fastRetry) // the client retries twice
 
 	err := appleLogin(enduser.WithCallRetry(bg, enduser.RetryPolicy{MaxAttempts: 1}), c)
