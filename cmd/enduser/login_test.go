@@ -213,6 +213,23 @@ func TestTokenOutputIsSanitised(t *testing.T) {
 	assert.NotContains(t, r.stdout, code, "--show-tokens shows issued tokens, not the request's credentials")
 }
 
+func TestTokenOutputHidesIssuedTokensEchoedInPublicFields(t *testing.T) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"statusCode":200,"message":"ok","data":{"access_token":"at-issued-0123","id_token":"idt-issued-0123",`+
+			`"refresh_token":"rt-issued-0123","token_type":"Bearer at-issued-0123","scope":"openid rt-issued-0123","expire_in":3600}}`)
+	}))
+	defer hs.Close()
+	env := map[string]string{"ENDUSER_GENAUTH_HOST": hs.URL, "ENDUSER_GENAUTH_APP_ID": "app", "ENDUSER_MOBILE_CODE": "mobile-code-4567"}
+	r := runCLI(t, env, "", "login", "mobile", "--conn-id", "c", "--connection", "wechat")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	var tok map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &tok), r.stdout)
+	assert.Equal(t, "[redacted]", tok["token_type"])
+	assert.Equal(t, "[redacted]", tok["scope"])
+	assert.NotContains(t, r.stdout, "issued")
+}
+
 func TestTokenFieldsAreRedactedUnlessPublic(t *testing.T) {
 	for _, k := range []string{"access_token", "refresh_token", "id_token", "some_future_field"} {
 		assert.False(t, publicTokenField(k), k)
