@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -255,5 +257,47 @@ func TestNoReplay(t *testing.T) {
 				assert.ErrorIs(t, err, io.EOF)
 			}
 		})
+	}
+}
+
+// BenchmarkTransport compares the default transport over TLS speaking
+// HTTP/1.1 and HTTP/2 to the same server, one goroutine and 64
+// (BENCHMARKS.md, "HTTP/2").
+func BenchmarkTransport(b *testing.B) {
+	body := []byte(`{"code":200,"msg":"ok","data":{"accessToken":{"token":"Bearer eyJhbGciOiJIUzI1NiJ9.e30.x","expirationTime":4102444800},"refreshToken":{"token":"r-0123456789","expirationTime":4102444800}}}`)
+	for _, proto := range []string{"h1", "h2"} {
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(body)
+		}))
+		srv.EnableHTTP2 = proto == "h2"
+		srv.StartTLS()
+		roots := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+		cfg := Config{BaseURL: srv.URL, UserDomain: "E.SP.1", UserDomainSecret: "s"}
+		for _, par := range []int{1, 64} {
+			b.Run(fmt.Sprintf("%s/goroutines=%d", proto, par), func(b *testing.B) {
+				c, err := NewClient(cfg)
+				require.NoError(b, err)
+				c.rc.GetClient().Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+				defer c.CloseIdleConnections()
+				req := AppleLoginRequest{IdentityToken: "eyJraWQiOiJBSURPUEsxIn0.IDTOKEN.sig"}
+				if _, err := c.AppleLogin(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.SetParallelism(max(1, par/runtime.GOMAXPROCS(0)))
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := c.AppleLogin(context.Background(), req); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+		}
+		srv.Close()
 	}
 }
