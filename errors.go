@@ -46,7 +46,11 @@ var (
 // match their groups, e.g. [ErrGenAuthTenantDenied]). Error never includes
 // anything the caller sent, and never the Continuation token.
 type APIError struct {
-	Op         string // endpoint, e.g. "twitterAuthLogin" or "signin-by-mobile"
+	Op string // endpoint, e.g. "twitterAuthLogin" or "signin-by-mobile"
+	// Family is the API family that answered: it decides whether Code is a
+	// v2 code or a GenAuth statusCode. Every APIError the Client returns has
+	// it; one built without it is taken for GenAuth when Op is a GenAuth op.
+	Family     Family
 	HTTPStatus int    // HTTP status of the answer
 	Code       int    // v2 code, or GenAuth statusCode
 	APICode    int    // GenAuth apiCode (0 if none)
@@ -66,7 +70,12 @@ type APIError struct {
 	RetryAfter time.Duration
 }
 
-func (e *APIError) genAuth() bool { return e.Op == OpSignInByMobile || isOIDCOp(e.Op) }
+func (e *APIError) genAuth() bool {
+	if e.Family != "" {
+		return e.Family == FamilyGenAuth
+	}
+	return e.Op == OpSignInByMobile || isOIDCOp(e.Op)
+}
 
 // Error describes the failure: op, code and its meaning, the server's
 // message, HTTP status and request id.

@@ -67,13 +67,13 @@ func (c *Client) Introspect(ctx context.Context, t *Token) (*Introspection, erro
 	}
 	var raw json.RawMessage
 	params := []param{{"token", token}, {"token_type_hint", hint}}
-	rep, err := postOIDC(ctx, c, OpOIDCIntrospection, true, params, []string{t.AccessToken, t.RefreshToken}, &raw)
+	status, err := postOIDC(ctx, c, OpOIDCIntrospection, true, params, []string{t.AccessToken, t.RefreshToken}, &raw)
 	if err != nil {
 		return nil, err
 	}
 	var w introspectionWire
-	if !rep.hasData || json.Unmarshal(raw, &w) != nil {
-		return nil, &UnexpectedResponseError{Op: OpOIDCIntrospection, HTTPStatus: rep.status, Err: errors.New("success without an introspection object")}
+	if json.Unmarshal(raw, &w) != nil {
+		return nil, successWithout(OpOIDCIntrospection, status, "an introspection object")
 	}
 	return &Introspection{
 		Active: w.Active, Subject: w.Subject, ClientID: w.ClientID, Scope: w.Scope, TokenType: w.TokenType,

@@ -32,7 +32,7 @@ func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
 	if deviceID != "" {
 		opt = []param{{"deviceId", deviceID}}
 	}
-	_, err = callV2[struct{}](ctx, c, v2Table[OpLogout], nil, opt, auth, nil)
+	_, err = callV2(ctx, c, v2Table[OpLogout], nil, opt, auth, nil)
 	return err
 }
 
@@ -57,6 +57,6 @@ func (c *Client) revokeSession(ctx context.Context, t *Token) error {
 // revoke revokes one token (RFC 7009); hint is its token_type_hint.
 func (c *Client) revoke(ctx context.Context, token, hint string) error {
 	params := []param{{"token", token}, {"token_type_hint", hint}}
-	_, err := postOIDC[struct{}](ctx, c, OpOIDCRevocation, true, params, []string{token}, nil)
+	_, err := postOIDC(ctx, c, OpOIDCRevocation, true, params, []string{token}, nil)
 	return err
 }

@@ -3,7 +3,6 @@ package enduser
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -102,7 +101,8 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		body: body, auth: c.basicAuth, appID: c.genAuth.AppID, payload: r.Payload,
 	}
 	var data envelope.GenAuthToken
-	rep, err := do(ctx, c, k, &data)
+	k.out = &data
+	status, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +114,8 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		// access_token || id_token, and so does the SDK.
 		access = data.IDToken
 	}
-	if !rep.hasData || access == "" || lifetime < 0 || lifetime > maxLifetime {
-		return nil, &UnexpectedResponseError{Op: OpSignInByMobile, HTTPStatus: rep.status, Err: errors.New("success without a usable token")}
+	if access == "" || lifetime < 0 || lifetime > maxLifetime {
+		return nil, successWithout(OpSignInByMobile, status, "a usable token")
 	}
 	tok := &Token{
 		Family:      FamilyGenAuth,

@@ -47,9 +47,9 @@ func (c *Client) withClientAuth(form []byte) ([]byte, string) {
 // the answer echoes. idempotent marks a call that may be sent twice (a 503
 // is retried): introspection and revocation, never a refresh, whose
 // refresh token rotates.
-func postOIDC[T any](ctx context.Context, c *Client, op string, idempotent bool, params []param, secrets []string, out *T) (reply, error) {
+func postOIDC(ctx context.Context, c *Client, op string, idempotent bool, params []param, secrets []string, out any) (int, error) {
 	if c.genAuthURL == "" {
-		return reply{}, ErrNotConfigured
+		return 0, ErrNotConfigured
 	}
 	form := make([]byte, 0, 256)
 	for _, p := range params {
@@ -59,7 +59,7 @@ func postOIDC[T any](ctx context.Context, c *Client, op string, idempotent bool,
 	k := &call{
 		op: op, family: FamilyGenAuth, oauth: true, method: http.MethodPost,
 		url: c.oidcURL(op), host: c.genAuthHost, contentType: "application/x-www-form-urlencoded",
-		body: form, auth: auth, scrub: secrets, idempotent: idempotent,
+		body: form, auth: auth, scrub: secrets, idempotent: idempotent, out: out,
 	}
-	return do(ctx, c, k, out)
+	return c.do(ctx, k)
 }

@@ -2,7 +2,6 @@ package enduser
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
@@ -60,12 +59,12 @@ const maxLifetime = 1 << 32
 func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
 	var data envelope.OAuthToken
 	params := []param{{"grant_type", "refresh_token"}, {"refresh_token", t.RefreshToken}}
-	rep, err := postOIDC(ctx, c, OpOIDCToken, false, params, []string{t.RefreshToken, t.AccessToken}, &data)
+	status, err := postOIDC(ctx, c, OpOIDCToken, false, params, []string{t.RefreshToken, t.AccessToken}, &data)
 	if err != nil {
 		return nil, err
 	}
-	if !rep.hasData || data.AccessToken == "" || data.ExpiresIn < 0 || data.ExpiresIn > maxLifetime {
-		return nil, &UnexpectedResponseError{Op: OpOIDCToken, HTTPStatus: rep.status, Err: errors.New("success without a usable token")}
+	if data.AccessToken == "" || data.ExpiresIn < 0 || data.ExpiresIn > maxLifetime {
+		return nil, successWithout(OpOIDCToken, status, "a usable token")
 	}
 	nt := &Token{
 		Family:      FamilyGenAuth,

@@ -76,12 +76,8 @@ func (c *Client) UserInfo(ctx context.Context, t *Token) (*UserInfo, error) {
 		return nil, err
 	}
 	var info UserInfo
-	rep, err := callV2(ctx, c, v2Table[OpUserInfo], nil, nil, auth, &info)
-	if err != nil {
+	if _, err := callV2(ctx, c, v2Table[OpUserInfo], nil, nil, auth, &info); err != nil {
 		return nil, err
-	}
-	if !rep.hasData {
-		return nil, &UnexpectedResponseError{Op: OpUserInfo, HTTPStatus: rep.status, Err: errors.New("success without user data")}
 	}
 	return &info, nil
 }
@@ -109,13 +105,14 @@ func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, erro
 		scrub: []string{t.AccessToken, t.RefreshToken}, idempotent: true,
 	}
 	var raw json.RawMessage
-	rep, err := do(ctx, c, k, &raw)
+	k.out = &raw
+	status, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	var p oidcProfile
-	if !rep.hasData || json.Unmarshal(raw, &p) != nil || p.Sub == "" {
-		return nil, &UnexpectedResponseError{Op: OpOIDCUserInfo, HTTPStatus: rep.status, Err: errors.New("success without a sub claim")}
+	if json.Unmarshal(raw, &p) != nil || p.Sub == "" {
+		return nil, successWithout(OpOIDCUserInfo, status, "a sub claim")
 	}
 	return &UserInfo{
 		UID: p.Sub, Nickname: p.Nickname, Phone: p.PhoneNumber, Email: p.Email, HeadImg: p.Picture,

@@ -2,7 +2,6 @@ package enduser
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,19 +33,20 @@ type param struct{ key, value string }
 
 // callV2 validates vals against ep, signs them, sends them (form body, or
 // query for GET, DELETE and WithQueryParams) and decodes the envelope's data
-// into out. auth is the Authorization header for authenticated calls.
-func callV2[T any](ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out *T) (reply, error) {
+// into out (a pointer, or nil to ignore data). auth is the Authorization
+// header for authenticated calls. It returns the HTTP status.
+func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out any) (int, error) {
 	if c.v2Base == "" {
-		return reply{}, ErrNotConfigured
+		return 0, ErrNotConfigured
 	}
 	for i, f := range ep.fields {
 		if vals[i] == "" {
-			return reply{}, &ValidationError{Op: ep.name, Field: f.name, Reason: "is empty", Err: f.missing}
+			return 0, &ValidationError{Op: ep.name, Field: f.name, Reason: "is empty", Err: f.missing}
 		}
 	}
 	form, sig := v2Form(ep, vals, opt, c.secret, c.userDomain)
 	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig,
-		idempotent: ep.method == http.MethodGet} // a GET reads; everything else may redeem a credential
+		out: out, idempotent: ep.method == http.MethodGet} // a GET reads; everything else may redeem a credential
 	switch {
 	case len(form) == 0:
 	case c.opts.queryParams || ep.method == http.MethodGet || ep.method == http.MethodDelete:
@@ -54,7 +54,7 @@ func callV2[T any](ctx context.Context, c *Client, ep *v2Endpoint, vals []string
 	default:
 		k.body, k.contentType = form, "application/x-www-form-urlencoded"
 	}
-	return do(ctx, c, k, out)
+	return c.do(ctx, k)
 }
 
 // v2Form encodes the parameters of a call: required fields in signature
@@ -100,12 +100,12 @@ func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, vals ...str
 // tokenCall runs a v2 call whose data is a token pair (logins, refresh).
 func (c *Client) tokenCall(ctx context.Context, ep *v2Endpoint, vals []string, opt []param) (*Token, error) {
 	var data envelope.V2Token
-	rep, err := callV2(ctx, c, ep, vals, opt, "", &data)
+	status, err := callV2(ctx, c, ep, vals, opt, "", &data)
 	if err != nil {
 		return nil, err
 	}
-	if !rep.hasData || data.AccessToken.Token == "" {
-		return nil, &UnexpectedResponseError{Op: ep.name, HTTPStatus: rep.status, Err: errors.New("success without an access token")}
+	if data.AccessToken.Token == "" {
+		return nil, successWithout(ep.name, status, "an access token")
 	}
 	return &Token{
 		Family:        FamilyV2,

@@ -198,7 +198,7 @@ func TestV2LoginDocumentedCodes(t *testing.T) {
 				assert.ErrorIs(t, err, code)
 				var apiErr *enduser.APIError
 				require.ErrorAs(t, err, &apiErr)
-				assert.Equal(t, enduser.APIError{Op: lc.endpoint, HTTPStatus: 200, Code: int(code), Message: "server says no", ExtMsg: "detail"}, *apiErr)
+				assert.Equal(t, enduser.APIError{Op: lc.endpoint, Family: enduser.FamilyV2, HTTPStatus: 200, Code: int(code), Message: "server says no", ExtMsg: "detail"}, *apiErr)
 				var asCode enduser.Code
 				require.ErrorAs(t, err, &asCode)
 				assert.Equal(t, code, asCode)

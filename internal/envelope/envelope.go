@@ -78,10 +78,10 @@ var errNotInteger = errors.New("envelope: not an integer of at most 18 digits")
 // missing marks a code that the body did not set.
 const missing Int = math.MinInt64
 
-type v2Wire[T any] struct {
+type v2Wire struct {
 	Code   Int    `json:"code"`
 	Msg    string `json:"msg"`
-	Data   *T     `json:"data"`
+	Data   any    `json:"data"` // the caller's pointer: decoded in place
 	ExtMsg string `json:"extMsg"`
 }
 
@@ -91,11 +91,11 @@ type v2Bare struct {
 	ExtMsg string `json:"extMsg"`
 }
 
-// DecodeV2 decodes a v2 envelope in one pass, its data straight into *out
-// (out may be nil to ignore data). hasData reports a successful envelope
-// with non-empty data; a failed envelope's data is to be ignored.
-func DecodeV2[T any](body []byte, out *T) (r Result, hasData bool, err error) {
-	w := v2Wire[T]{Code: missing, Data: out}
+// DecodeV2 decodes a v2 envelope in one pass, its data straight into out,
+// a non-nil pointer (or nil to ignore data). hasData reports a successful
+// envelope with non-empty data; a failed envelope's data is to be ignored.
+func DecodeV2(body []byte, out any) (r Result, hasData bool, err error) {
+	w := v2Wire{Code: missing, Data: target(out)}
 	if err := json.Unmarshal(body, &w); err != nil {
 		// A failure whose data has an unexpected shape is still a failure.
 		b := v2Bare{Code: missing}
@@ -108,15 +108,15 @@ func DecodeV2[T any](body []byte, out *T) (r Result, hasData bool, err error) {
 		return Result{}, false, ErrNoCode
 	}
 	r = Result{Code: int(w.Code), Message: w.Msg, ExtMsg: w.ExtMsg}
-	return r, present(r, w.Data), nil
+	return r, present(r, out, w.Data), nil
 }
 
-type genAuthWire[T any] struct {
+type genAuthWire struct {
 	StatusCode Int    `json:"statusCode"`
 	Message    string `json:"message"`
 	APICode    Int    `json:"apiCode"`
 	RequestID  string `json:"requestId"`
-	Data       *T     `json:"data"`
+	Data       any    `json:"data"` // the caller's pointer: decoded in place
 }
 
 type genAuthBare struct {
@@ -127,10 +127,11 @@ type genAuthBare struct {
 }
 
 // DecodeGenAuth decodes a GenAuth envelope in one pass, its data straight
-// into *out (out may be nil to ignore data). hasData reports a successful
-// envelope with non-empty data; a failed envelope's data is to be ignored.
-func DecodeGenAuth[T any](body []byte, out *T) (r Result, hasData bool, err error) {
-	w := genAuthWire[T]{StatusCode: missing, Data: out}
+// into out, a non-nil pointer (or nil to ignore data). hasData reports a
+// successful envelope with non-empty data; a failed envelope's data is to
+// be ignored.
+func DecodeGenAuth(body []byte, out any) (r Result, hasData bool, err error) {
+	w := genAuthWire{StatusCode: missing, Data: target(out)}
 	if err := json.Unmarshal(body, &w); err != nil {
 		b := genAuthBare{StatusCode: missing}
 		if json.Unmarshal(body, &b) != nil || b.StatusCode == missing || b.StatusCode == Success {
@@ -147,7 +148,7 @@ func DecodeGenAuth[T any](body []byte, out *T) (r Result, hasData bool, err erro
 	if !r.OK() {
 		r.Continuation = continuation(body)
 	}
-	return r, present(r, w.Data), nil
+	return r, present(r, out, w.Data), nil
 }
 
 // continuation returns the continuation token of a failed GenAuth
@@ -169,11 +170,29 @@ func continuation(body []byte) string {
 	return w.Data.Token
 }
 
+// discard is the data target of a call that ignores data: an object
+// decodes into it without allocating.
+type discard struct{}
+
+// target is what an envelope's data decodes into: out, a pointer that
+// encoding/json fills in place through the interface, or discard.
+func target(out any) any {
+	if out == nil {
+		return &discard{}
+	}
+	return out
+}
+
 // present reports whether a successful envelope carried data. Data is
 // decoded in place into the caller's value, so an absent, null or empty
-// data object all leave it zero and count as no data.
-func present[T any](r Result, data *T) bool {
-	return r.OK() && data != nil && !reflect.ValueOf(data).Elem().IsZero()
+// data object all leave it zero and count as no data. data is what the
+// decoder left in the wire struct (nil after a JSON null).
+func present(r Result, out, data any) bool {
+	if !r.OK() || out == nil || data == nil {
+		return false
+	}
+	v := reflect.ValueOf(data)
+	return v.Kind() == reflect.Pointer && !v.IsNil() && !v.Elem().IsZero()
 }
 
 // V2Token is the data of a v2 login or refresh.

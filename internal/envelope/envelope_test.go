@@ -27,13 +27,13 @@ func TestDecodeV2(t *testing.T) {
 
 func TestDecodeGenAuthAPICode(t *testing.T) {
 	for _, body := range []string{`{"statusCode":400,"apiCode":2011}`, `{"statusCode":400,"apiCode":"2011"}`} {
-		r, _, err := DecodeGenAuth[GenAuthToken]([]byte(body), nil)
+		r, _, err := DecodeGenAuth([]byte(body), nil)
 		require.NoError(t, err, body)
 		assert.Equal(t, 2011, r.APICode)
 	}
-	_, _, err := DecodeGenAuth[GenAuthToken]([]byte(`{"statusCode":400,"apiCode":"20x"}`), nil)
+	_, _, err := DecodeGenAuth([]byte(`{"statusCode":400,"apiCode":"20x"}`), nil)
 	assert.Error(t, err)
-	_, _, err = DecodeGenAuth[GenAuthToken]([]byte(`{"statusCode":1e400}`), nil)
+	_, _, err = DecodeGenAuth([]byte(`{"statusCode":1e400}`), nil)
 	assert.Error(t, err, "huge numbers are rejected, not wrapped")
 }
 

@@ -34,7 +34,7 @@ type oauthError struct {
 //
 // The returned Result has Code Success for a success, and the HTTP status
 // otherwise; hasData reports a success with a non-empty JSON object in out.
-func DecodeOAuth[T any](status int, challenge string, body []byte, out *T) (r Result, hasData bool, err error) {
+func DecodeOAuth(status int, challenge string, body []byte, out any) (r Result, hasData bool, err error) {
 	if status >= 200 && status < 300 {
 		var e oauthError
 		if bytes.Contains(body, []byte(`"error"`)) && json.Unmarshal(body, &e) == nil && e.Error != "" {
@@ -47,13 +47,13 @@ func DecodeOAuth[T any](status int, challenge string, body []byte, out *T) (r Re
 			return Result{}, false, err
 		}
 		r = Result{Code: Success}
-		return r, present(r, out), nil
+		return r, present(r, out, out), nil
 	}
 	var e oauthError
 	if err := json.Unmarshal(body, &e); err == nil && e.Error != "" {
 		return Result{Code: status, OAuthError: e.Error, Message: e.Description}, false, nil
 	}
-	if g, _, gerr := DecodeGenAuth[struct{}](body, nil); gerr == nil && !g.OK() {
+	if g, _, gerr := DecodeGenAuth(body, nil); gerr == nil && !g.OK() {
 		return g, false, nil
 	}
 	if code := challengeError(challenge); code != "" && len(bytes.TrimSpace(body)) == 0 {
