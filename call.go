@@ -107,4 +107,3 @@ func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 	}
 	return resp.RawResponse, nil
 }
-
