@@ -91,14 +91,16 @@ func (ts *TokenSource) updateShared(ctx context.Context, rejected string) (*Toke
 	}
 
 	wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
+	// The lock, once taken, lasts until lockEnd at least.
+	lockEnd := time.Now().Add(ts.lockTTL)
 	unlock, err := ts.store.Lock(wctx, ts.key, ts.lockTTL)
 	cancel()
 	if err != nil {
-		return nil, fmt.Errorf("%w: taking the refresh lock: %w", ErrTokenStore, err)
+		return nil, scrubbedError(fmt.Errorf("%w: taking the refresh lock: %w", ErrTokenStore, err), st, ts.current())
 	}
 	// Finish well within the lock's ttl, so that no other owner can take it
 	// while this one still works.
-	ctx, cancel = context.WithTimeout(ctx, ts.lockTTL-ts.lockTTL/10)
+	ctx, cancel = context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/10))
 	defer cancel()
 
 	// A replica may have refreshed while this one waited for the lock.
@@ -113,7 +115,10 @@ func (ts *TokenSource) updateShared(ctx context.Context, rejected string) (*Toke
 	}
 	var next *Token
 	if err == nil {
-		next, err = ts.refresh(ctx, st)
+		if next, err = ts.refresh(ctx, st); Class(err) == ClassMaybeProcessed {
+			ts.retire(ctx, lockEnd, st, unlock)
+			return nil, err
+		}
 	}
 	if err != nil {
 		ts.release(ctx, unlock)
@@ -133,7 +138,7 @@ func (ts *TokenSource) load(ctx context.Context) (*Token, error) {
 	defer cancel()
 	st, err := ts.store.Load(ctx, ts.key)
 	if err != nil {
-		return nil, fmt.Errorf("%w: loading the token: %w", ErrTokenStore, err)
+		return nil, scrubbedError(fmt.Errorf("%w: loading the token: %w", ErrTokenStore, err), ts.current())
 	}
 	return st, nil
 }
@@ -143,10 +148,7 @@ func (ts *TokenSource) sharedRefreshable(st *Token) error {
 	if st == nil {
 		return &ValidationError{Op: OpRefreshToken, Field: "store", Reason: "holds no token under the key: log in again", Err: ErrTokenInvalid}
 	}
-	ts.mu.Lock()
-	dead, deadRefresh := ts.dead, ts.deadRefresh
-	ts.mu.Unlock()
-	if dead != nil && st.RefreshToken == deadRefresh {
+	if dead := ts.deadFor(st); dead != nil {
 		return dead
 	}
 	if err := ts.refreshable(st); err != nil {
@@ -154,6 +156,39 @@ func (ts *TokenSource) sharedRefreshable(st *Token) error {
 		return err
 	}
 	return nil
+}
+
+// deadFor returns why st's session is over, if this source knows it.
+func (ts *TokenSource) deadFor(st *Token) error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.dead != nil && st.RefreshToken == ts.deadRefresh {
+		return ts.dead
+	}
+	return nil
+}
+
+// current returns the token this source hands out, if any.
+func (ts *TokenSource) current() *Token {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.tok
+}
+
+// retire stores st without its refresh token, which a refresh whose answer
+// was lost may have spent, so that no replica sends it again: replicas use
+// st's access token while it lasts, then fail with [ErrTokenInvalid]. Only
+// then is the lock released; if the store fails, the lock stays held until
+// its ttl (lockEnd), after which a replica may still send the refresh
+// token.
+func (ts *TokenSource) retire(ctx context.Context, lockEnd time.Time, st *Token, unlock func(context.Context) error) {
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), lockEnd.Add(-ts.lockTTL/20))
+	defer cancel()
+	spent := *st
+	spent.RefreshToken, spent.RefreshExpiry = "", time.Time{}
+	if ts.store.Store(ctx, ts.key, &spent) == nil {
+		ts.release(ctx, unlock)
+	}
 }
 
 // adopt makes the store's token st the current one.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -421,5 +422,106 @@ func BenchmarkSharedTokenSourceToken(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// echoStore quotes the token it was given in its errors, as a careless
+// TokenStore (or a database driver quoting its arguments) does.
+type echoStore struct {
+	enduser.TokenStore
+	last atomic.Pointer[enduser.Token]
+	fail atomic.Bool
+}
+
+func (s *echoStore) Load(ctx context.Context, key string) (*enduser.Token, error) {
+	t, err := s.TokenStore.Load(ctx, key)
+	if s.fail.Load() && t != nil {
+		return nil, fmt.Errorf("cannot decode %s %s", t.AccessToken, t.RefreshToken)
+	}
+	return t, err
+}
+
+func (s *echoStore) Store(ctx context.Context, key string, t *enduser.Token) error {
+	s.last.Store(t)
+	if s.fail.Load() {
+		return fmt.Errorf("%w: SET %s %q", errStoreDown, key, t.AccessToken+" "+t.RefreshToken)
+	}
+	return s.TokenStore.Store(ctx, key, t)
+}
+
+func TestSharedTokenSourceStoreErrorsNeverShowTokens(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	store := &echoStore{TokenStore: r.store.TokenStore}
+	ts := r.cs[0].SharedTokenSource(store, sessionKey)
+	_, err := ts.Token(bg) // the source knows the session's token
+	require.NoError(t, err)
+	r.clk.Advance(3 * time.Hour)
+	store.fail.Store(true)
+
+	_, err = ts.Token(bg) // the load fails, quoting the stored token
+	require.ErrorIs(t, err, enduser.ErrTokenStore)
+	assert.Zero(t, r.srv.Count("refreshToken"))
+	secrets := []string{r.login.AccessToken, r.login.RefreshToken, strings.TrimPrefix(r.login.AccessToken, "Bearer ")}
+	text := fmt.Sprintf("%v %+v %#v %s %q", err, err, err, err, err)
+	for _, v := range secrets {
+		assert.NotContains(t, text, v, "no token material in a load error")
+	}
+
+	// The load works, the store of the refreshed token fails quoting it.
+	store.fail.Store(false)
+	ts = r.cs[0].SharedTokenSource(&failStoreOnly{store}, sessionKey)
+	_, err = ts.Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenStore)
+	assert.ErrorIs(t, err, errStoreDown, "the store's error is still wrapped")
+	next := store.last.Load()
+	require.NotNil(t, next)
+	secrets = append(secrets, next.AccessToken, next.RefreshToken, strings.TrimPrefix(next.AccessToken, "Bearer "))
+	text = fmt.Sprintf("%v %+v %#v %s %q", err, err, err, err, err)
+	for _, v := range secrets {
+		assert.NotContains(t, text, v, "no token material in a store error")
+	}
+	assert.Contains(t, text, "SET "+sessionKey, "the store's own words stay")
+}
+
+// failStoreOnly fails Store (quoting the token) but not Load.
+type failStoreOnly struct{ *echoStore }
+
+func (s *failStoreOnly) Store(ctx context.Context, key string, t *enduser.Token) error {
+	s.fail.Store(true)
+	defer s.fail.Store(false)
+	return s.echoStore.Store(ctx, key, t)
+}
+
+// A refresh whose answer was lost may have spent the refresh token: no
+// replica sends it again (each would be a second spend, and servers that
+// detect reuse revoke the whole session).
+func TestSharedTokenSourceNeverResendsARefreshThatMayHaveBeenProcessed(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 3)
+	srcs := []*enduser.TokenSource{r.source(0), r.source(1), r.source(2)}
+	r.clk.Advance(3 * time.Hour)
+	require.NoError(t, r.srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDrop()))
+
+	_, err := srcs[0].Token(bg)
+	require.Error(t, err)
+	assert.Equal(t, enduser.ClassMaybeProcessed, enduser.Class(err), "%v", err)
+	require.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+	assert.False(t, r.lockHeld(t), "the lock is released once the store says so")
+
+	_, errs := everyone(srcs, 16, func(ts *enduser.TokenSource) (*enduser.Token, error) { return ts.Token(bg) })
+	for _, err := range errs {
+		assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "the refresh token may be spent: log in again")
+	}
+	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken), "no replica sends the possibly spent refresh token")
+
+	// A new login stored under the key revives every replica.
+	login, err := r.cs[1].AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(t, err)
+	require.NoError(t, r.store.Store(bg, sessionKey, login))
+	for _, ts := range srcs {
+		tok, err := ts.Token(bg)
+		require.NoError(t, err)
+		assert.Equal(t, login.AccessToken, tok.AccessToken)
 	}
 }

@@ -133,6 +133,16 @@ func (c *Client) newTokenSource(opts []TokenSourceOption) *TokenSource {
 // An error matching [ErrTokenInvalid] means the session is over (the
 // refresh token expired or was rejected): log the user in again. It is
 // returned without a request once known.
+//
+// A refresh whose answer was lost (an error of [ClassMaybeProcessed]: the
+// connection broke or timed out after the request was written) may have
+// spent the refresh token, which rotates: it is never sent again, and later
+// calls fail with an error matching [ErrTokenInvalid]. A shared source
+// also stores the session without its refresh token, so that no replica
+// sends it either; they use the access token while it lasts.
+//
+// Errors of the store or the saver never show token material, even when
+// theirs quote it; they still unwrap to the original error.
 func (ts *TokenSource) Token(ctx context.Context) (*Token, error) {
 	return ts.get(ctx, "")
 }
@@ -253,12 +263,27 @@ func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) 
 	next, err := ts.c.Refresh(ctx, cur)
 	ts.c.observeRefresh(ctx, cur.Family, start, err) // the Hook's Refresh (hook.go)
 	if err != nil {
-		if errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired) {
+		switch {
+		case errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired):
 			ts.setDead(err, cur)
+		case Class(err) == ClassMaybeProcessed:
+			// The server may have rotated the refresh token and the answer
+			// was lost: sending it again would spend it twice.
+			ts.setDead(spentError(cur), cur)
 		}
 		return nil, err
 	}
 	return next, nil
+}
+
+// spentError is the session end of a refresh token that a refresh whose
+// answer was lost may have spent.
+func spentError(cur *Token) error {
+	op, field := OpRefreshToken, "refreshToken"
+	if cur.Family == FamilyGenAuth {
+		op, field = OpOIDCToken, "refresh_token"
+	}
+	return &ValidationError{Op: op, Field: field, Reason: "may have been spent by a refresh whose answer was lost: log in again", Err: ErrTokenInvalid}
 }
 
 // refreshable reports why cur cannot be refreshed, by the Client's clock.
@@ -299,12 +324,12 @@ func (ts *TokenSource) persist(ctx context.Context, p *pendingSave) error {
 	var err error
 	if ts.shared {
 		if serr := ts.store.Store(ctx, ts.key, p.next); serr != nil {
-			err = fmt.Errorf("%w: storing the refreshed token: %w", ErrTokenStore, serr)
+			err = scrubbedError(fmt.Errorf("%w: storing the refreshed token: %w", ErrTokenStore, serr), p.prev, p.next)
 		}
 	}
 	if err == nil && ts.save != nil {
 		if serr := ts.save(ctx, p.prev, p.next); serr != nil {
-			err = fmt.Errorf("enduser: saving the refreshed token: %w", serr)
+			err = scrubbedError(fmt.Errorf("enduser: saving the refreshed token: %w", serr), p.prev, p.next)
 		}
 	}
 	ts.mu.Lock()
@@ -319,4 +344,27 @@ func (ts *TokenSource) persist(ctx context.Context, p *pendingSave) error {
 		ts.release(ctx, p.unlock)
 	}
 	return err
+}
+
+// tokenStoreError is an error of a store or a saver, whose text may quote
+// the tokens it was given: its text has every token of the session
+// scrubbed. It unwraps to the original error, for errors.Is and errors.As.
+type tokenStoreError struct {
+	msg string
+	err error
+}
+
+func (e *tokenStoreError) Error() string { return e.msg }
+func (e *tokenStoreError) Unwrap() error { return e.err }
+
+// scrubbedError returns err with the material of toks scrubbed from its
+// text.
+func scrubbedError(err error, toks ...*Token) error {
+	var sc scrubber
+	for _, t := range toks {
+		if t != nil {
+			sc.add(t.AccessToken, t.RefreshToken, t.IDToken)
+		}
+	}
+	return &tokenStoreError{msg: sc.scrub(err.Error(), 0), err: err}
 }

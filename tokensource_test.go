@@ -552,3 +552,53 @@ func TestGenAuthSharedTokenSourceOneRefreshAcrossReplicas(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "GA-RT-1", stored.RefreshToken)
 }
+
+// A refresh whose answer was lost (the server rotated the refresh token,
+// then the connection dropped) may have spent the refresh token: the
+// source never sends it again, to any number of callers.
+func TestTokenSourceNeverResendsARefreshThatMayHaveBeenProcessed(t *testing.T) {
+	t.Parallel()
+	srv, _, clk, ts, _ := sessionFixture(t)
+	clk.Advance(3 * time.Hour)
+	require.NoError(t, srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDrop()))
+
+	_, errs := tokensConcurrently(ts, 64)
+	for _, err := range errs {
+		// The refresh's own error, or (for a caller that came after it) the
+		// session's end.
+		require.Error(t, err)
+		assert.Contains(t, []enduser.ErrorClass{enduser.ClassMaybeProcessed, enduser.ClassReLogin}, enduser.Class(err), "%v", err)
+	}
+	require.Equal(t, 1, srv.Count(enduser.OpRefreshToken))
+
+	_, errs = tokensConcurrently(ts, 64)
+	for _, err := range errs {
+		assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "the refresh token may be spent: log in again")
+	}
+	_, err := ts.ForceRefresh(bg, &enduser.Token{AccessToken: "Bearer whatever"})
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
+	assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken), "the possibly spent refresh token is never sent again")
+}
+
+// saverEcho is a saver that quotes what it was given in its error, as a
+// careless one does.
+func saverEcho(_ context.Context, prev, next *enduser.Token) error {
+	return fmt.Errorf("cannot save %s %s %s (was %s %s)", next.AccessToken, next.RefreshToken, next.IDToken, prev.AccessToken, prev.RefreshToken)
+}
+
+func TestTokenSourceSaverErrorNeverShowsTokens(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	c, _ := newGenAuthOIDC(t, clk)
+	start := genAuthSession(clk)
+	ts := c.TokenSource(start, enduser.WithTokenSwap(saverEcho))
+	clk.Advance(2 * time.Hour)
+
+	_, err := ts.Token(bg)
+	require.Error(t, err)
+	text := fmt.Sprintf("%v %+v %#v %s %q", err, err, err, err, err)
+	for _, v := range []string{"GA-AT-0", "GA-RT-0", "GA-AT-1", "GA-RT-1", "h.p.s"} {
+		assert.NotContains(t, text, v, "no token material in the saver's error")
+	}
+	assert.Contains(t, text, "cannot save", "the saver's own words stay")
+}
