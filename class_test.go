@@ -212,6 +212,28 @@ var faultCases = map[string]faultCase{
 		_, err := ts.Token(bg)
 		return err
 	}},
+	"refresh processed, then the connection drops (answer lost)": {enduser.ClassReLogin, func(t *testing.T) error {
+		srv := endusertest.NewServer(t)
+		ts := sessionSource(t, srv, nil)
+		require.NoError(t, srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDrop()))
+		_, err := ts.Token(bg)
+		require.Equal(t, enduser.ClassMaybeProcessed, enduser.Class(err), "%v", err)
+		_, err = ts.Token(bg) // from then on, without a request
+		return err
+	}},
+	"token store or saver error quoting the token": {enduser.ClassTemporary, func(t *testing.T) error {
+		srv := endusertest.NewServer(t)
+		c, err := enduser.NewClient(srv.Config())
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		tok, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-class"})
+		require.NoError(t, err)
+		store := &echoStore{TokenStore: enduser.NewMemoryStore()}
+		require.NoError(t, store.Store(bg, "session:1", tok))
+		store.fail.Store(true)
+		_, err = c.SharedTokenSource(store, "session:1", enduser.WithExpiryLeeway(1000*time.Hour)).Token(bg)
+		return err
+	}},
 }
 
 // downStore is a TokenStore that cannot be reached.

@@ -91,13 +91,13 @@ func (ts *TokenSource) updateShared(ctx context.Context, rejected string) (*Toke
 	}
 
 	wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
-	// The lock, once taken, lasts until lockEnd at least.
-	lockEnd := time.Now().Add(ts.lockTTL)
 	unlock, err := ts.store.Lock(wctx, ts.key, ts.lockTTL)
 	cancel()
 	if err != nil {
 		return nil, scrubbedError(fmt.Errorf("%w: taking the refresh lock: %w", ErrTokenStore, err), st, ts.current())
 	}
+	// The lock, taken just now, lasts until about lockEnd.
+	lockEnd := time.Now().Add(ts.lockTTL)
 	// Finish well within the lock's ttl, so that no other owner can take it
 	// while this one still works.
 	ctx, cancel = context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/10))
