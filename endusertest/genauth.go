@@ -17,6 +17,7 @@ import (
 type connection struct {
 	key      string
 	required []string
+	fields   map[string]connections.Kind // every payload field by dotted wire path
 }
 
 // connectionTable reads the SDK's table once per server.
@@ -24,9 +25,50 @@ func connectionTable() map[string]connection {
 	m := map[string]connection{}
 	rows := connections.All()
 	for i := range rows {
-		m[rows[i].Name] = connection{key: rows[i].Key, required: rows[i].Required()}
+		c := connection{key: rows[i].Key, required: rows[i].Required(), fields: map[string]connections.Kind{}}
+		addFields(c.fields, "", rows[i].Fields)
+		m[rows[i].Name] = c
 	}
 	return m
+}
+
+func addFields(into map[string]connections.Kind, prefix string, fields []connections.Field) {
+	for _, f := range fields {
+		into[prefix+f.JSON] = f.Kind
+		if f.Kind == connections.KindObject && f.Object != nil {
+			addFields(into, prefix+f.JSON+".", f.Object.Fields)
+		}
+	}
+}
+
+// payloadFailure checks a payload object against the table: every field
+// known and of its type. It names the field, never its value.
+func (c connection) payloadFailure(prefix string, obj map[string]any) string {
+	for k, v := range obj {
+		path := prefix + k
+		kind, known := c.fields[path]
+		if !known {
+			return c.key + "." + quoteShort(path)[1:len(quoteShort(path))-1] + " is not a field of this payload"
+		}
+		var ok bool
+		switch kind {
+		case connections.KindString:
+			_, ok = v.(string)
+		case connections.KindBool:
+			_, ok = v.(bool)
+		case connections.KindObject:
+			var sub map[string]any
+			if sub, ok = v.(map[string]any); ok {
+				if why := c.payloadFailure(path+".", sub); why != "" {
+					return why
+				}
+			}
+		}
+		if !ok {
+			return c.key + "." + path + " has the wrong JSON type"
+		}
+	}
+	return ""
 }
 
 // connectionFor returns the connection named name.
@@ -104,7 +146,13 @@ func serveSignInByMobile(s *Server, c *call) response {
 			return genAuthFail(http.StatusBadRequest, 0, "unexpected key "+quoteShort(k)+": a "+name+" sign-in sends only "+conn.key+" as its payload")
 		}
 	}
-	payload, _ := body[conn.key].(map[string]any)
+	payload, isObject := body[conn.key].(map[string]any)
+	if !isObject {
+		return genAuthFail(http.StatusBadRequest, 0, conn.key+" missing or not an object")
+	}
+	if why := conn.payloadFailure("", payload); why != "" {
+		return genAuthFail(http.StatusBadRequest, 0, why)
+	}
 	for _, need := range conn.required {
 		if !hasAny(payload, strings.Split(need, "|")) {
 			return genAuthFail(http.StatusBadRequest, 0, conn.key+"."+strings.ReplaceAll(need, "|", " or ")+" missing or empty")

@@ -118,8 +118,9 @@ func TestGoldenGenAuthRequestsAccepted(t *testing.T) {
 			var payload enduser.MobilePayload
 			for k, raw := range m {
 				if strings.HasSuffix(k, "Payload") {
-					payload, err = enduser.ParseMobilePayload(enduser.Connection(conn), raw)
-					require.NoError(t, err)
+					p, perr := enduser.ParseMobilePayload(enduser.Connection(conn), raw) // not the outer err: subtests run in parallel
+					require.NoError(t, perr)
+					payload = p
 				}
 			}
 			c, err := enduser.NewClient(endusertest.NewServer(t, opts...).Config())

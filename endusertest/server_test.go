@@ -243,6 +243,16 @@ func TestEmulatorGenAuthRejections(t *testing.T) {
 	assert.Equal(t, 200, s, "baidu accepts an access token instead of a code")
 	s, _ = post(app, `{"extIdpConnidentifier":"x","connection":"wechat_mini_program_code_and_phone","wechatMiniProgramCodeAndPhonePayload":{"wxLoginInfo":{"code":"l"}}}`)
 	assert.Equal(t, 400, s, "nested required field")
+	s, _ = post(app, `{"extIdpConnidentifier":"x","connection":"facebook","facebookPayload":{"acess_token":"t","access_token":"t"}}`)
+	assert.Equal(t, 400, s, "a field the connection's table does not have")
+	s, _ = post(app, `{"extIdpConnidentifier":"x","connection":"dingtalk","dingTalkPayload":{"code":"c","isSnsCode":"yes"}}`)
+	assert.Equal(t, 400, s, "a bool sent as a string")
+	s, _ = post(app, `{"extIdpConnidentifier":"x","connection":"dingtalk","dingTalkPayload":{"code":"c2","isSnsCode":true}}`)
+	assert.Equal(t, 200, s)
+	s, _ = post(app, `{"extIdpConnidentifier":"x","connection":"wechat_mini_program_code_and_phone","wechatMiniProgramCodeAndPhonePayload":{"wxLoginInfo":{"code":"l","extra":"x"},"wxPhoneInfo":{"code":"p"}}}`)
+	assert.Equal(t, 400, s, "an unknown nested field")
+	s, _ = post(app, `{"extIdpConnidentifier":"x","connection":"douyin_mini_program_code_and_phone","douyinMiniProgramCodeAndPhonePayload":{"loginParams":{"code":"d"},"phoneParams":{"iv":"i"}}}`)
+	assert.Equal(t, 200, s, "the table's newest connection")
 }
 
 func TestEmulatorFaults(t *testing.T) {

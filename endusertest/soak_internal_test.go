@@ -187,3 +187,52 @@ func TestRecordedRequestsAreBounded(t *testing.T) {
 	assert.Len(t, r.Params.Get("appId"), maxRecordedValue+len("…[cut]"))
 	assert.NotEmpty(t, r.UserID)
 }
+
+// TestSweepForgetsWhatExpired checks pruning at small scale: a sweep drops
+// expired tokens (leaving a tombstone that says "expired" for refresh
+// tokens), forgotten codes and old tombstones, and keeps live entries.
+func TestSweepForgetsWhatExpired(t *testing.T) {
+	clk := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	s, err := Start(WithClock(clk.Now), WithTokenLifetimes(time.Minute, time.Hour), WithCodeLifetime(10*time.Minute))
+	require.NoError(t, err)
+	defer s.Close()
+	form := "application/x-www-form-urlencoded"
+	login := func(code string) string {
+		v := url.Values{"appId": {"wx"}, "code": {code}, "userDomain": {DefaultUserDomain},
+			"signature": {enduser.Sign(DefaultUserDomainSecret, "wx", code)}}
+		return s.serveDirect(t, http.MethodPost, v2Prefix+enduser.OpWechatOfficialAccountLogin, form, v.Encode()).Body.String()
+	}
+	first := login("c-1")
+	_, rt, _ := strings.Cut(first, `"refreshToken":{`)
+	_, rt, _ = strings.Cut(rt, `"token":"`)
+	rt, _, _ = strings.Cut(rt, `"`)
+	assert.Contains(t, login("c-1"), `"code":5368`, "redeemed")
+
+	clk.Add(30 * time.Minute)
+	login("c-2")
+	s.state.mu.Lock()
+	s.state.sweepLocked(clk.Now())
+	s.state.mu.Unlock()
+	tokens, _, codes, _ := s.state.sizes()
+	assert.Equal(t, 3, tokens, "c-1's access token expired; both refresh tokens and c-2's access token live")
+	assert.Equal(t, 1, codes, "c-1 is forgotten after 10 minutes, c-2 is remembered")
+	assert.Contains(t, login("c-1"), `"code":200`, "a forgotten code works again (a real provider would call it expired)")
+
+	clk.Add(2 * time.Hour)
+	s.state.mu.Lock()
+	s.state.sweepLocked(clk.Now())
+	s.state.mu.Unlock()
+	tokens, spent, codes, _ := s.state.sizes()
+	assert.Zero(t, tokens)
+	assert.Zero(t, codes)
+	assert.Equal(t, 3, spent, "refresh tokens leave a tombstone for a minute")
+	got := s.serveDirect(t, http.MethodPut, v2Prefix+enduser.OpRefreshToken, form, "refreshToken="+rt).Body.String()
+	assert.Contains(t, got, "was expired")
+
+	clk.Add(2 * time.Minute)
+	s.state.mu.Lock()
+	s.state.sweepLocked(clk.Now())
+	s.state.mu.Unlock()
+	_, spent, _, _ = s.state.sizes()
+	assert.Zero(t, spent)
+}
