@@ -137,36 +137,3 @@ func TestConfigJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(empty), `"AppSecret":""`, "an unset secret stays empty")
 }
-
-func TestTokenJSONKeepsEverythingForStorage(t *testing.T) {
-	t.Parallel()
-	tok := enduser.Token{AccessToken: "Bearer a", TokenType: "Bearer", Expiry: time.Unix(1744780894, 0).UTC(), RefreshToken: "r"}
-	b, err := json.Marshal(tok)
-	require.NoError(t, err)
-	var back enduser.Token
-	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, tok, back)
-}
-
-func TestTokenValidity(t *testing.T) {
-	t.Parallel()
-	var nilTok *enduser.Token
-	assert.False(t, nilTok.Valid())
-	assert.Empty(t, nilTok.AuthorizationHeader())
-	assert.True(t, (&enduser.Token{AccessToken: "a"}).Valid(), "no expiry: valid")
-	assert.False(t, (&enduser.Token{AccessToken: "a", Expiry: time.Now().Add(5 * time.Second)}).Valid(), "inside the leeway")
-	assert.True(t, (&enduser.Token{AccessToken: "a", Expiry: time.Now().Add(time.Minute)}).Valid())
-	assert.Equal(t, "Bearer x", (&enduser.Token{AccessToken: "x"}).AuthorizationHeader())
-	assert.Equal(t, "bearer x", (&enduser.Token{AccessToken: "bearer x", TokenType: "Bearer"}).AuthorizationHeader())
-}
-
-func TestCodeTexts(t *testing.T) {
-	t.Parallel()
-	assert.Equal(t, "enduser: user domain does not exist (code 5015)", enduser.ErrUserDomainNotFound.Error())
-	assert.Equal(t, "enduser: undocumented code (code 7777)", enduser.Code(7777).Error())
-	assert.Equal(t, "enduser: app does not exist (apiCode 2011)", enduser.ErrGenAuthAppNotFound.Error())
-	assert.ErrorIs(t, enduser.APICode(1636), enduser.ErrGenAuthMFARequired)
-	assert.NotErrorIs(t, enduser.ErrGenAuthMFARequired, enduser.APICode(1636))
-	e := &enduser.APIError{Op: "signin-by-mobile", HTTPStatus: 200, Code: 400, APICode: 2011, Message: "m", RequestID: "r-1"}
-	assert.Equal(t, "enduser: signin-by-mobile: statusCode 400 (invalid argument), apiCode 2011 (app does not exist): m (HTTP 200, request id r-1)", e.Error())
-}

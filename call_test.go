@@ -19,7 +19,8 @@ import (
 	"github.com/seed1804ee03/enduser"
 )
 
-// Fault tests run over real sockets. Each asserts the typed error, how many
+// Tests of the call path (call.go, response.go) run over real sockets.
+// Each asserts the typed error, how many
 // requests the server saw, and that the call returned within its deadline.
 
 var fastRetry = enduser.WithRetry(enduser.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Second})
