@@ -44,8 +44,9 @@ const v2Prefix = "/v2/enduser/enduserapi/"
 // endpoints lists every route, built fresh for each server.
 func endpoints() []*endpoint {
 	var eps []*endpoint
-	for i := range v2Logins {
-		ep := &v2Logins[i]
+	logins := v2LoginTable()
+	for i := range logins {
+		ep := &logins[i]
 		eps = append(eps, &endpoint{
 			name: ep.name, methods: []string{http.MethodPost}, path: v2Prefix + ep.name, family: familyV2,
 			login: true, v2: ep, read: readV2, ident: identV2Login, serve: serveV2Login,

@@ -17,6 +17,7 @@ type Fault struct {
 	apiCode    int
 	oauthError string
 	delay      time.Duration
+	hold       time.Duration
 	retryAfter string
 	user       string
 	token      string
@@ -36,6 +37,7 @@ const (
 	faultProcessThenDrop
 	faultRateLimit
 	faultOAuth
+	faultProcessThenDelay
 )
 
 func (k faultKind) String() string {
@@ -56,6 +58,8 @@ func (k faultKind) String() string {
 		return "RateLimited"
 	case faultOAuth:
 		return "FailOAuth"
+	case faultProcessThenDelay:
+		return "ProcessThenDelay"
 	default:
 		return "Fault{}"
 	}
@@ -78,6 +82,8 @@ func (f Fault) String() string {
 		fmt.Fprintf(&b, "(%d %s)", f.status, f.oauthError)
 	case faultRateLimit:
 		fmt.Fprintf(&b, "(Retry-After %q)", f.retryAfter)
+	case faultProcessThenDelay:
+		fmt.Fprintf(&b, "(%s)", f.hold)
 	}
 	if f.delay > 0 {
 		fmt.Fprintf(&b, " after %s", f.delay)
@@ -155,6 +161,12 @@ func DropConnection() Fault { return Fault{kind: faultDrop} }
 // before any answer: the most dangerous failure for single-use credentials,
 // since the client cannot know the server acted. A client must not resend.
 func ProcessThenDrop() Fault { return Fault{kind: faultProcessThenDrop} }
+
+// ProcessThenDelay processes the call normally and then holds the answer
+// for d before sending it: a client whose deadline is shorter gives up on a
+// call the server carried out (a code redeemed, a token rotated), as after
+// a timeout in the field.
+func ProcessThenDelay(d time.Duration) Fault { return Fault{kind: faultProcessThenDelay, hold: d} }
 
 // After returns f delayed by d: the call waits d (or until the client gives
 // up) before f applies.

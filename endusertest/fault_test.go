@@ -1,6 +1,7 @@
 package endusertest_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -228,4 +229,21 @@ func TestMessagesSayWhatWasChecked(t *testing.T) {
 	assert.NotContains(t, apiErr.Message, "emulated failure", "a real check is not an injected fault")
 	assert.Contains(t, apiErr.Message, "identityToken")
 	assert.Contains(t, apiErr.Message, "user domain secret")
+}
+
+func TestProcessThenDelayOutlivesTheClientsDeadline(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	c := newClient(t, srv.Config(), noRetry, enduser.WithTimeout(200*time.Millisecond))
+	srv.Inject(enduser.OpFacebookLogin, endusertest.ProcessThenDelay(time.Minute))
+	_, err := c.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: "fb", Code: "slow"})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, enduser.ClassMaybeProcessed, enduser.Class(err))
+	_, err = c.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: "fb", Code: "slow"})
+	assert.ErrorIs(t, err, enduser.ErrOpenIDFetch, "the code was redeemed though the client gave up")
+
+	fast := newClient(t, srv.Config(), noRetry)
+	srv.Inject(enduser.OpFacebookLogin, endusertest.ProcessThenDelay(50*time.Millisecond))
+	_, err = fast.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: "fb", Code: "late"})
+	require.NoError(t, err, "a patient client gets the late answer")
 }

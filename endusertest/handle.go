@@ -67,6 +67,11 @@ func (s *Server) handle(ep *endpoint) http.Handler {
 			drop(w, r)
 		case faultDrop:
 			drop(w, r)
+		case faultProcessThenDelay:
+			resp := s.serve(c) // the state changes; the answer comes late
+			if s.wait(r, f.hold) {
+				s.write(w, resp)
+			}
 		case faultHTML:
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(f.status)

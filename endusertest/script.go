@@ -39,8 +39,8 @@ import (
 // "twitterAuthLogin", "refreshToken", "signin-by-mobile", "oidc/token", or
 // "oidc/.well-known/openid-configuration"), its kind ("failCode",
 // "failOAuth", "gatewayHTML", "httpStatus", "rateLimited", "delay",
-// "dropConnection", "processThenDrop") with that kind's fields, and
-// optionally its aim ("forUser", "forToken", "forCode", "onCall"), a delay
+// "dropConnection", "processThenDrop", "processThenDelay") with that kind's
+// fields ("delay" for delay and processThenDelay), and optionally its aim ("forUser", "forToken", "forCode", "onCall"), a delay
 // before it applies ("after"), and "times" (queue it that many times;
 // default 1). Durations are Go durations ("250ms", "2s"). Unknown keys,
 // kinds and endpoints are errors.
@@ -178,10 +178,16 @@ func (sf *ScriptFault) build() (Fault, error) {
 		f = DropConnection()
 	case "processThenDrop":
 		f = ProcessThenDrop()
+	case "processThenDelay":
+		d, err := duration("delay", sf.Delay)
+		if err != nil || d == 0 {
+			return f, errors.Join(errors.New(`processThenDelay needs "delay", e.g. "2s"`), err)
+		}
+		f = ProcessThenDelay(d)
 	case "":
 		return f, errors.New(`"fault" is missing`)
 	default:
-		return f, fmt.Errorf("unknown fault %q (failCode, failOAuth, gatewayHTML, httpStatus, rateLimited, delay, dropConnection, processThenDrop)", sf.Fault)
+		return f, fmt.Errorf("unknown fault %q (failCode, failOAuth, gatewayHTML, httpStatus, rateLimited, delay, dropConnection, processThenDrop, processThenDelay)", sf.Fault)
 	}
 	if sf.After != "" {
 		d, err := duration("after", sf.After)

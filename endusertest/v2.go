@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seed1804ee03/enduser"
+	v2table "github.com/seed1804ee03/enduser/internal/endpoints"
 )
 
 // v2Login is one signed login endpoint: its required fields in signature
@@ -20,13 +21,25 @@ type v2Login struct {
 	singleUse  bool
 }
 
-var v2Logins = [...]v2Login{
-	{name: enduser.OpTwitterLogin, fields: []string{"appId", "oauthToken", "oauthTokenSecret"}, missing: []int{5218, 5569, 5570}, credential: "oauthToken"},
-	{name: enduser.OpAppleLogin, fields: []string{"identityToken"}, missing: []int{5568}, credential: "identityToken"},
-	{name: enduser.OpWechatOfficialAccountLogin, fields: []string{"appId", "code"}, missing: []int{5218, 5374}, credential: "code", singleUse: true},
-	{name: enduser.OpFacebookLogin, fields: []string{"appId", "code"}, missing: []int{5218, 5374}, credential: "code", singleUse: true},
-	{name: enduser.OpAlipayLogin, fields: []string{"appId", "authCode"}, missing: []int{5218, 5354}, credential: "authCode", singleUse: true},
-	{name: enduser.OpWechatMiniProgramLogin, fields: []string{"appId", "jsCode"}, missing: []int{5218, 5372}, credential: "jsCode", singleUse: true},
+// v2LoginTable reads the signed logins from the SDK's one v2 endpoint
+// table.
+func v2LoginTable() []v2Login {
+	var out []v2Login
+	for _, e := range v2table.All() {
+		if !e.Signed {
+			continue
+		}
+		l := v2Login{name: e.Op}
+		for _, f := range e.Fields {
+			l.fields = append(l.fields, f.Name)
+			l.missing = append(l.missing, f.Missing)
+			if f.Credential {
+				l.credential, l.singleUse = f.Name, f.SingleUse
+			}
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // userDomainShape is the shape of user domains seen in the wild:
