@@ -36,9 +36,8 @@ func (a *Accounts) Save(ctx context.Context, key string, t *enduser.Token) error
 
 // Profile returns the session's user, refreshing its token when it
 // expires. A refresh whose answer was lost (the server may have rotated the
-// refresh token) fails loudly with ErrTryLater; the session then either
-// recovers (the rotation did not happen) or ends with ErrLoginAgain. It is
-// never refreshed twice with the same refresh token.
+// refresh token) fails loudly with ErrTryLater, and the session then ends
+// with ErrLoginAgain: the SDK never sends that refresh token again.
 func (a *Accounts) Profile(ctx context.Context, key string) (*enduser.UserInfo, error) {
 	tok, err := a.client.SharedTokenSource(a.store, key).Token(ctx)
 	if err != nil {
