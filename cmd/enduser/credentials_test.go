@@ -169,6 +169,7 @@ func TestMissingCredentialSaysHow(t *testing.T) {
 		"v2 secret":      {with(env, "ENDUSER_USER_DOMAIN_SECRET", "", "ENDUSER_WECHAT_CODE", "c"), []string{"login", "wechat", "--app-id", "a"}, []string{"set ENDUSER_USER_DOMAIN_SECRET, or give --user-domain-secret -"}},
 		"yidun both":     {env, []string{"login", "mobile", "--conn-id", "c", "--connection", "yidun"}, []string{"missing token (set ENDUSER_MOBILE_TOKEN", "; accessToken (set ENDUSER_MOBILE_ACCESS_TOKEN"}},
 		"phone code":     {with(env, "ENDUSER_MOBILE_CODE", "c"), []string{"login", "mobile", "--conn-id", "c", "--connection", "wechat_mini_program_code_and_phone"}, []string{"missing wxPhoneInfo.code (set ENDUSER_MOBILE_PHONE_CODE, or give --phone-code -"}},
+		"app secret":     {with(env, "ENDUSER_GENAUTH_APP_SECRET", "", "ENDUSER_MOBILE_CODE", "c"), []string{"login", "mobile", "--conn-id", "c", "--connection", "wechat", "--auth-method", "client_secret_basic"}, []string{"missing GenAuth app secret", "set ENDUSER_GENAUTH_APP_SECRET, or give --genauth-app-secret -"}},
 		"baidu one of":   {env, []string{"login", "mobile", "--conn-id", "c", "--connection", "baidu"}, []string{"missing one of: code (set ENDUSER_MOBILE_CODE", "access_token (set ENDUSER_MOBILE_ACCESS_TOKEN"}},
 	} {
 		r := runCLI(t, tc.env, "", tc.args...)

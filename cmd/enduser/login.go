@@ -195,8 +195,8 @@ func runLogin(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	lf.applyEnv(fs, e)
-	if !p.genAuth {
-		if err := missing(cmd, lf.secret); err != nil {
+	if !p.genAuth || lf.authMethod == enduser.AuthClientSecretPost.String() || lf.authMethod == enduser.AuthClientSecretBasic.String() {
+		if err := missing(cmd, lf.secret); err != nil { // the user-domain secret; the app secret of an authenticating app
 			return err
 		}
 	}
