@@ -3,8 +3,10 @@ package enduser_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -444,4 +446,104 @@ func BenchmarkVerifyIDToken(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Algorithm confusion: an HS256 token whose HMAC secret is the issuer's
+// public key, in every form an attacker can copy from the JWKS, and
+// tokens that are not yet valid.
+func TestVerifyIDTokenRejectsAlgorithmConfusion(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	good := claimsFor(j.issuer())
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	jwk, err := json.Marshal(jose.JSONWebKey{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"})
+	require.NoError(t, err)
+
+	rs := j.client(t)
+	hs, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{
+		Host: j.srv.URL, AppID: testAppID, AppSecret: hs256Secret, IDTokenSigningAlg: enduser.IDTokenHS256,
+	}}, enduser.WithClock(func() time.Time { return idClock }))
+	require.NoError(t, err)
+
+	for name, secret := range map[string][]byte{"PEM": pemKey, "DER": der, "JWK": jwk, "modulus": key.N.Bytes()} {
+		raw := signJWT(t, jose.HS256, secret, "k1", good)
+		for client, c := range map[string]*enduser.Client{"RS256 client": rs, "HS256 client": hs} {
+			tok, err := c.VerifyIDToken(bg, raw)
+			assert.Nil(t, tok, "%s, %s", name, client)
+			assert.ErrorIs(t, err, enduser.ErrIDTokenInvalid, "%s, %s", name, client)
+		}
+	}
+	for name, tc := range map[string]struct {
+		claims map[string]any
+		reason string
+	}{
+		"nbf in the future": {with(good, "nbf", idClock.Add(time.Hour).Unix()), "not yet valid"},
+		"exp as a string":   {with(good, "exp", "tomorrow"), "malformed"},
+		"aud missing":       {with(good, "aud", nil), "audience"},
+		"sub an object":     {with(good, "sub", map[string]any{"id": 1}), "malformed"},
+	} {
+		_, err := rs.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", tc.claims))
+		var ie *enduser.IDTokenError
+		require.ErrorAs(t, err, &ie, name)
+		assert.Equal(t, tc.reason, ie.Reason, name)
+	}
+}
+
+// A JWKS endpoint that redirects, stalls or answers garbage: the
+// verification fails with "keys unavailable" within the Client's timeout,
+// never follows the redirect, and never trusts what it could not parse.
+func TestVerifyIDTokenHostileKeyServer(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	var evilHits atomic.Int32
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		evilHits.Add(1)
+		var set jose.JSONWebKeySet
+		set.Keys = append(set.Keys, jose.JSONWebKey{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"})
+		_ = json.NewEncoder(w).Encode(set)
+	}))
+	t.Cleanup(evil.Close)
+	stall := make(chan struct{})
+	t.Cleanup(func() { close(stall) })
+
+	for name, h := range map[string]http.HandlerFunc{
+		"redirect": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, evil.URL+"/oidc/.well-known/jwks.json", http.StatusFound)
+		},
+		"stalls": func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-stall:
+			case <-r.Context().Done():
+			}
+		},
+		"garbage": func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"keys":[{"kty":"RSA","n":"!!","e":"AQAB","kid":"k1"}]}`))
+		},
+		"huge": func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"keys":[],"pad":"`))
+			_, _ = w.Write([]byte(strings.Repeat("a", 8<<20)))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: srv.URL, AppID: testAppID}},
+				enduser.WithClock(func() time.Time { return idClock }), enduser.WithTimeout(time.Second))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+			start := time.Now()
+			tok, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(srv.URL+"/oidc")))
+			assert.Nil(t, tok)
+			var ie *enduser.IDTokenError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, "keys unavailable", ie.Reason, "%v", err)
+			assert.Less(t, time.Since(start), 30*time.Second, "bounded by the Client's timeout")
+		})
+	}
+	assert.Zero(t, evilHits.Load(), "a redirect of the key set is never followed")
 }
