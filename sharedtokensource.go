@@ -93,6 +93,9 @@ func (ts *TokenSource) updateShared(ctx context.Context, rejected string) (*Toke
 	wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
 	unlock, err := ts.store.Lock(wctx, ts.key, ts.lockTTL)
 	cancel()
+	if err == nil && unlock == nil {
+		err = errors.New("Lock returned no unlock function")
+	}
 	if err != nil {
 		return nil, scrubbedError(fmt.Errorf("%w: taking the refresh lock: %w", ErrTokenStore, err), st, ts.current())
 	}

@@ -525,3 +525,21 @@ func TestSharedTokenSourceNeverResendsARefreshThatMayHaveBeenProcessed(t *testin
 		assert.Equal(t, login.AccessToken, tok.AccessToken)
 	}
 }
+
+// nilUnlockStore is a careless TokenStore whose Lock succeeds without an
+// unlock function.
+type nilUnlockStore struct{ enduser.TokenStore }
+
+func (nilUnlockStore) Lock(context.Context, string, time.Duration) (func(context.Context) error, error) {
+	return nil, nil
+}
+
+func TestSharedTokenSourceStoreWithoutUnlock(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	ts := r.cs[0].SharedTokenSource(nilUnlockStore{r.store}, sessionKey)
+	r.clk.Advance(3 * time.Hour)
+	_, err := ts.Token(bg)
+	require.ErrorIs(t, err, enduser.ErrTokenStore, "a store that breaks the contract is a store failure, not a panic")
+	assert.Zero(t, r.srv.Count(enduser.OpRefreshToken), "no refresh without a lock that can be released")
+}

@@ -42,6 +42,8 @@
 // # Failures
 //
 // Errors from Redis are wrapped (errors.Is and errors.As reach the go-redis
-// error) and never contain token material. A session key is not a secret,
-// but it does not appear in errors either.
+// error) and never contain token material, even when Redis or a proxy in
+// front of it quotes the command in its error: the token, its stored value
+// and the lock's owner value are cut from the text. A session key is not a
+// secret, but it does not appear in errors either.
 package redisstore

@@ -55,7 +55,7 @@ func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (func(c
 	for {
 		ok, err := s.rdb.SetNX(ctx, lk, owner, ttl).Result()
 		if err != nil {
-			return nil, redisError(ctx, "taking the lock", err)
+			return nil, redisError(ctx, "taking the lock", err, owner, lk)
 		}
 		if ok {
 			return s.unlocker(lk, ch, owner), nil
@@ -175,7 +175,7 @@ func (s *Store) unlocker(lockKey, channel, owner string) func(context.Context) e
 		}
 		n, err := unlockScript.Run(ctx, s.rdb, []string{lockKey}, owner, channel).Int()
 		if err != nil {
-			return redisError(ctx, "releasing the lock", err)
+			return redisError(ctx, "releasing the lock", err, owner, lockKey, channel)
 		}
 		released = true
 		if n == 0 {

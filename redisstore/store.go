@@ -87,7 +87,7 @@ func (s *Store) Load(ctx context.Context, key string) (*enduser.Token, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, redisError(ctx, "loading a token", err)
+		return nil, redisError(ctx, "loading a token", err, rk)
 	}
 	plain, err := s.decode(rk, val)
 	if err != nil {
@@ -133,7 +133,7 @@ func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
 		}
 	}
 	if err := s.rdb.Set(ctx, rk, val, s.ttl(t, time.Now())).Err(); err != nil {
-		return redisError(ctx, "storing a token", err)
+		return redisError(ctx, "storing a token", err, append([]string{val, string(plain), rk}, tokenSecrets(t)...)...)
 	}
 	return nil
 }
@@ -146,8 +146,9 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := checkKey(key); err != nil {
 		return err
 	}
-	if err := s.rdb.Del(ctx, s.TokenKey(key)).Err(); err != nil {
-		return redisError(ctx, "deleting a token", err)
+	rk := s.TokenKey(key)
+	if err := s.rdb.Del(ctx, rk).Err(); err != nil {
+		return redisError(ctx, "deleting a token", err, rk)
 	}
 	return nil
 }
@@ -172,9 +173,43 @@ func (s *Store) ttl(t *enduser.Token, now time.Time) time.Duration {
 // redisError wraps an error of go-redis. When ctx has ended it wraps ctx's
 // error too: go-redis reports a deadline that cut a read short as a network
 // timeout, which errors.Is would not match with context.DeadlineExceeded.
-func redisError(ctx context.Context, doing string, err error) error {
+//
+// secrets are arguments of the command that no error may show (a token, its
+// stored value, a lock's owner, and the Redis keys, which name the session):
+// a server or a proxy may quote the command in its error. They are cut from the text; the error still unwraps to the
+// original.
+func redisError(ctx context.Context, doing string, err error, secrets ...string) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		return fmt.Errorf("redisstore: %s: %w: %w", doing, ctxErr, err)
+		err = fmt.Errorf("redisstore: %s: %w: %w", doing, ctxErr, err)
+	} else {
+		err = fmt.Errorf("redisstore: %s: %w", doing, err)
 	}
-	return fmt.Errorf("redisstore: %s: %w", doing, err)
+	msg := err.Error()
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "[redacted]")
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &scrubbedError{msg: msg, err: err}
+}
+
+// scrubbedError is an error whose text had secrets cut out.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// tokenSecrets are the strings of t that no error may show.
+func tokenSecrets(t *enduser.Token) []string {
+	bare := ""
+	if len(t.AccessToken) > 7 && strings.EqualFold(t.AccessToken[:7], "bearer ") {
+		bare = t.AccessToken[7:]
+	}
+	return []string{t.AccessToken, bare, t.RefreshToken, t.IDToken}
 }

@@ -1,12 +1,18 @@
 package redisstore_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -267,4 +273,126 @@ func TestDelete(t *testing.T) {
 	assert.NotNil(t, got, "only that session")
 	require.NoError(t, s.Delete(ctx, "a"), "deleting twice is fine")
 	require.ErrorIs(t, s.Delete(ctx, ""), redisstore.ErrInvalidKey)
+}
+
+// echoServer is a hostile Redis (or a proxy in front of one) that answers
+// every command with an error quoting the command's arguments, except the
+// lock's SET NX, which it grants. It remembers the lock's owner value.
+type echoServer struct {
+	l     net.Listener
+	owner atomic.Value // string
+}
+
+func newEchoServer(t *testing.T) *echoServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	e := &echoServer{l: l}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { _ = l.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				e.serve(conn)
+			}()
+		}
+	}()
+	return e
+}
+
+func (e *echoServer) serve(conn net.Conn) {
+	rd := bufio.NewReader(conn)
+	for {
+		args, err := readCommand(rd)
+		if err != nil {
+			return
+		}
+		reply := "-ERR proxy refused: " + strings.ReplaceAll(strings.Join(args, " "), "\r\n", " ") + "\r\n"
+		if len(args) >= 4 && strings.EqualFold(args[0], "set") && slices.ContainsFunc(args, func(a string) bool { return strings.EqualFold(a, "nx") }) {
+			e.owner.Store(args[2])
+			reply = "+OK\r\n"
+		}
+		if _, err := io.WriteString(conn, reply); err != nil {
+			return
+		}
+	}
+}
+
+// readCommand reads one RESP array of bulk strings.
+func readCommand(rd *bufio.Reader) ([]string, error) {
+	line, err := rd.ReadString('\n')
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "*")))
+	if err != nil {
+		return nil, err
+	}
+	args := make([]string, 0, n)
+	for range n {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		size, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "$")))
+		if err != nil {
+			return nil, err
+		}
+		buf := make([]byte, size+2)
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return nil, err
+		}
+		args = append(args, string(buf[:size]))
+	}
+	return args, nil
+}
+
+// A Redis or proxy that quotes the command in its error never gets the
+// token, the lock's owner value or the ciphertext into the store's errors.
+func TestRedisErrorsQuotingTheCommandShowNoSecrets(t *testing.T) {
+	e := newEchoServer(t)
+	rdb := redis.NewClient(&redis.Options{Addr: e.l.Addr().String(), MaxRetries: -1, Protocol: 2})
+	t.Cleanup(func() { _ = rdb.Close() })
+	ctx := context.Background()
+	tok := fullToken(time.Now())
+	plain, err := json.Marshal(tok)
+	require.NoError(t, err)
+
+	for name, opts := range map[string][]redisstore.Option{
+		"plain":     nil,
+		"encrypted": {redisstore.WithEncryption(redisstore.Key{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")})},
+	} {
+		s, err := redisstore.New(rdb, opts...)
+		require.NoError(t, err)
+		err = s.Store(ctx, "session:user-42", tok)
+		require.Error(t, err, name)
+		assert.NotContains(t, err.Error(), "user-42", "%s: nor the session key", name)
+		assert.Contains(t, err.Error(), "proxy refused", "%s: the server's words stay", name)
+		assertNoSecret(t, err)
+		assert.NotContains(t, err.Error(), string(plain), name)
+		assert.NotContains(t, err.Error(), "e1.k1.", "%s: nor the ciphertext", name)
+
+		_, err = s.Load(ctx, "session:user-42")
+		require.Error(t, err, name)
+		assert.NotContains(t, err.Error(), "user-42", "%s: nor the session key", name)
+
+		unlock, err := s.Lock(ctx, "session:user-42", time.Minute)
+		require.NoError(t, err, name)
+		owner, _ := e.owner.Load().(string)
+		require.NotEmpty(t, owner)
+		err = unlock(ctx)
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "proxy refused", name)
+		assert.NotContains(t, fmt.Sprintf("%v %+v", err, err), owner, "%s: the lock's owner value is a capability: never in an error", name)
+		assert.NotContains(t, err.Error(), "user-42", "%s: nor the session key", name)
+	}
 }
