@@ -92,8 +92,17 @@ type Hook struct {
 	retries   metric.Int64Counter
 	refreshes metric.Int64Counter
 
+	startOpts []trace.SpanStartOption // built once: options passed per call would allocate
+
 	mu   sync.RWMutex
-	sets map[setKey]metric.MeasurementOption // attribute sets, built once per combination
+	sets map[setKey]measurement // attribute sets, built once per combination
+}
+
+// measurement is the option of one attribute set, as the slices Record and
+// Add take, so that passing it allocates nothing.
+type measurement struct {
+	rec []metric.RecordOption
+	add []metric.AddOption
 }
 
 var _ enduser.Hook = (*Hook)(nil)
@@ -114,7 +123,8 @@ func NewHook(opts ...Option) (*Hook, error) {
 		}
 	}
 	meter := c.mp.Meter(ScopeName)
-	h := &Hook{tracer: c.tp.Tracer(ScopeName), sets: make(map[setKey]metric.MeasurementOption)}
+	h := &Hook{tracer: c.tp.Tracer(ScopeName), sets: make(map[setKey]measurement),
+		startOpts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}}
 	var err, e error
 	h.duration, e = meter.Float64Histogram("enduser.call.duration", metric.WithUnit("s"),
 		metric.WithDescription("Duration of enduser SDK calls, retries and waits included."),
@@ -134,7 +144,7 @@ func NewHook(opts ...Option) (*Hook, error) {
 
 // CallStart opens the call's client span.
 func (h *Hook) CallStart(ctx context.Context, info enduser.CallInfo) context.Context {
-	ctx, span := h.tracer.Start(ctx, info.Op, trace.WithSpanKind(trace.SpanKindClient))
+	ctx, span := h.tracer.Start(ctx, info.Op, h.startOpts...)
 	if span.IsRecording() {
 		attrs := make([]attribute.KeyValue, 0, 5)
 		attrs = append(attrs,
@@ -157,7 +167,7 @@ func (h *Hook) CallStart(ctx context.Context, info enduser.CallInfo) context.Con
 // Attempt adds an "attempt" event to the call's span and counts a retry.
 func (h *Hook) Attempt(ctx context.Context, info enduser.AttemptInfo) {
 	if info.Retry {
-		h.retries.Add(ctx, 1, h.set('r', info.Op, info.Family, info.Class))
+		h.retries.Add(ctx, 1, h.set('r', info.Op, info.Family, info.Class).add...)
 	}
 	span := trace.SpanFromContext(ctx)
 	if !span.IsRecording() {
@@ -183,7 +193,7 @@ func (h *Hook) Attempt(ctx context.Context, info enduser.AttemptInfo) {
 
 // CallEnd records the call's duration and ends its span.
 func (h *Hook) CallEnd(ctx context.Context, info enduser.CallEndInfo) {
-	h.duration.Record(ctx, info.Duration.Seconds(), h.set('d', info.Op, info.Family, info.Class))
+	h.duration.Record(ctx, info.Duration.Seconds(), h.set('d', info.Op, info.Family, info.Class).rec...)
 	span := trace.SpanFromContext(ctx)
 	if !span.IsRecording() {
 		return
@@ -213,7 +223,7 @@ func (h *Hook) CallEnd(ctx context.Context, info enduser.CallEndInfo) {
 // Refresh counts a token refresh and adds a "token.refresh" event to the
 // span in ctx, if any.
 func (h *Hook) Refresh(ctx context.Context, info enduser.RefreshInfo) {
-	h.refreshes.Add(ctx, 1, h.set('f', "", info.Family, info.Class))
+	h.refreshes.Add(ctx, 1, h.set('f', "", info.Family, info.Class).add...)
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
 		span.AddEvent("token.refresh", trace.WithAttributes(FamilyKey.String(string(info.Family)),
 			ClassKey.String(info.Class.String()), DurationKey.Float64(float64(info.Duration.Microseconds())/1000)))
@@ -222,7 +232,7 @@ func (h *Hook) Refresh(ctx context.Context, info enduser.RefreshInfo) {
 
 // set returns the attribute set of a measurement, built once per
 // combination: the hot path then allocates nothing for its attributes.
-func (h *Hook) set(kind byte, op string, family enduser.Family, class enduser.ErrorClass) metric.MeasurementOption {
+func (h *Hook) set(kind byte, op string, family enduser.Family, class enduser.ErrorClass) measurement {
 	k := setKey{kind: kind, op: op, family: family, class: class}
 	h.mu.RLock()
 	s, ok := h.sets[k]
@@ -235,7 +245,8 @@ func (h *Hook) set(kind byte, op string, family enduser.Family, class enduser.Er
 		attrs = append(attrs, OpKey.String(op))
 	}
 	attrs = append(attrs, FamilyKey.String(string(family)), ClassKey.String(class.String()))
-	s = metric.WithAttributeSet(attribute.NewSet(attrs...))
+	opt := metric.WithAttributeSet(attribute.NewSet(attrs...))
+	s = measurement{rec: []metric.RecordOption{opt}, add: []metric.AddOption{opt}}
 	h.mu.Lock()
 	h.sets[k] = s
 	h.mu.Unlock()
