@@ -103,15 +103,29 @@ func (st *state) takeFaultLocked(endpoint string, c *call) (Fault, bool) {
 }
 
 // Pending returns how many injected faults on endpoint have not fired yet.
+// An unknown endpoint is 0, and under NewServer an error of the test.
 func (s *Server) Pending(endpoint string) int {
+	s.checkName(endpoint)
 	s.state.mu.Lock()
 	defer s.state.mu.Unlock()
 	return len(s.state.faults[endpoint])
 }
 
-// Count returns how many calls endpoint has received.
+// Count returns how many calls endpoint has received. An unknown endpoint
+// is 0, and under NewServer an error of the test, so that a typo cannot
+// pass an assertion of zero calls.
 func (s *Server) Count(endpoint string) int {
+	s.checkName(endpoint)
 	s.state.mu.Lock()
 	defer s.state.mu.Unlock()
 	return s.state.counts[endpoint]
+}
+
+// checkName reports an unknown endpoint name to the test (with Errorf,
+// which any goroutine may call).
+func (s *Server) checkName(endpoint string) {
+	if _, known := s.endpoints[endpoint]; !known && s.tb != nil {
+		s.tb.Helper()
+		s.tb.Errorf("endusertest: unknown endpoint %q; the emulator serves: %s", endpoint, s.knownEndpoints())
+	}
 }
