@@ -249,3 +249,22 @@ func TestLockWithoutPubSubPolls(t *testing.T) {
 		t.Fatal("the waiter never got the released lock")
 	}
 }
+
+// TestLockOwnerIsRandom: the owner value is 128 random bits, new for every
+// Lock, so no other process can guess it and release the lock.
+func TestLockOwnerIsRandom(t *testing.T) {
+	r := newRedis(t)
+	s := newStore(t, r)
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for range 20 {
+		unlock, err := s.Lock(ctx, "k", time.Minute)
+		require.NoError(t, err)
+		owner, err := r.rdb.Get(ctx, s.LockKey("k")).Result()
+		require.NoError(t, err)
+		assert.Regexp(t, `^[0-9a-f]{32}$`, owner)
+		assert.False(t, seen[owner], "a new owner value every time")
+		seen[owner] = true
+		require.NoError(t, unlock(ctx))
+	}
+}
