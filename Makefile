@@ -52,4 +52,5 @@ bench:
 	$(GO) test -c -o /tmp/enduser-bench.test .
 	for i in 1 2 3 4 5 6; do /tmp/enduser-bench.test -test.run '^$$' -test.bench . -test.benchmem; done | $(GO) run ./bench/ratios
 	$(GO) run ./bench/load
-	./.ci/with-redis sh -c 'cd redisstore && $(GO) test -run "^$$" -bench . -benchmem -count 6 .' | $(GO) run ./bench/ratios
+	./.ci/with-redis sh -c 'cd redisstore && $(GO) test -run "^$$" -bench "CachedToken|StoredSize" -benchmem -count 6 . && \
+		$(GO) test -run "^$$" -bench RefreshWave -benchtime 30x -count 6 .' | $(GO) run ./bench/ratios

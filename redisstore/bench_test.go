@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
 	"github.com/seed1804ee03/enduser/redisstore"
 )
 
@@ -97,18 +98,32 @@ func TestRedisOpsPerToken(t *testing.T) {
 // Redis, as replicas). Each iteration runs one wave of each on a freshly
 // expired token; the metrics are the percentiles over all goroutines of all
 // waves, their ratio, the refreshes per wave (1 is the target) and the Redis
-// commands per wave.
+// commands per wave. "api=loopback" refreshes against the emulator as fast
+// as it answers; "api=50ms" delays each refresh answer by 50 ms, closer to
+// a real API.
 func BenchmarkRefreshWave(b *testing.B) {
 	s := newSession(b, "bench:wave")
 	rs := startReplicas(b, replicas, s.cfg)
+	for _, bc := range []struct {
+		name  string
+		delay time.Duration
+	}{
+		{"api=loopback", 0},
+		{"api=50ms", 50 * time.Millisecond},
+	} {
+		b.Run(bc.name, func(b *testing.B) { refreshWaves(b, s, rs, bc.delay) })
+	}
+}
+
+func refreshWaves(b *testing.B, s *session, rs []*replica, apiDelay time.Duration) {
 	ctx := context.Background()
-	expire := func() {
+	wave := func(rs []*replica) (lat []time.Duration, ops int64) {
 		tok := s.stored(b)
 		tok.Expiry = time.Now().Add(-time.Minute)
 		require.NoError(b, s.store.Store(ctx, s.key, tok))
-	}
-	wave := func(rs []*replica) (lat []time.Duration, ops int64) {
-		expire()
+		if apiDelay > 0 {
+			s.srv.Inject(refreshEndpoint, endusertest.Delay(apiDelay))
+		}
 		for _, r := range rs {
 			r.run(b, s.key)
 		}

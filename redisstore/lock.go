@@ -93,7 +93,10 @@ func (w *waiter) next(ctx context.Context) error {
 		return ctx.Err()
 	}
 	if w.ps != nil {
-		return w.receive(ctx, d)
+		// A release wakes the waiter; the timeout only notices an expired
+		// lock (a crashed owner) and a cancelled ctx, so it need not be short.
+		maxWait := w.s.opts.maxBackoff
+		return w.receive(ctx, maxWait/2+mrand.N(maxWait/2+1)) //nolint:gosec // G404: jitter, not a secret
 	}
 	if w.timer == nil {
 		w.timer = time.NewTimer(d)
