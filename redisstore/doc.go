@@ -27,11 +27,12 @@
 // [Store.Lock] takes the lock with SET NX PX and a random owner value from
 // crypto/rand. While another owner holds it, the waiter subscribes to the
 // lock's release channel ("<prefix>{k}:released") and tries again as soon
-// as the owner releases, or after a jittered exponential backoff (2 ms
-// doubling to 50 ms by default), which also covers an owner that crashed
-// and whose lock only expires; without Pub/Sub (denied by an ACL, say) it
-// just polls with that backoff. The returned unlock deletes the lock only
-// if it still holds this owner's value and then publishes the release (a
+// as the owner releases, and otherwise every 25 to 50 ms (the maximum
+// backoff), which covers an owner that crashed and whose lock only expires.
+// Without Pub/Sub (denied by an ACL, say) it polls with a jittered
+// exponential backoff, 2 ms doubling to 50 ms by default
+// ([WithLockBackoff]). The returned unlock deletes the lock only if it
+// still holds this owner's value and then publishes the release (a
 // compare-and-delete Lua script, never a plain DEL), so an owner that
 // outlived its TTL cannot release a successor's lock. A crashed owner costs
 // the waiters at most the lock's TTL.

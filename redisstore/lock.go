@@ -28,9 +28,10 @@ return 0
 
 // Lock takes session key's refresh lock for at most ttl (SET NX PX with a
 // random owner value). While another owner holds it, Lock subscribes to the
-// lock's release channel and tries again when the owner releases, and in
-// any case after a jittered exponential backoff (see [WithLockBackoff]; it
-// also covers an owner that crashed, whose lock only expires), until ctx
+// lock's release channel and tries again when the owner releases, and
+// otherwise every maximum backoff (jittered; it covers an owner that
+// crashed, whose lock only expires); if it cannot subscribe it polls with
+// the jittered exponential backoff of [WithLockBackoff]. It waits until ctx
 // ends. The returned unlock releases the lock only if this owner still
 // holds it, and returns [ErrLockNotHeld] if the TTL ran out first; calling
 // it again after a release returns nil.
