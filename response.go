@@ -27,8 +27,7 @@ var errTooLarge = errors.New("body too large")
 // answer that is not one (or a success without data when k.out is set), a
 // *TransportError when reading failed because the context ended.
 func (c *Client) check(ctx context.Context, k *call, resp *http.Response) (envelope.Result, error) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.bodyLimit+1))
-	_ = resp.Body.Close()
+	body, err := readBody(resp, c.opts.bodyLimit)
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return envelope.Result{}, newTransportError(ctx, k.op, err)
@@ -76,6 +75,20 @@ func (c *Client) failure(k *call, status int, res envelope.Result, body []byte) 
 		Message: res.Message, ExtMsg: res.ExtMsg, RequestID: res.RequestID,
 		OAuthError: res.OAuthError, Continuation: ContinuationToken(res.Continuation),
 	}
+}
+
+// readBody reads and closes resp's body, at most limit+1 bytes of it (one
+// more than allowed, so that an oversized body shows). A body of announced
+// length within the limit is read into one exact buffer; a short one is
+// io.ErrUnexpectedEOF.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		body := make([]byte, n)
+		read, err := io.ReadFull(resp.Body, body)
+		return body[:read], err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
 }
 
 // successWithout is the error of a success envelope that lacks what the
