@@ -118,31 +118,6 @@ func logValue(v reflect.Value, public bool) slog.Value {
 	}
 }
 
-// secretStrings lists the non-empty strings of a payload, to scrub them
-// from response excerpts.
-func secretStrings(p any) []string {
-	var out []string
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.String:
-			if v.Len() > 0 {
-				out = append(out, v.String())
-			}
-		case reflect.Struct:
-			for i := range v.NumField() {
-				walk(v.Field(i))
-			}
-		}
-	}
-	walk(reflect.ValueOf(p))
-	return out
-}
-
 // redactedString is s as a printed or encoded secret: [redacted] when set.
 func redactedString(s string) string {
 	if s == "" {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -154,9 +155,14 @@ var publicJSONKeys = map[string]bool{
 	"expirationTime": true, "expire_in": true, "expires_in": true,
 }
 
-// minIssued is the shortest string value of an answer that is scrubbed from
-// the rest of the text too (shorter values are still redacted in place).
-const minIssued = 8
+// minIssued and maxIssued bound the string values of an answer that are
+// scrubbed from the rest of the text too; shorter and longer ones are
+// still redacted in place (a token is longer than 8 bytes and far shorter
+// than 8 KiB; a longer value is no token a server would echo).
+const (
+	minIssued = 8
+	maxIssued = 8 << 10
+)
 
 // addAnswer records, for an answer that could not be used (cut, oversized,
 // undecodable), the string values under every key that is not known to be
@@ -203,7 +209,7 @@ func (sc *scrubber) addAnswer(body string) string {
 			b.WriteString(str)
 		default:
 			v := strings.TrimSuffix(strings.TrimPrefix(str, `"`), `"`)
-			if len(v) >= minIssued {
+			if len(v) >= minIssued && len(v) <= maxIssued {
 				sc.add(v)
 				if u, err := unquoteJSON(str); err == nil && u != v {
 					sc.add(u)
@@ -220,4 +226,29 @@ func unquoteJSON(s string) (string, error) {
 	var u string
 	err := json.Unmarshal([]byte(s), &u)
 	return u, err
+}
+
+// secretStrings lists the non-empty strings of a payload, to scrub them
+// from response excerpts.
+func secretStrings(p any) []string {
+	var out []string
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.String:
+			if v.Len() > 0 {
+				out = append(out, v.String())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				walk(v.Field(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(p))
+	return out
 }
