@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -170,4 +171,32 @@ func TestFlagsWinOverVariables(t *testing.T) {
 	r := runCLI(t, env, "", "login", "apple", "--base-url", srv.Config().BaseURL)
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Equal(t, 1, srv.Count("appleAuthLogin"))
+}
+
+// FuzzRun runs random command lines (never the emulator, which serves
+// until cancelled, nor a host flag) with no configuration, so nothing can
+// be sent: the
+// command never panics, exits 0, 1 or 2, and writes only printable lines
+// to stderr.
+func FuzzRun(f *testing.F) {
+	f.Add("login apple --identity-token x")
+	f.Add("login mobile --connection yidun --token - --access-token -")
+	f.Add("sign --user-domain-secret - a b")
+	f.Add("login twitter --app-id a \x1b[2J extra")
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		if (len(args) > 0 && args[0] == "emulator") || strings.Contains(line, "url") || strings.Contains(line, "host") {
+			return // no server, and no host to send to
+		}
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, strings.NewReader("line-one\nline-two\n"), &out, &errOut, func(string) string { return "" })
+		if code != exitOK && code != exitFail && code != exitUsage {
+			t.Fatalf("exit %d", code)
+		}
+		for _, r := range strings.ReplaceAll(strings.ReplaceAll(errOut.String(), "\n", ""), "\t", "") {
+			if !unicode.IsPrint(r) {
+				t.Fatalf("%U on stderr: %q", r, errOut.String())
+			}
+		}
+	})
 }
