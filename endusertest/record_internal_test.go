@@ -19,14 +19,14 @@ func TestRecordedRequestsAreBounded(t *testing.T) {
 	s, err := Start()
 	require.NoError(t, err)
 	defer s.Close()
-	big := strings.Repeat("x", 400<<10)
+	big := strings.Repeat("x", 256<<10)
 	for range 40 {
 		v := url.Values{"identityToken": {big}, "userDomain": {DefaultUserDomain}, "appId": {big},
 			"signature": {enduser.Sign(DefaultUserDomainSecret, big)}}
 		s.serveDirect(t, http.MethodPost, v2Prefix+enduser.OpAppleLogin, "application/x-www-form-urlencoded", v.Encode())
 	}
 	heap := liveHeap()
-	assert.Less(t, heap-min(heap, base), uint64(4<<20), "40 requests of 800 KiB keep less than 4 MiB")
+	assert.Less(t, heap-min(heap, base), uint64(4<<20), "40 requests of 512 KiB keep less than 4 MiB")
 	reqs := s.Requests()
 	require.Len(t, reqs, 40)
 	r := reqs[0]
