@@ -11,44 +11,6 @@ import (
 // that a token handed out is not already expired when the server sees it.
 const expiryDelta = 10 * time.Second
 
-// Family names the API family that issued a token: it decides which host
-// every later call with the token goes to.
-type Family string
-
-// The two API families.
-const (
-	FamilyV2      Family = "v2"      // the v2 end-user API (Config.BaseURL)
-	FamilyGenAuth Family = "genauth" // GenAuth (Config.GenAuth.Host)
-)
-
-// Token is the result of a successful login of either API family.
-//
-// Printing a Token with fmt (any verb) or logging it with log/slog shows its
-// type and expiry times, never the token material. JSON encoding (for
-// storage) includes everything.
-type Token struct {
-	// Family is the API family that issued the token; every login sets it.
-	Family Family `json:"family,omitempty"`
-	// AccessToken is the access token exactly as returned. v2 access tokens
-	// already start with "Bearer ". When a GenAuth sign-in answers with an
-	// id token only, AccessToken is that id token (as in Authing's own
-	// clients) and AuthorizationHeader sends it as "Bearer <id token>".
-	AccessToken string `json:"access_token"`
-	// TokenType is "Bearer" for both families.
-	TokenType string `json:"token_type,omitempty"`
-	// Expiry is when the access token expires; zero means unknown (the
-	// server sent no lifetime, e.g. GenAuth without expire_in/expires_in).
-	Expiry time.Time `json:"expiry,omitzero"`
-	// RefreshToken renews the pair; empty when the server gave none.
-	RefreshToken string `json:"refresh_token,omitempty"`
-	// RefreshExpiry is when the refresh token expires; zero means unknown.
-	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
-	// IDToken is the OpenID Connect id token (GenAuth only).
-	IDToken string `json:"id_token,omitempty"`
-	// Scope is the granted scope (GenAuth only).
-	Scope string `json:"scope,omitempty"`
-}
-
 // Valid reports whether t holds an access token that is not expired, with
 // a leeway of ten seconds. A nil Token is not valid. A token whose Expiry is
 // zero (lifetime unknown) stays valid until the server rejects it: Valid

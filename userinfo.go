@@ -7,45 +7,6 @@ import (
 	"net/http"
 )
 
-// UserInfo is the profile of the user a token belongs to, from either
-// family. A v2 profile fills every field the server sends; integer times
-// are kept as the server sends them: their unit is undocumented. A GenAuth
-// profile (OpenID Connect claims) fills UID (the `sub` claim), Nickname,
-// Phone (phone_number), Email and HeadImg (picture); [UserInfo.Claims]
-// gives all of its claims.
-type UserInfo struct {
-	UID                     string `json:"uid"`
-	Nickname                string `json:"nikeName"` // the wire spells it nikeName
-	Phone                   string `json:"phone"`
-	Email                   string `json:"email"`
-	HeadImg                 string `json:"headimg"` // avatar URL
-	Sex                     string `json:"sex"`
-	Lang                    string `json:"lang"`
-	Timezone                string `json:"timezone"`
-	Nationality             string `json:"nationality"`
-	Province                string `json:"province"`
-	City                    string `json:"city"`
-	Address                 string `json:"address"`
-	Remark                  string `json:"remark"`
-	Motto                   string `json:"signature"` // the user's profile motto, not a request signature
-	TwitterUserID           string `json:"twitterUserId"`
-	AppleUserID             string `json:"appleUserId"`
-	FacebookUserID          string `json:"facebookUserId"`
-	AlipayUserID            string `json:"alipayUserId"`
-	QQUserID                string `json:"qqUserId"`
-	WechatOffiaccountUserID string `json:"wechatOffiaccountUserId"`
-	WechatMiniprogramUserID string `json:"wechatMiniprogramUserId"`
-	WechatUnionID           string `json:"wechatUnionId"`
-	Status                  int    `json:"status"`    // 0 disabled, 1 normal
-	LogonMode               int    `json:"logonMode"` // how the user registered
-	RegisterTime            int64  `json:"registerTime"`
-	RegisterTimeTs          int64  `json:"registerTimeTs"`
-	LastLoginTime           int64  `json:"lastLoginTime"`
-	LastLoginTimeTs         int64  `json:"lastLoginTimeTs"`
-
-	claims []byte // GenAuth: the whole /oidc/me answer
-}
-
 // authHeader returns t's Authorization value, or the error the server would
 // answer for a missing token.
 func authHeader(op string, t *Token) (string, error) {

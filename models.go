@@ -1,0 +1,84 @@
+package enduser
+
+import "time"
+
+// The models both families share: what a login yields (Token, and the
+// Family that issued it) and what a user-info read yields (UserInfo). Their
+// behaviour lives beside the calls that use them: token.go, userinfo.go.
+
+// Family names the API family that issued a token: it decides which host
+// every later call with the token goes to.
+type Family string
+
+// The two API families.
+const (
+	FamilyV2      Family = "v2"      // the v2 end-user API (Config.BaseURL)
+	FamilyGenAuth Family = "genauth" // GenAuth (Config.GenAuth.Host)
+)
+
+// Token is the result of a successful login of either API family.
+//
+// Printing a Token with fmt (any verb) or logging it with log/slog shows its
+// type and expiry times, never the token material. JSON encoding (for
+// storage) includes everything.
+type Token struct {
+	// Family is the API family that issued the token; every login sets it.
+	Family Family `json:"family,omitempty"`
+	// AccessToken is the access token exactly as returned. v2 access tokens
+	// already start with "Bearer ". When a GenAuth sign-in answers with an
+	// id token only, AccessToken is that id token (as in Authing's own
+	// clients) and AuthorizationHeader sends it as "Bearer <id token>".
+	AccessToken string `json:"access_token"`
+	// TokenType is "Bearer" for both families.
+	TokenType string `json:"token_type,omitempty"`
+	// Expiry is when the access token expires; zero means unknown (the
+	// server sent no lifetime, e.g. GenAuth without expire_in/expires_in).
+	Expiry time.Time `json:"expiry,omitzero"`
+	// RefreshToken renews the pair; empty when the server gave none.
+	RefreshToken string `json:"refresh_token,omitempty"`
+	// RefreshExpiry is when the refresh token expires; zero means unknown.
+	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
+	// IDToken is the OpenID Connect id token (GenAuth only).
+	IDToken string `json:"id_token,omitempty"`
+	// Scope is the granted scope (GenAuth only).
+	Scope string `json:"scope,omitempty"`
+}
+
+// UserInfo is the profile of the user a token belongs to, from either
+// family. A v2 profile fills every field the server sends; integer times
+// are kept as the server sends them: their unit is undocumented. A GenAuth
+// profile (OpenID Connect claims) fills UID (the `sub` claim), Nickname,
+// Phone (phone_number), Email and HeadImg (picture); [UserInfo.Claims]
+// gives all of its claims.
+type UserInfo struct {
+	UID                     string `json:"uid"`
+	Nickname                string `json:"nikeName"` // the wire spells it nikeName
+	Phone                   string `json:"phone"`
+	Email                   string `json:"email"`
+	HeadImg                 string `json:"headimg"` // avatar URL
+	Sex                     string `json:"sex"`
+	Lang                    string `json:"lang"`
+	Timezone                string `json:"timezone"`
+	Nationality             string `json:"nationality"`
+	Province                string `json:"province"`
+	City                    string `json:"city"`
+	Address                 string `json:"address"`
+	Remark                  string `json:"remark"`
+	Motto                   string `json:"signature"` // the user's profile motto, not a request signature
+	TwitterUserID           string `json:"twitterUserId"`
+	AppleUserID             string `json:"appleUserId"`
+	FacebookUserID          string `json:"facebookUserId"`
+	AlipayUserID            string `json:"alipayUserId"`
+	QQUserID                string `json:"qqUserId"`
+	WechatOffiaccountUserID string `json:"wechatOffiaccountUserId"`
+	WechatMiniprogramUserID string `json:"wechatMiniprogramUserId"`
+	WechatUnionID           string `json:"wechatUnionId"`
+	Status                  int    `json:"status"`    // 0 disabled, 1 normal
+	LogonMode               int    `json:"logonMode"` // how the user registered
+	RegisterTime            int64  `json:"registerTime"`
+	RegisterTimeTs          int64  `json:"registerTimeTs"`
+	LastLoginTime           int64  `json:"lastLoginTime"`
+	LastLoginTimeTs         int64  `json:"lastLoginTimeTs"`
+
+	claims []byte // GenAuth: the whole /oidc/me answer
+}
