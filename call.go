@@ -56,6 +56,9 @@ func (c *Client) do(ctx context.Context, k *call) (int, error) {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	if cerr := ctx.Err(); cerr != nil {
+		return 0, &TransportError{Op: k.op, Err: cerr} // ended before anything was sent
+	}
 	ctx, obs := c.observe(ctx, k)
 	for attempt := 1; ; attempt++ {
 		start := time.Now()

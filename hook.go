@@ -3,6 +3,7 @@ package enduser
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
@@ -17,7 +18,9 @@ import (
 // attempt, and CallEnd once at the end, all on the goroutine of the call
 // and with the context CallStart returned (a tracer puts its span there; it
 // is also the context of the HTTP requests, so a traced transport's spans
-// nest inside). A request rejected locally is not a call: nothing is sent.
+// nest inside). VerifyIDToken's key fetch is a call too (op OpOIDCKeys). A
+// request rejected locally, or with a context already done, is not a call:
+// nothing is sent.
 // Refresh is called after each refresh a [TokenSource] makes.
 //
 // Hooks run inline: keep them fast and never block. The infos carry no
@@ -186,6 +189,26 @@ func (o *observer) end(ctx context.Context, status int, res envelope.Result, err
 		CallInfo: o.info, Attempts: o.attempts, Duration: time.Since(o.start), HTTPStatus: status,
 		Code: res.Code, APICode: res.APICode, Class: Class(err), Err: err,
 	})
+}
+
+// roundTrip reports a call made outside do, as one attempt: resp or err is
+// what the transport returned (the body is not read here).
+func (o *observer) roundTrip(ctx context.Context, start time.Time, resp *http.Response, err error) {
+	if o.h == nil {
+		return
+	}
+	status := 0
+	switch {
+	case err != nil:
+		err = newTransportError(ctx, o.info.Op, err)
+	case resp.StatusCode >= 400:
+		status = resp.StatusCode
+		err = &UnexpectedResponseError{Op: o.info.Op, HTTPStatus: status}
+	default:
+		status = resp.StatusCode
+	}
+	o.attempt(ctx, 1, start, status, envelope.Result{}, err, false, 0)
+	o.end(ctx, status, envelope.Result{}, err)
 }
 
 // observeRefresh reports a TokenSource refresh of a family's token that

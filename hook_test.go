@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -176,4 +177,21 @@ func TestWithHookChainsHooks(t *testing.T) {
 
 	_, err = enduser.NewClient(testConfig(), enduser.WithHook(nil))
 	assert.ErrorIs(t, err, enduser.ErrInvalidConfig)
+}
+
+func TestHookSeesTheKeyFetch(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	h := &recHook{}
+	c := j.client(t, enduser.WithHook(h))
+	_, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer())))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"start " + enduser.OpOIDCKeys, "attempt 1 retry=false", "end none"}, h.Events())
+	a := h.Attempts()
+	require.Len(t, a, 1)
+	assert.Equal(t, 200, a[0].HTTPStatus)
+	assert.Equal(t, enduser.FamilyGenAuth, a[0].Family)
+	assert.Equal(t, "GET", a[0].Method)
 }

@@ -221,10 +221,12 @@ type keysTransport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *keysTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
-	req = req.Clone(req.Context())
+	ctx, obs := t.c.observe(req.Context(), &call{op: OpOIDCKeys, family: FamilyGenAuth, method: req.Method, host: t.c.genAuthHost})
+	req = req.Clone(ctx)
 	req.Header.Set("User-Agent", t.c.opts.userAgent)
 	req.Header.Set("Accept", "application/json")
 	resp, err := t.next.RoundTrip(req)
+	defer obs.roundTrip(ctx, start, resp, err) // the Hook sees the key fetch as a call (hook.go)
 	attrs := []slog.Attr{
 		slog.String("op", OpOIDCKeys), slog.String("method", req.Method), slog.String("host", t.c.genAuthHost),
 		slog.Int("attempt", 1), slog.Duration("duration", time.Since(start)),

@@ -196,3 +196,20 @@ func TestTransportErrorUnwrapsCauseAndContext(t *testing.T) {
 func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
 
 func fmtWrap(err error) error { return fmt.Errorf("wrapped: %w", err) }
+
+func TestDoneContextSendsNothing(t *testing.T) {
+	t.Parallel()
+	srv, n := countingServer(t, answer(200, okLogin))
+	h := &recHook{}
+	c := socketClient(t, srv.URL, enduser.WithHook(h))
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	err := appleLogin(ctx, c)
+	require.ErrorIs(t, err, context.Canceled)
+	var te *enduser.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.False(t, te.Written)
+	assert.Equal(t, enduser.ClassTemporary, enduser.Class(err), "nothing was sent: the credential is still good")
+	assert.Zero(t, n.Load())
+	assert.Empty(t, h.Events(), "not a call")
+}
