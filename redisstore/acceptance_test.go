@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ type session struct {
 	old   *enduser.Token
 }
 
-func newSession(tb testing.TB, key string) *session {
+func newSession(tb testing.TB, key string, opts ...redisstore.Option) *session {
 	tb.Helper()
 	r := newRedis(tb)
 	srv := endusertest.NewServer(tb)
@@ -47,7 +48,7 @@ func newSession(tb testing.TB, key string) *session {
 	require.NoError(tb, err)
 	tok.Expiry = time.Now().Add(-time.Minute) // expired: the first Token call must refresh
 	prefix := testPrefix(tb, r)
-	store, err := redisstore.New(r.rdb, redisstore.WithPrefix(prefix))
+	store, err := redisstore.New(r.rdb, append(opts, redisstore.WithPrefix(prefix))...)
 	require.NoError(tb, err)
 	require.NoError(tb, store.Store(ctx, key, tok))
 	return &session{
@@ -71,9 +72,11 @@ func (s *session) stored(tb testing.TB) *enduser.Token {
 // TestAcceptanceOneRefreshAcrossProcesses: four replicas (separate OS
 // processes, 16 goroutines each) find the session's token expired at the
 // same moment; exactly one refresh reaches the API, every goroutine ends
-// with the same new token, and the store holds it.
+// with the same new token, and the store holds it (encrypted at rest).
 func TestAcceptanceOneRefreshAcrossProcesses(t *testing.T) {
-	s := newSession(t, "session:one-refresh")
+	secret := []byte("acceptance-test-key-32-bytes-AES")
+	s := newSession(t, "session:one-refresh", redisstore.WithEncryption(redisstore.Key{ID: "test", Secret: secret}))
+	s.cfg.key = secret // the replicas encrypt too: the session is shared sealed
 	rs := startReplicas(t, replicas, s.cfg)
 	for _, r := range rs {
 		r.run(t, s.key)
@@ -94,6 +97,10 @@ func TestAcceptanceOneRefreshAcrossProcesses(t *testing.T) {
 	assert.NotEqual(t, s.old.RefreshToken, stored.RefreshToken, "rotated")
 	want := tokenHash(stored)
 	assert.NotEqual(t, tokenHash(s.old), want)
+	raw, err := s.rdb.Get(context.Background(), s.store.TokenKey(s.key)).Result()
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(raw, "e1.test."), "stored encrypted by the replica that refreshed")
+	assert.NotContains(t, raw, stored.RefreshToken)
 	for i, h := range hashes {
 		assert.Equal(t, want, h, "goroutine %d ends with the stored token", i)
 	}

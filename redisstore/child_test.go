@@ -39,6 +39,7 @@ const (
 	childTimeoutEnv = "REDISSTORE_TEST_TIMEOUT"
 	childLockTTLEnv = "REDISSTORE_TEST_LOCK_TTL"
 	childGoroutines = "REDISSTORE_TEST_GOROUTINES"
+	childKeyEnv     = "REDISSTORE_TEST_KEY" // hex AES key: the store encrypts (key id "test")
 )
 
 // childResult is what a child reports for one run: per goroutine a short
@@ -98,7 +99,15 @@ func child(in io.Reader, out io.Writer) error {
 	defer func() { _ = rdb.Close() }()
 	ops := &opCounter{}
 	rdb.AddHook(ops)
-	store, err := redisstore.New(rdb, redisstore.WithPrefix(os.Getenv(childPrefixEnv)))
+	opts := []redisstore.Option{redisstore.WithPrefix(os.Getenv(childPrefixEnv))}
+	if k := os.Getenv(childKeyEnv); k != "" {
+		secret, err := hex.DecodeString(k)
+		if err != nil {
+			return fmt.Errorf("%s: %w", childKeyEnv, err)
+		}
+		opts = append(opts, redisstore.WithEncryption(redisstore.Key{ID: "test", Secret: secret}))
+	}
+	store, err := redisstore.New(rdb, opts...)
 	if err != nil {
 		return err
 	}
@@ -165,6 +174,7 @@ type childConfig struct {
 	timeout    time.Duration
 	lockTTL    time.Duration
 	goroutines int
+	key        []byte // encryption key, nil for none
 }
 
 // startReplicas starts n children and waits until each is ready. They are
@@ -185,6 +195,7 @@ func startReplicas(tb testing.TB, n int, cfg childConfig) []*replica {
 			childTimeoutEnv+"="+cfg.timeout.String(),
 			childLockTTLEnv+"="+cfg.lockTTL.String(),
 			childGoroutines+"="+strconv.Itoa(cfg.goroutines),
+			childKeyEnv+"="+hex.EncodeToString(cfg.key),
 		)
 		r.cmd.Stderr = lockedWriter{r}
 		r.stdin, err = r.cmd.StdinPipe()
