@@ -200,9 +200,6 @@ func (t ContinuationToken) String() string {
 	return redacted
 }
 
-// GoString is String.
-func (t ContinuationToken) GoString() string { return t.String() }
-
 // Format prints String for every verb.
 func (t ContinuationToken) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
 

@@ -52,9 +52,6 @@ type MobileSignInOptions struct {
 // String describes the options with Context and CustomData redacted.
 func (o MobileSignInOptions) String() string { return redactedText(o) }
 
-// GoString is String: %#v never shows Context or CustomData.
-func (o MobileSignInOptions) GoString() string { return redactedText(o) }
-
 // Format prints String for every verb.
 func (o MobileSignInOptions) Format(f fmt.State, _ rune) { formatRedacted(f, o) }
 
@@ -63,9 +60,6 @@ func (o MobileSignInOptions) LogValue() slog.Value { return redactedLogValue(o) 
 
 // String describes the request with its credentials redacted.
 func (r MobileSignInRequest) String() string { return redactedText(r) }
-
-// GoString is String: %#v never shows credentials.
-func (r MobileSignInRequest) GoString() string { return redactedText(r) }
 
 // Format prints String for every verb.
 func (r MobileSignInRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }

@@ -103,9 +103,6 @@ func (t Token) String() string {
 	return b.String()
 }
 
-// GoString is String: %#v never shows token material.
-func (t Token) GoString() string { return t.String() }
-
 // Format implements fmt.Formatter so that every verb prints String.
 func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
 
