@@ -196,3 +196,19 @@ func TestProcessThenDelayOutlivesTheClientsDeadline(t *testing.T) {
 	_, err = fast.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: "fb", Code: "late"})
 	require.NoError(t, err, "a patient client gets the late answer")
 }
+
+// net/http replays a GET that meets a closed kept-alive connection; the
+// emulator's drop still reaches the caller, once.
+func TestDropConnectionOnAReadIsVisible(t *testing.T) {
+	t.Parallel()
+	srv := endusertest.NewServer(t)
+	c := newClient(t, srv.Config(), noRetry)
+	tok, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "reader"})
+	require.NoError(t, err)
+	_, err = c.UserInfo(bg, tok) // the connection is now kept alive
+	require.NoError(t, err)
+	srv.Inject(enduser.OpUserInfo, endusertest.DropConnection())
+	_, err = c.UserInfo(bg, tok)
+	require.Error(t, err)
+	assert.Equal(t, 2, srv.Count(enduser.OpUserInfo), "no silent replay")
+}
