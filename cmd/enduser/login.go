@@ -279,7 +279,7 @@ func printToken(e env, tok *enduser.Token, show bool, secrets []string) error {
 		switch {
 		case !publicTokenField(k) && !show && (!isString || s != ""):
 			fields[k] = redacted
-		case publicTokenField(k) && isString && sc.contains(s):
+		case publicTokenField(k) && isString && (sc.contains(s) || sc.contains(jsonText(s))):
 			fields[k] = redacted
 		}
 	}
@@ -289,6 +289,17 @@ func printToken(e env, tok *enduser.Token, show bool, secrets []string) error {
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\n", printableJSON(b))
 	return err
+}
+
+// jsonText is s as the output shows it: JSON-escaped and made printable.
+// A secret holding an escape sequence (a literal backslash) could appear
+// only there.
+func jsonText(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return s
+	}
+	return string(printableJSON(b))
 }
 
 func authMethod(s string) (enduser.ClientAuthMethod, error) {

@@ -60,16 +60,26 @@ func escapeUnprintable(s string, keepLines bool) string {
 func safeRune(r rune) bool { return unicode.IsPrint(r) }
 
 // errorLine turns an error's text into the line the command prints after
-// its own "enduser: " prefix: the SDK's own prefixes are dropped (one
+// its own "enduser: " prefix: the SDK's leading prefix is dropped (one
 // prefix per line), the text is made printable and cut to maxErrorLine.
+// Only a leading prefix is removed: removing text from the middle could
+// join the halves of a secret a server split around it.
 func errorLine(msg string) string {
-	msg = printable(strings.ReplaceAll(msg, "enduser: ", ""))
+	msg = printable(withoutPrefix(msg))
 	if len(msg) > maxErrorLine {
 		cut := maxErrorLine
 		for cut > 0 && !utf8.RuneStart(msg[cut]) {
 			cut--
 		}
 		msg = msg[:cut] + "...(cut)"
+	}
+	return msg
+}
+
+// withoutPrefix drops the SDK's leading "enduser: ".
+func withoutPrefix(msg string) string {
+	for strings.HasPrefix(msg, "enduser: ") {
+		msg = msg[len("enduser: "):]
 	}
 	return msg
 }

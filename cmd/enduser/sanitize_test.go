@@ -43,7 +43,8 @@ func TestPrintableKeepsReadableText(t *testing.T) {
 
 func TestErrorLine(t *testing.T) {
 	assert.Equal(t, "appleAuthLogin: code 5420", errorLine("enduser: appleAuthLogin: code 5420"))
-	assert.Equal(t, "login apple: appleAuthLogin: x", errorLine("login apple: enduser: appleAuthLogin: x"), "one prefix, wherever the SDK's is")
+	assert.Equal(t, "appleAuthLogin: x", errorLine("enduser: enduser: appleAuthLogin: x"), "one prefix")
+	assert.Equal(t, "op: se enduser: cret", errorLine("enduser: op: se enduser: cret"), "text inside is kept, so no halves are joined")
 	long := errorLine(strings.Repeat("用", 3*maxErrorLine))
 	assert.LessOrEqual(t, len(long), maxErrorLine+len("...(cut)"))
 	assert.True(t, utf8.ValidString(long), "cut on a rune boundary")

@@ -64,11 +64,16 @@ func (sc *scrubber) contains(s string) bool {
 // err returns err with the secrets removed from its text: a usageError
 // when usage says the command line is at fault (exit 2), else a failure
 // (exit 1).
+//
+// The text is scrubbed, made printable, then scrubbed again: escaping a
+// control character writes a backslash sequence, which could complete a
+// secret that contains one.
 func (sc *scrubber) err(err error, usage bool) error {
+	msg := sc.scrub(printable(sc.scrub(withoutPrefix(err.Error()))))
 	if usage {
-		return usageError{sc.scrub(err.Error())}
+		return usageError{msg}
 	}
-	return failure{sc.scrub(err.Error())}
+	return failure{msg}
 }
 
 // failure is a failed call: exit status 1.

@@ -39,3 +39,17 @@ func TestScrubberErrKeepsExitStatus(t *testing.T) {
 	assert.NotErrorAs(t, err, &ue)
 	assert.Equal(t, "failed [redacted]", err.Error())
 }
+
+func TestScrubberErrCannotBeAssembled(t *testing.T) {
+	// A secret that holds a backslash sequence, echoed with the raw
+	// control character: escaping would complete it, so the text is
+	// scrubbed again after escaping.
+	sc := newScrubber(`tok\x0dEN-77`)
+	err := sc.err(errors.New("enduser: op: tok\rEN-77"), false)
+	assert.Equal(t, "op: [redacted]", err.Error())
+
+	// A secret split around the SDK's prefix is not joined.
+	sc = newScrubber("secret-77")
+	err = sc.err(errors.New("enduser: op: secenduser: ret-77"), false)
+	assert.NotContains(t, errorLine(err.Error()), "secret-77")
+}
