@@ -267,14 +267,15 @@ func (h *hostileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at, rt, id := h.issue("AT"), h.issue("RT"), h.issue("ID")
+	fill := strings.NewReplacer("{AT}", at, "{RT}", rt, "{ID}", id).Replace
 	var ok string
 	switch {
 	case v2:
-		ok = fmt.Sprintf(`{"code":200,"msg":"issued %s","data":{"accessToken":{"token":"Bearer %s","expirationTime":4102444800},"refreshToken":{"token":"%s","expirationTime":4102444800},"uid":"u-1"}}`, at, at, rt)
+		ok = fill(`{"code":200,"msg":"issued {AT}","data":{"accessToken":{"token":"Bearer {AT}","expirationTime":4102444800},"refreshToken":{"token":"{RT}","expirationTime":4102444800},"uid":"u-1"}}`)
 	case oidc:
-		ok = fmt.Sprintf(`{"access_token":"%s","refresh_token":"%s","id_token":"%s","expires_in":3600,"token_type":"Bearer","sub":"%s","active":true}`, at, rt, id, at)
+		ok = fill(`{"access_token":"{AT}","refresh_token":"{RT}","id_token":"{ID}","expires_in":3600,"token_type":"Bearer","sub":"{AT}","active":true}`)
 	default:
-		ok = fmt.Sprintf(`{"statusCode":200,"message":"issued %s","data":{"access_token":"%s","refresh_token":"%s","id_token":"%s","expire_in":3600}}`, at, at, rt, id)
+		ok = fill(`{"statusCode":200,"message":"issued {AT}","data":{"access_token":"{AT}","refresh_token":"{RT}","id_token":"{ID}","expire_in":3600}}`)
 	}
 	switch h.mode {
 	case cutToken:
