@@ -188,3 +188,52 @@ func TestTokenWithoutFamily(t *testing.T) {
 		})
 	}
 }
+
+// A token never reaches a host of the other family, even when only the
+// other family is configured, nor when its family is unknown or it is nil
+// or empty: every call (the sources included) refuses it before sending.
+func TestTokenNeverReachesTheOtherFamilysHost(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name        string
+		tok         *enduser.Token
+		v2, genAuth bool
+	}{
+		{"GenAuth token, v2 only", genAuthToken(), true, false},
+		{"v2 token, GenAuth only", &enduser.Token{Family: enduser.FamilyV2, AccessToken: "Bearer V2-AT", RefreshToken: "V2-RT"}, false, true},
+		{"legacy v2 token, GenAuth only", &enduser.Token{AccessToken: "Bearer V2-AT", RefreshToken: "V2-RT", IDToken: "I"}, false, true},
+		{"legacy GenAuth token, v2 only", &enduser.Token{AccessToken: "GA-AT", RefreshToken: "GA-RT", Scope: "openid"}, true, false},
+		{"unknown family", &enduser.Token{Family: "GenAuth", AccessToken: "GA-AT", RefreshToken: "GA-RT", Scope: "openid"}, true, true},
+		{"empty family string of spaces", &enduser.Token{Family: " v2", AccessToken: "Bearer V2-AT", RefreshToken: "V2-RT"}, true, true},
+		{"empty token", &enduser.Token{}, true, true},
+		{"nil token", nil, true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, v2Srv, gaSrv := twoHosts(t, tc.v2, tc.genAuth)
+			errs := map[string]error{}
+			if tc.tok != nil {
+				errs = everyCall(c, tc.tok)
+				store := enduser.NewMemoryStore()
+				cp := *tc.tok
+				cp.Expiry = time.Now().Add(-time.Hour)
+				require.NoError(t, store.Store(bg, "s", &cp))
+				_, errs["SharedTokenSource"] = c.SharedTokenSource(store, "s").Token(bg)
+				_, errs["ForceRefresh"] = c.TokenSource(tc.tok).ForceRefresh(bg, tc.tok)
+			} else {
+				_, errs["Refresh"] = c.Refresh(bg, nil)
+				_, errs["UserInfo"] = c.UserInfo(bg, nil)
+				_, errs["Introspect"] = c.Introspect(bg, nil)
+				errs["Logout"] = c.Logout(bg, nil, "")
+				_, errs["TokenSource"] = c.TokenSource(nil).Token(bg)
+				_, errs["ForceRefresh"] = c.TokenSource(nil).ForceRefresh(bg, nil)
+			}
+			for name, err := range errs {
+				assert.Error(t, err, name)
+			}
+			assert.Empty(t, v2Srv.seen(), "the v2 host saw nothing")
+			assert.Empty(t, gaSrv.seen(), "the GenAuth host saw nothing")
+		})
+	}
+}
