@@ -543,3 +543,29 @@ func TestSharedTokenSourceStoreWithoutUnlock(t *testing.T) {
 	require.ErrorIs(t, err, enduser.ErrTokenStore, "a store that breaks the contract is a store failure, not a panic")
 	assert.Zero(t, r.srv.Count(enduser.OpRefreshToken), "no refresh without a lock that can be released")
 }
+
+// The server carries out the refresh but holds its answer past every
+// deadline, and the caller asked for a call timeout far longer than the
+// lock's ttl: the refresh still ends within the lock, and no replica
+// (waiting on the lock meanwhile) spends the refresh token again.
+func TestSharedTokenSourceRefreshNeverOutlivesItsLock(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2, enduser.WithTimeout(300*time.Millisecond))
+	a, b := r.source(0, enduser.WithLockTTL(time.Millisecond)), r.source(1, enduser.WithLockTTL(time.Millisecond))
+	r.clk.Advance(3 * time.Hour)
+	require.NoError(t, r.srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDelay(time.Minute)))
+	ctx := enduser.WithCallTimeout(bg, time.Hour)
+
+	start := time.Now()
+	errA := make(chan error, 1)
+	go func() { _, err := a.Token(ctx); errA <- err }()
+	require.Eventually(t, func() bool { return r.srv.Count(enduser.OpRefreshToken) == 1 }, 10*time.Second, time.Millisecond)
+	_, errB := b.Token(ctx) // waits on the lock
+	err := <-errA
+	require.Error(t, err)
+	assert.Equal(t, enduser.ClassMaybeProcessed, enduser.Class(err), "%v", err)
+	assert.Less(t, time.Since(start), 20*time.Second, "bounded by the lock's ttl (300 ms + 1 s), not the call timeout")
+	assert.ErrorIs(t, errB, enduser.ErrTokenInvalid, "the peer does not spend the refresh token the lost refresh may have spent")
+	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+	assert.Empty(t, r.stored(t).RefreshToken, "the store no longer holds the possibly spent refresh token")
+}
