@@ -21,7 +21,7 @@ type Introspection struct {
 	Expiry    time.Time // exp; zero when absent
 	IssuedAt  time.Time // iat; zero when absent
 
-	claims []byte
+	claims claimsDecoder
 }
 
 // Claims decodes the whole introspection answer into v, as json.Unmarshal
@@ -30,7 +30,7 @@ func (i *Introspection) Claims(v any) error {
 	if i == nil || i.claims == nil {
 		return errors.New("enduser: no introspection answer")
 	}
-	return json.Unmarshal(i.claims, v)
+	return i.claims(v)
 }
 
 type introspectionWire struct {
@@ -77,6 +77,6 @@ func (c *Client) Introspect(ctx context.Context, t *Token) (*Introspection, erro
 	}
 	return &Introspection{
 		Active: w.Active, Subject: w.Subject, ClientID: w.ClientID, Scope: w.Scope, TokenType: w.TokenType,
-		Username: w.Username, Expiry: epoch(w.Exp), IssuedAt: epoch(w.Iat), claims: raw,
+		Username: w.Username, Expiry: epoch(w.Exp), IssuedAt: epoch(w.Iat), claims: decoderOf(raw),
 	}, nil
 }

@@ -80,5 +80,5 @@ type UserInfo struct {
 	LastLoginTime           int64  `json:"lastLoginTime"`
 	LastLoginTimeTs         int64  `json:"lastLoginTimeTs"`
 
-	claims []byte // GenAuth: the whole /oidc/me answer
+	claims claimsDecoder // GenAuth: decodes the whole /oidc/me answer
 }

@@ -1,10 +1,15 @@
 package enduser_test
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -401,5 +406,37 @@ func TestOIDCRetryRules(t *testing.T) {
 				require.NoError(t, err)
 			}
 		})
+	}
+}
+
+// A hostile server echoes the token in its profile or introspection
+// answer: printing or logging the result (any verb, slog) never shows it.
+// Claims, asked for explicitly, still has every member.
+func TestGenAuthResultsNeverPrintEchoedTokens(t *testing.T) {
+	t.Parallel()
+	c, mt := newTestClient(t, testConfig())
+	echo := `"access_token":"` + gaAccess + `","refresh_token":"` + gaRefresh + `"`
+	mt.RegisterResponder(http.MethodGet, oidcURL("me"), httpmock.NewStringResponder(200, `{"sub":"u-42",`+echo+`}`))
+	mt.RegisterResponder(http.MethodPost, oidcURL("token/introspection"), httpmock.NewStringResponder(200, `{"active":true,"sub":"u-42",`+echo+`}`))
+	info, err := c.UserInfo(bg, genAuthToken())
+	require.NoError(t, err)
+	in, err := c.Introspect(bg, genAuthToken())
+	require.NoError(t, err)
+
+	for name, v := range map[string]any{"UserInfo": info, "Introspection": in} {
+		var logged bytes.Buffer
+		slog.New(slog.NewTextHandler(&logged, nil)).Info("result", "v", v)
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("result", "v", v)
+		text := logged.String()
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+			text += fmt.Sprintf(verb, v) + fmt.Sprintf(verb, reflect.ValueOf(v).Elem().Interface())
+		}
+		for _, secret := range []string{gaAccess, gaRefresh, hex.EncodeToString([]byte(gaAccess)), hex.EncodeToString([]byte(gaRefresh))} {
+			assert.NotContains(t, text, secret, name)
+		}
+		assert.NotContains(t, text, fmt.Sprint([]byte(gaAccess))[1:20], "%s: the raw answer is not printed as bytes either", name)
+		var claims map[string]any
+		require.NoError(t, v.(interface{ Claims(any) error }).Claims(&claims))
+		assert.Equal(t, gaAccess, claims["access_token"], "%s: Claims still has every member", name)
 	}
 }

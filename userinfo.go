@@ -7,6 +7,15 @@ import (
 	"net/http"
 )
 
+// claimsDecoder decodes a server's whole JSON answer into v, for Claims. It
+// is a func so that fmt prints it as an address, whatever the verb: the
+// answer may echo a token, and a []byte field would be printed whole.
+type claimsDecoder func(v any) error
+
+func decoderOf(raw []byte) claimsDecoder {
+	return func(v any) error { return json.Unmarshal(raw, v) }
+}
+
 // authHeader returns t's Authorization value, or the error the server would
 // answer for a missing token.
 func authHeader(op string, t *Token) (string, error) {
@@ -77,7 +86,7 @@ func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, erro
 	}
 	return &UserInfo{
 		UID: p.Sub, Nickname: p.Nickname, Phone: p.PhoneNumber, Email: p.Email, HeadImg: p.Picture,
-		claims: raw,
+		claims: decoderOf(raw),
 	}, nil
 }
 
@@ -92,5 +101,5 @@ func (u *UserInfo) Claims(v any) error {
 	if u == nil || u.claims == nil {
 		return errNoClaims
 	}
-	return json.Unmarshal(u.claims, v)
+	return u.claims(v)
 }
