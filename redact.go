@@ -126,17 +126,22 @@ func redactedString(s string) string {
 	return redacted
 }
 
+// config is the Config c was built from, for printing it redacted.
+func (c *Client) config() Config {
+	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.secret, GenAuth: c.genAuth}
+	if c.v2Base != "" {
+		cfg.BaseURL = strings.TrimSuffix(c.v2Base, v2Path)
+	}
+	return cfg
+}
+
 // String describes the client by its hosts and identifiers, never its
 // secrets: the user-domain secret, the app secret and the Basic credential.
 func (c *Client) String() string {
 	if c == nil {
 		return "<nil>"
 	}
-	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.secret, GenAuth: c.genAuth}
-	if c.v2Base != "" {
-		cfg.BaseURL = strings.TrimSuffix(c.v2Base, v2Path)
-	}
-	return "enduser.Client" + strings.TrimPrefix(redactedText(cfg), "enduser.Config")
+	return "enduser.Client" + strings.TrimPrefix(redactedText(c.config()), "enduser.Config")
 }
 
 // Format prints String for every verb and flag (%v %+v %#v %s %q %d …).
@@ -147,11 +152,7 @@ func (c *Client) LogValue() slog.Value {
 	if c == nil {
 		return slog.Value{}
 	}
-	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.secret, GenAuth: c.genAuth}
-	if c.v2Base != "" {
-		cfg.BaseURL = strings.TrimSuffix(c.v2Base, v2Path)
-	}
-	return redactedLogValue(cfg)
+	return redactedLogValue(c.config())
 }
 
 // String describes the token source by what it was built with: shared or

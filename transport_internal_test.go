@@ -185,6 +185,10 @@ func TestAtMostOnceOverHTTP2(t *testing.T) {
 		{"/v2/enduser/enduserapi/userLogout", func(ctx context.Context, c *Client) error {
 			return c.Logout(ctx, tok, "")
 		}},
+		{"/oidc/token", func(ctx context.Context, c *Client) error {
+			_, err := c.Refresh(ctx, &Token{Family: FamilyGenAuth, AccessToken: "ga-at", RefreshToken: "ga-rt"})
+			return err
+		}},
 		{"/api/v3/signin-by-mobile", func(ctx context.Context, c *Client) error {
 			_, err := c.SignInByMobile(ctx, MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: WechatPayload{Code: "c"}})
 			return err
