@@ -18,15 +18,24 @@ type Client struct {
 	opts        options
 	v2Base      string // BaseURL + "/v2/enduser/enduserapi/"
 	userDomain  string
-	secret      string
 	v2Host      string
 	genAuthURL  string // GenAuth.Host + "/api/v3/signin-by-mobile"
 	genAuthHost string
-	genAuth     GenAuthConfig
-	basicAuth   string   // precomputed Authorization for AuthClientSecretBasic
-	scrub       scrubber // the configured secrets, in every encoding
+	genAuth     GenAuthConfig // without AppSecret, which is in keys
+	// keys returns the configured secrets: sealed in a closure, which fmt
+	// prints as an address whatever the verb, so even a reflective print of
+	// a Client value shows none of them. *Client prints redacted (redact.go).
+	keys func() *clientKeys
 	// idTokenVerifier returns the one id token verifier, built on first use.
 	idTokenVerifier func() *oidc.IDTokenVerifier
+}
+
+// clientKeys holds a Client's configured secrets (see Client.keys).
+type clientKeys struct {
+	userDomainSecret string
+	appSecret        string
+	basicAuth        string   // precomputed Authorization for AuthClientSecretBasic
+	scrub            scrubber // the configured secrets, in every encoding
 }
 
 // v2Path is the path of the v2 end-user API under Config.BaseURL.
@@ -52,22 +61,24 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		rc:         newResty(o),
 		opts:       o,
 		userDomain: cfg.UserDomain,
-		secret:     cfg.UserDomainSecret,
 		genAuth:    cfg.GenAuth,
 	}
+	keys := &clientKeys{userDomainSecret: cfg.UserDomainSecret, appSecret: cfg.GenAuth.AppSecret}
+	c.genAuth.AppSecret = ""
+	c.keys = func() *clientKeys { return keys }
 	c.idTokenVerifier = sync.OnceValue(c.newIDTokenVerifier)
 	if cfg.v2Configured() {
 		c.v2Base = strings.TrimRight(cfg.BaseURL, "/") + v2Path
 		c.v2Host = hostOf(cfg.BaseURL)
-		c.scrub.add(cfg.UserDomainSecret)
+		keys.scrub.add(cfg.UserDomainSecret)
 	}
 	if cfg.GenAuth.Host != "" {
 		c.genAuthURL = strings.TrimRight(cfg.GenAuth.Host, "/") + "/api/v3/signin-by-mobile"
 		c.genAuthHost = hostOf(cfg.GenAuth.Host)
-		c.scrub.add(cfg.GenAuth.AppSecret)
+		keys.scrub.add(cfg.GenAuth.AppSecret)
 		if cfg.GenAuth.AuthMethod == AuthClientSecretBasic {
-			c.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
-			c.scrub.add(c.basicAuth)
+			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
+			keys.scrub.add(keys.basicAuth)
 		}
 	}
 	return c, nil

@@ -122,7 +122,7 @@ func (c *Client) newIDTokenVerifier() *oidc.IDTokenVerifier {
 	var keys oidc.KeySet
 	if c.genAuth.IDTokenSigningAlg == IDTokenHS256 {
 		cfg.SupportedSigningAlgs = []string{IDTokenHS256}
-		keys = &secretKeySet{secret: []byte(c.genAuth.AppSecret)}
+		keys = &secretKeySet{secret: []byte(c.keys().appSecret)}
 	} else {
 		hc := *c.rc.GetClient() // already the Client's private copy; copy again to set the timeout
 		hc.Timeout = c.opts.timeout

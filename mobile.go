@@ -92,7 +92,7 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 	k := &call{
 		op: OpSignInByMobile, family: FamilyGenAuth, method: http.MethodPost,
 		url: c.genAuthURL, host: c.genAuthHost, contentType: "application/json",
-		body: body, auth: c.basicAuth, appID: c.genAuth.AppID, payload: r.Payload,
+		body: body, auth: c.keys().basicAuth, appID: c.genAuth.AppID, payload: r.Payload,
 	}
 	var data envelope.GenAuthToken
 	k.out = &data
@@ -148,7 +148,7 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	w := mobileWire{ExtIdpConnIdentifier: r.ExtIdpConnIdentifier, Connection: r.Payload.Connection(), Options: opts}
 	r.Payload.setWire(&w)
 	if c.genAuth.AuthMethod == AuthClientSecretPost {
-		w.ClientID, w.ClientSecret = c.genAuth.AppID, c.genAuth.AppSecret
+		w.ClientID, w.ClientSecret = c.genAuth.AppID, c.keys().appSecret
 	}
 	body, err := json.Marshal(&w) //nolint:gosec // G117: client_secret_post sends the secret by design
 	if err != nil {

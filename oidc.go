@@ -32,10 +32,10 @@ func (c *Client) oidcURL(op string) string {
 func (c *Client) withClientAuth(form []byte) ([]byte, string) {
 	switch c.genAuth.AuthMethod {
 	case AuthClientSecretBasic:
-		return form, c.basicAuth
+		return form, c.keys().basicAuth
 	case AuthClientSecretPost:
 		form = appendParam(form, "client_id", c.genAuth.AppID)
-		return appendParam(form, "client_secret", c.genAuth.AppSecret), ""
+		return appendParam(form, "client_secret", c.keys().appSecret), ""
 	default:
 		return appendParam(form, "client_id", c.genAuth.AppID), ""
 	}

@@ -128,7 +128,8 @@ func redactedString(s string) string {
 
 // config is the Config c was built from, for printing it redacted.
 func (c *Client) config() Config {
-	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.secret, GenAuth: c.genAuth}
+	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.keys().userDomainSecret, GenAuth: c.genAuth}
+	cfg.GenAuth.AppSecret = c.keys().appSecret
 	if c.v2Base != "" {
 		cfg.BaseURL = strings.TrimSuffix(c.v2Base, v2Path)
 	}

@@ -90,6 +90,8 @@ func TestRedaction(t *testing.T) {
 		public  []string
 	}{
 		{"*Client", c, []string{testSecret, testAppSecret, basic}, []string{testDomain, testBase, testAppID}},
+		{"Client value (fmt prints it by reflection)", *c, []string{testSecret, testAppSecret, basic}, nil},
+		{"struct holding an unexported Client value", struct{ c enduser.Client }{*c}, []string{testSecret, testAppSecret, basic}, nil},
 		{"*TokenSource", ts, []string{testSecret, testAppSecret, basic, "SECRET-ts-at", "SECRET-ts-rt"}, []string{testDomain}},
 		{"struct holding a Config and a Client", holder{testConfig(), c}, []string{testSecret, testAppSecret, basic}, []string{testDomain}},
 	}...)

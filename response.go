@@ -100,7 +100,8 @@ func successWithout(op string, status int, what string) error {
 // scrubberFor returns the scrubber of one call: the configured secrets and
 // the call's credentials.
 func (c *Client) scrubberFor(k *call) *scrubber {
-	sc := &scrubber{forms: c.scrub.forms[:len(c.scrub.forms):len(c.scrub.forms)]}
+	forms := c.keys().scrub.forms
+	sc := &scrubber{forms: forms[:len(forms):len(forms)]}
 	sc.add(k.auth, k.signature)
 	sc.add(k.scrub...)
 	sc.add(secretStrings(k.payload)...)

@@ -134,7 +134,7 @@ func BenchmarkScrub(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	k := &call{op: OpSignInByMobile, auth: c.basicAuth, payload: LinePayload{AccessToken: "line-access-token-0123456789", IDToken: "eyJhbGciOiJSUzI1NiJ9.line-id.sig"}}
+	k := &call{op: OpSignInByMobile, auth: c.keys().basicAuth, payload: LinePayload{AccessToken: "line-access-token-0123456789", IDToken: "eyJhbGciOiJSUzI1NiJ9.line-id.sig"}}
 	msg := strings.Repeat("the server says no, ", 26)[:512]
 	big := `{"statusCode":200,"data":{"access_token":"` + strings.Repeat("A", 1<<20) + `"}}`
 	b.Run("scrubber", func(b *testing.B) {

@@ -44,7 +44,7 @@ func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt [
 			return 0, &ValidationError{Op: ep.name, Field: f.name, Reason: "is empty", Err: f.missing}
 		}
 	}
-	form, sig := v2Form(ep, vals, opt, c.secret, c.userDomain)
+	form, sig := v2Form(ep, vals, opt, c.keys().userDomainSecret, c.userDomain)
 	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig,
 		out: out, idempotent: ep.method == http.MethodGet} // a GET reads; everything else may redeem a credential
 	switch {
