@@ -569,3 +569,43 @@ func TestSharedTokenSourceRefreshNeverOutlivesItsLock(t *testing.T) {
 	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
 	assert.Empty(t, r.stored(t).RefreshToken, "the store no longer holds the possibly spent refresh token")
 }
+
+// A storm across replicas: callers that just want a token, callers
+// rejecting a token replaced long ago, and callers rejecting the current
+// one: one refresh for the current one, none for the stale one.
+func TestSharedTokenSourceForceRefreshStorm(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 3)
+	srcs := []*enduser.TokenSource{r.source(0), r.source(1), r.source(2)}
+	stale := r.login
+	current, err := srcs[0].ForceRefresh(bg, stale)
+	require.NoError(t, err)
+	require.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+
+	var n atomic.Int32
+	toks, errs := everyone(srcs, 32, func(ts *enduser.TokenSource) (*enduser.Token, error) {
+		switch n.Add(1) % 3 {
+		case 0:
+			return ts.Token(bg)
+		case 1:
+			return ts.ForceRefresh(bg, &enduser.Token{AccessToken: stale.AccessToken})
+		default:
+			return ts.ForceRefresh(bg, &enduser.Token{AccessToken: current.AccessToken})
+		}
+	})
+	seen := map[string]bool{}
+	for i := range toks {
+		require.NoError(t, errs[i])
+		assert.NotEqual(t, stale.AccessToken, toks[i].AccessToken, "the stale token is never handed out")
+		seen[toks[i].AccessToken] = true
+	}
+	assert.Equal(t, 2, r.srv.Count(enduser.OpRefreshToken), "one refresh for the current token across every replica, none for the stale one")
+	assert.LessOrEqual(t, len(seen), 2, "the current token or its one successor")
+	final := r.stored(t)
+	for _, ts := range srcs {
+		tok, err := ts.ForceRefresh(bg, current)
+		require.NoError(t, err)
+		assert.Equal(t, final.AccessToken, tok.AccessToken, "every replica ends on the stored token")
+	}
+	assert.Equal(t, 2, r.srv.Count(enduser.OpRefreshToken))
+}
