@@ -609,3 +609,46 @@ func TestSharedTokenSourceForceRefreshStorm(t *testing.T) {
 	}
 	assert.Equal(t, 2, r.srv.Count(enduser.OpRefreshToken))
 }
+
+// slowLoadStore ignores its context and answers Load late once the lock
+// has been taken, like a store stuck in a slow network call.
+type slowLoadStore struct {
+	enduser.TokenStore
+	locked atomic.Bool
+	delay  time.Duration
+}
+
+func (s *slowLoadStore) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
+	unlock, err := s.TokenStore.Lock(ctx, key, ttl)
+	s.locked.Store(err == nil)
+	return unlock, err
+}
+
+func (s *slowLoadStore) Load(ctx context.Context, key string) (*enduser.Token, error) {
+	if s.locked.Load() {
+		time.Sleep(s.delay) // past the lock's ttl, ignoring ctx
+	}
+	return s.TokenStore.Load(ctx, key)
+}
+
+// A store that answers after the lock's ttl ran out: the source no longer
+// holds the lock, so it must not spend the refresh token (a peer may hold
+// the lock by now).
+func TestSharedTokenSourceNoRefreshAfterTheLockRanOut(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1, enduser.WithTimeout(100*time.Millisecond))
+	store := &slowLoadStore{TokenStore: r.store, delay: 1500 * time.Millisecond} // the lock ttl is 1.1 s
+	ts := r.cs[0].SharedTokenSource(store, sessionKey)
+	r.clk.Advance(3 * time.Hour)
+
+	_, err := ts.Token(bg)
+	require.Error(t, err)
+	assert.Zero(t, r.srv.Count(enduser.OpRefreshToken), "nothing sent once the lock may belong to another replica")
+	assert.NotErrorIs(t, err, enduser.ErrTokenInvalid, "the session is not over: %v", err)
+	store.locked.Store(false)
+	store.delay = 0
+	tok, err := ts.Token(bg)
+	require.NoError(t, err, "the next call refreshes normally")
+	assert.NotEqual(t, r.login.AccessToken, tok.AccessToken)
+	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+}

@@ -139,7 +139,9 @@ func (c *Client) newTokenSource(opts []TokenSourceOption) *TokenSource {
 // spent the refresh token, which rotates: it is never sent again, and later
 // calls fail with an error matching [ErrTokenInvalid]. A shared source
 // also stores the session without its refresh token, so that no replica
-// sends it either; they use the access token while it lasts.
+// sends it either; they use the access token while it lasts. The saver is
+// not called: the token it saved last still holds that refresh token, so
+// do not start a new source from it; log the user in again.
 //
 // Errors of the store or the saver never show token material, even when
 // theirs quote it; they still unwrap to the original error.
