@@ -93,7 +93,7 @@ func (kr *keyring) seal(redisKey string, plaintext []byte) (string, error) {
 // open decrypts a sealed value.
 func (kr *keyring) open(redisKey, value string) ([]byte, error) {
 	id, data, ok := strings.Cut(strings.TrimPrefix(value, sealedPrefix), ".")
-	if !ok {
+	if !ok || !validKeyID(id) { // an id no key can have is not copied into an error
 		return nil, ErrCorrupt
 	}
 	if kr == nil {

@@ -123,6 +123,15 @@ func TestWrongKeyIsRejected(t *testing.T) {
 		_, err = good.Load(ctx, "c")
 		require.ErrorIs(t, err, redisstore.ErrDecrypt)
 	})
+	t.Run("planted key id", func(t *testing.T) {
+		for _, id := range []string{strings.Repeat("k", 1<<20), "k1\n[ERROR] forged log line", ""} {
+			require.NoError(t, r.rdb.Set(ctx, good.TokenKey("d"), "e1."+id+".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", time.Minute).Err())
+			_, err := good.Load(ctx, "d")
+			require.Error(t, err)
+			assert.Less(t, len(err.Error()), 200, "the stored value's key id is not copied into the error whole")
+			assert.NotContains(t, err.Error(), "\n", "nor a line break from it")
+		}
+	})
 	t.Run("plain value while encrypting", func(t *testing.T) {
 		plain := open()
 		require.NoError(t, plain.Store(ctx, "p", fullToken(time.Now())))
