@@ -82,9 +82,9 @@ func hasBearerPrefix(s string) bool {
 func (t Token) String() string {
 	var b strings.Builder
 	b.WriteString("enduser.Token{Family:")
-	b.WriteString(string(t.Family))
+	b.WriteString(printableFamily(t.Family))
 	b.WriteString(" TokenType:")
-	b.WriteString(t.TokenType)
+	b.WriteString(printableTokenType(t.TokenType))
 	b.WriteString(" AccessToken:")
 	b.WriteString(presence(t.AccessToken))
 	b.WriteString(" Expiry:")
@@ -97,7 +97,7 @@ func (t Token) String() string {
 	b.WriteString(presence(t.IDToken))
 	if t.Scope != "" {
 		b.WriteString(" Scope:")
-		b.WriteString(t.Scope)
+		b.WriteString(printableScope(t.Scope))
 	}
 	b.WriteString("}")
 	return b.String()
@@ -110,14 +110,54 @@ func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) 
 // present.
 func (t Token) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("family", string(t.Family)),
-		slog.String("token_type", t.TokenType),
+		slog.String("family", printableFamily(t.Family)),
+		slog.String("token_type", printableTokenType(t.TokenType)),
 		slog.Time("expiry", t.Expiry),
 		slog.Bool("refresh_token", t.RefreshToken != ""),
 		slog.Time("refresh_expiry", t.RefreshExpiry),
 		slog.Bool("id_token", t.IDToken != ""),
-		slog.String("scope", t.Scope),
+		slog.String("scope", printableScope(t.Scope)),
 	)
+}
+
+// The token type and scope are text the server chose, and a family read
+// back from a store is text too: a hostile server can echo a credential or
+// the issued tokens there. A Token therefore prints only the values it
+// knows; anything else prints as [redacted]. The fields themselves keep
+// what the server sent.
+
+func printableFamily(f Family) string {
+	switch f {
+	case "", FamilyV2, FamilyGenAuth:
+		return string(f)
+	}
+	return redacted
+}
+
+func printableTokenType(typ string) string {
+	switch {
+	case typ == "", strings.EqualFold(typ, "bearer"), strings.EqualFold(typ, "dpop"):
+		return typ
+	}
+	return redacted
+}
+
+// knownScopes are the scope values of OpenID Connect and GenAuth's
+// documented ones; they name permissions, never credentials.
+var knownScopes = map[string]bool{
+	"openid": true, "profile": true, "email": true, "phone": true, "address": true,
+	"offline_access": true, "username": true, "roles": true, "external_id": true,
+	"extended_fields": true, "tenant_id": true,
+}
+
+func printableScope(scope string) string {
+	words := strings.Fields(scope)
+	for i, w := range words {
+		if !knownScopes[w] {
+			words[i] = redacted
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 func presence(s string) string {

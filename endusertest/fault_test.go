@@ -183,7 +183,9 @@ func TestMessagesSayWhatWasChecked(t *testing.T) {
 func TestProcessThenDelayOutlivesTheClientsDeadline(t *testing.T) {
 	t.Parallel()
 	srv := endusertest.NewServer(t)
-	c := newClient(t, srv.Config(), noRetry, enduser.WithTimeout(200*time.Millisecond))
+	// Long enough for a loaded machine to process the login before the
+	// client gives up; the answer is held for a minute.
+	c := newClient(t, srv.Config(), noRetry, enduser.WithTimeout(2*time.Second))
 	srv.Inject(enduser.OpFacebookLogin, endusertest.ProcessThenDelay(time.Minute))
 	_, err := c.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: "fb", Code: "slow"})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
