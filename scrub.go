@@ -115,6 +115,9 @@ func (sc *scrubber) scrub(text string, limit int) string {
 				i++
 				continue
 			}
+			if limit > 0 && b.Len()+len(redacted) > limit {
+				break // a cut marker would read as text: end before it
+			}
 			b.WriteString(redacted)
 			for i < len(t) && mask[i] {
 				i++
