@@ -91,13 +91,15 @@ func (sc *scrubber) scrub(text string, limit int) string {
 		}
 	}
 	for _, f := range sc.forms {
+		covered := 0 // occurrences may overlap: each byte is covered once
 		for i := 0; i+len(f) <= len(t); {
 			j := strings.Index(t[i:], f)
 			if j < 0 {
 				break
 			}
-			cover(i+j, i+j+len(f))
-			i += j + 1 // occurrences may overlap
+			cover(max(i+j, covered), i+j+len(f))
+			covered = i + j + len(f)
+			i += j + 1
 		}
 		for n := min(len(f)-1, len(t)); n >= minPartial; n-- {
 			if t[len(t)-n:] == f[:n] {
@@ -106,29 +108,34 @@ func (sc *scrubber) scrub(text string, limit int) string {
 			}
 		}
 	}
-	if mask != nil {
-		var b strings.Builder
-		b.Grow(len(t))
-		for i := 0; i < len(t); {
-			if !mask[i] {
-				b.WriteByte(t[i])
-				i++
-				continue
+	if limit <= 0 {
+		limit = len(t) + len(redacted)*len(t) // no cut: room for every marker
+	}
+	if mask == nil {
+		return t[:min(limit, len(t))]
+	}
+	// The whole text is masked; the cut falls between pieces, never inside
+	// a marker (a marker that does not fit is left out).
+	var b strings.Builder
+	b.Grow(min(limit, len(t)))
+	for i := 0; i < len(t); {
+		if !mask[i] {
+			if b.Len()+1 > limit {
+				break
 			}
-			if limit > 0 && b.Len()+len(redacted) > limit {
-				break // a cut marker would read as text: end before it
-			}
-			b.WriteString(redacted)
-			for i < len(t) && mask[i] {
-				i++
-			}
+			b.WriteByte(t[i])
+			i++
+			continue
 		}
-		t = b.String()
+		if b.Len()+len(redacted) > limit {
+			break
+		}
+		b.WriteString(redacted)
+		for i < len(t) && mask[i] {
+			i++
+		}
 	}
-	if limit > 0 && len(t) > limit {
-		t = t[:limit]
-	}
-	return t
+	return b.String()
 }
 
 // sanitize maps every byte outside printable ASCII to '.'. It works byte by

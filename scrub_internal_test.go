@@ -56,6 +56,10 @@ func TestScrubBeforeCutting(t *testing.T) {
 	}
 	assert.Equal(t, "cut: [redacted]", sc.scrub("cut: S3CRET-xx", 0), "a text that ends inside a secret")
 	assert.Equal(t, "bad.gateway...", sc.scrub("bad\ngateway\xe4\xb8\xad", 0), "printable ASCII only")
+	var short scrubber
+	short.add("ab")
+	assert.Equal(t, "1", short.scrub("1ab2ab", 10), "a marker that does not fit is left out, not cut")
+	assert.Equal(t, "1[redacted]2", short.scrub("1ab2ab", 12), "markers count against the limit")
 }
 
 func TestScrubAnswerTokens(t *testing.T) {
