@@ -67,7 +67,7 @@ func TestTokenPrintsOnlyKnownServerText(t *testing.T) {
 	var logs bytes.Buffer
 	slog.New(slog.NewTextHandler(&logs, nil)).Info("t", "token", tok)
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("t", "token", tok)
-	out := fmt.Sprintf("%v %+v %#v %s %q", tok, tok, tok, tok, tok) + fmt.Sprint(*tok) + logs.String()
+	out := fmt.Sprintf("%v %+v %#v %s %q %v %x", tok, tok, tok, tok, tok, *tok, *tok) + logs.String()
 	for _, secret := range []string{code, appSecret, "at-issued-0123", "rt-issued-4567", "id-issued-89", "\x1b"} {
 		assert.NotContains(t, out, secret)
 	}
