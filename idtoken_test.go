@@ -514,7 +514,7 @@ func TestVerifyIDTokenHostileKeyServer(t *testing.T) {
 		"redirect": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, evil.URL+"/oidc/.well-known/jwks.json", http.StatusFound)
 		},
-		"stalls": func(w http.ResponseWriter, r *http.Request) {
+		"stalls": func(_ http.ResponseWriter, r *http.Request) {
 			select {
 			case <-stall:
 			case <-r.Context().Done():
