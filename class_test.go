@@ -221,6 +221,15 @@ var faultCases = map[string]faultCase{
 		_, err = ts.Token(bg) // from then on, without a request
 		return err
 	}},
+	"a gateway's 502/503/504 page to a refresh (it may have forwarded it)": {enduser.ClassReLogin, func(t *testing.T) error {
+		srv := endusertest.NewServer(t)
+		ts := sessionSource(t, srv, nil)
+		require.NoError(t, srv.Inject(enduser.OpRefreshToken, endusertest.GatewayHTML(504)))
+		_, err := ts.Token(bg)
+		require.Equal(t, enduser.ClassServer, enduser.Class(err), "%v", err)
+		_, err = ts.Token(bg) // from then on, without a request
+		return err
+	}},
 	"token store or saver error quoting the token": {enduser.ClassTemporary, func(t *testing.T) error {
 		srv := endusertest.NewServer(t)
 		c, err := enduser.NewClient(srv.Config())

@@ -118,7 +118,7 @@ func (ts *TokenSource) updateShared(ctx context.Context, rejected string) (*Toke
 	}
 	var next *Token
 	if err == nil {
-		if next, err = ts.refresh(ctx, st); Class(err) == ClassMaybeProcessed {
+		if next, err = ts.refresh(ctx, st); err != nil && maybeSpent(err) {
 			ts.retire(ctx, lockEnd, st, unlock)
 			return nil, err
 		}

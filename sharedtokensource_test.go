@@ -652,3 +652,17 @@ func TestSharedTokenSourceNoRefreshAfterTheLockRanOut(t *testing.T) {
 	assert.NotEqual(t, r.login.AccessToken, tok.AccessToken)
 	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
 }
+
+func TestSharedTokenSourceGatewayErrorToARefreshIsNotResent(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2)
+	r.clk.Advance(3 * time.Hour)
+	require.NoError(t, r.srv.Inject(enduser.OpRefreshToken, endusertest.GatewayHTML(504)))
+	_, err := r.source(0).Token(bg)
+	require.Error(t, err)
+	for i := range 2 {
+		_, err = r.source(i).Token(bg)
+		assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "replica %d: the refresh token may be spent", i)
+	}
+	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken), "no replica sends it again")
+}

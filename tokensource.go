@@ -135,8 +135,8 @@ func (c *Client) newTokenSource(opts []TokenSourceOption) *TokenSource {
 // returned without a request once known.
 //
 // A refresh whose answer was lost (an error of [ClassMaybeProcessed]: the
-// connection broke or timed out after the request was written) may have
-// spent the refresh token, which rotates: it is never sent again, and later
+// connection broke or timed out after the request was written; or a
+// gateway's 5xx error page) may have spent the refresh token, which rotates: it is never sent again, and later
 // calls fail with an error matching [ErrTokenInvalid]. A shared source
 // also stores the session without its refresh token, so that no replica
 // sends it either; they use the access token while it lasts. The saver is
@@ -268,7 +268,7 @@ func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) 
 		switch {
 		case errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired):
 			ts.setDead(err, cur)
-		case Class(err) == ClassMaybeProcessed:
+		case maybeSpent(err):
 			// The server may have rotated the refresh token and the answer
 			// was lost: sending it again would spend it twice.
 			ts.setDead(spentError(cur), cur)
@@ -276,6 +276,15 @@ func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) 
 		return nil, err
 	}
 	return next, nil
+}
+
+// maybeSpent reports whether a failed refresh may have spent the refresh
+// token: its answer was lost ([ClassMaybeProcessed]), or a gateway answered
+// in the API's place (an HTTP 5xx that is not the API's own error), as
+// gateways do after forwarding a request.
+func maybeSpent(err error) bool {
+	var ure *UnexpectedResponseError
+	return Class(err) == ClassMaybeProcessed || errors.As(err, &ure) && ure.HTTPStatus >= 500
 }
 
 // spentError is the session end of a refresh token that a refresh whose

@@ -602,3 +602,36 @@ func TestTokenSourceSaverErrorNeverShowsTokens(t *testing.T) {
 	}
 	assert.Contains(t, text, "cannot save", "the saver's own words stay")
 }
+
+// A gateway's error page to a refresh (502, 503, 504: the gateway may have
+// forwarded it, and the API rotated the refresh token) is a lost answer
+// too: the source does not resend the refresh token. An error the API
+// itself answered did not rotate it: the next call tries again.
+func TestTokenSourceGatewayErrorToARefreshIsNotResent(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{502, 503, 504} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			t.Parallel()
+			srv, _, clk, ts, _ := sessionFixture(t)
+			clk.Advance(3 * time.Hour)
+			require.NoError(t, srv.Inject(enduser.OpRefreshToken, endusertest.GatewayHTML(status)))
+			_, err := ts.Token(bg)
+			require.Error(t, err)
+			_, err = ts.Token(bg)
+			assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "the refresh token may be spent: log in again")
+			assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken), "never sent again")
+		})
+	}
+	t.Run("the API's own error", func(t *testing.T) {
+		t.Parallel()
+		srv, _, clk, ts, _ := sessionFixture(t)
+		clk.Advance(3 * time.Hour)
+		require.NoError(t, srv.Inject(enduser.OpRefreshToken, endusertest.FailCode(5000)))
+		_, err := ts.Token(bg)
+		require.Error(t, err)
+		tok, err := ts.Token(bg)
+		require.NoError(t, err, "the API answered: it did not rotate the refresh token")
+		assert.NotEmpty(t, tok.AccessToken)
+		assert.Equal(t, 2, srv.Count(enduser.OpRefreshToken))
+	})
+}
