@@ -176,15 +176,7 @@ func (h *Hook) Attempt(ctx context.Context, info enduser.AttemptInfo) {
 	attrs := make([]attribute.KeyValue, 0, 8)
 	attrs = append(attrs, AttemptKey.Int(info.Attempt), ClassKey.String(info.Class.String()),
 		DurationKey.Float64(float64(info.Duration.Microseconds())/1000))
-	if info.HTTPStatus != 0 {
-		attrs = append(attrs, semconv.HTTPResponseStatusCode(info.HTTPStatus))
-	}
-	if info.Code != 0 {
-		attrs = append(attrs, CodeKey.Int(info.Code))
-	}
-	if info.APICode != 0 {
-		attrs = append(attrs, APICodeKey.Int(info.APICode))
-	}
+	attrs = appendAnswer(attrs, info.HTTPStatus, info.Code, info.APICode)
 	if info.Retry {
 		attrs = append(attrs, RetryKey.Bool(true), WaitKey.Int64(info.Wait.Milliseconds()))
 	}
@@ -203,15 +195,7 @@ func (h *Hook) CallEnd(ctx context.Context, info enduser.CallEndInfo) {
 	if info.Attempts > 1 {
 		attrs = append(attrs, semconv.HTTPRequestResendCount(info.Attempts-1))
 	}
-	if info.HTTPStatus != 0 {
-		attrs = append(attrs, semconv.HTTPResponseStatusCode(info.HTTPStatus))
-	}
-	if info.Code != 0 {
-		attrs = append(attrs, CodeKey.Int(info.Code))
-	}
-	if info.APICode != 0 {
-		attrs = append(attrs, APICodeKey.Int(info.APICode))
-	}
+	attrs = appendAnswer(attrs, info.HTTPStatus, info.Code, info.APICode)
 	if info.Class != enduser.ClassNone {
 		attrs = append(attrs, semconv.ErrorTypeKey.String(info.Class.String()))
 		span.SetStatus(codes.Error, info.Class.String())
@@ -251,4 +235,19 @@ func (h *Hook) set(kind byte, op string, family enduser.Family, class enduser.Er
 	h.sets[k] = s
 	h.mu.Unlock()
 	return s
+}
+
+// appendAnswer adds what the server answered: the HTTP status and the
+// envelope's codes, each when there is one.
+func appendAnswer(attrs []attribute.KeyValue, status, code, apiCode int) []attribute.KeyValue {
+	if status != 0 {
+		attrs = append(attrs, semconv.HTTPResponseStatusCode(status))
+	}
+	if code != 0 {
+		attrs = append(attrs, CodeKey.Int(code))
+	}
+	if apiCode != 0 {
+		attrs = append(attrs, APICodeKey.Int(apiCode))
+	}
+	return attrs
 }
