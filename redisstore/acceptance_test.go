@@ -157,3 +157,40 @@ func TestAcceptanceLockOwnerKilled(t *testing.T) {
 		assert.Equal(t, want, h, "goroutine %d ends with the stored token", g)
 	}
 }
+
+// The refresh's answer is lost after the API rotated the refresh token:
+// across Clients on one Redis, nobody sends the refresh token again, and
+// the store (encrypted) no longer holds it.
+func TestSharedSourceOnRedisAfterALostRefreshAnswer(t *testing.T) {
+	secret := []byte("lost-answer-test-key-32-bytes-AE")
+	s := newSession(t, "session:lost-answer", redisstore.WithEncryption(redisstore.Key{ID: "k", Secret: secret}))
+	s.srv.Inject(refreshEndpoint, endusertest.ProcessThenDrop())
+	var srcs []*enduser.TokenSource
+	for range 3 {
+		c, err := enduser.NewClient(s.srv.Config(), enduser.WithTimeout(replicaTimeout))
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		srcs = append(srcs, c.SharedTokenSource(s.store, s.key))
+	}
+	ctx := context.Background()
+	_, err := srcs[0].Token(ctx)
+	require.Error(t, err)
+	assert.Equal(t, enduser.ClassMaybeProcessed, enduser.Class(err), "%v", err)
+	for i, ts := range srcs {
+		_, err := ts.Token(ctx)
+		assert.ErrorIs(t, err, enduser.ErrTokenInvalid, "replica %d", i)
+	}
+	assert.Equal(t, 1, s.srv.Count(refreshEndpoint), "the possibly spent refresh token is sent once")
+	raw, err := s.rdb.Get(ctx, s.store.TokenKey(s.key)).Result()
+	if err == nil { // the retired token may already have expired from Redis (its access token had)
+		assert.True(t, strings.HasPrefix(raw, "e1.k."), "still encrypted at rest")
+		assert.NotContains(t, raw, s.old.RefreshToken)
+		got := s.stored(t)
+		assert.Empty(t, got.RefreshToken)
+	} else {
+		require.ErrorIs(t, err, redis.Nil)
+	}
+	held, err := s.rdb.Exists(ctx, s.store.LockKey(s.key)).Result()
+	require.NoError(t, err)
+	assert.Zero(t, held, "the lock was released")
+}
