@@ -100,8 +100,8 @@ func successWithout(op string, status int, what string) error {
 // scrubberFor returns the scrubber of one call: the configured secrets and
 // the call's credentials.
 func (c *Client) scrubberFor(k *call) *scrubber {
-	forms := c.keys().scrub.forms
-	sc := &scrubber{forms: forms[:len(forms):len(forms)]}
+	base := c.keys().scrub
+	sc := &scrubber{forms: base.forms[:len(base.forms):len(base.forms)], short: base.short[:len(base.short):len(base.short)]}
 	sc.add(k.auth, k.signature)
 	sc.add(k.scrub...)
 	sc.add(secretStrings(k.payload)...)

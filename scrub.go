@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/url"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -18,14 +20,27 @@ import (
 // A secret is looked for in every form it travels in: raw, URL-encoded
 // (query and path escaping), JSON-escaped (with and without HTML escaping,
 // with "/" escaped as "\/"), base64 (standard and URL alphabets, padded or
-// not), and without its "Bearer "/"Basic " scheme.
+// not, alone or inside a longer blob at any alignment), and without its
+// "Bearer "/"Basic " scheme. Matching ignores ASCII case and reads through
+// the escapes other stacks write where the SDK's encoders would not: any
+// byte as %XX (either case; a double-encoded s, as %25XX, too), '+' for a space,
+// \uXXXX and \/-style JSON escapes, HTML character references.
+//
+// A secret shorter than minSecret bytes (a test code like "a") cannot be
+// told from ordinary text: it is redacted only where it stands alone (not
+// inside a word or number), and not looked for in base64.
 type scrubber struct {
-	forms []string // every form of every secret, sanitized like the text
+	forms []string // every form of every secret, sanitized and canonical (see canon)
+	short []string // secrets under minSecret bytes, sanitized and canonical
 }
 
 // minPartial is the shortest tail of a text that is taken for the start of
 // a secret cut off by the end of the text (a truncated answer).
 const minPartial = 4
+
+// minSecret is the length from which a secret is redacted wherever it
+// appears, in every encoding; a shorter one only where it stands alone.
+const minSecret = 4
 
 // add records s and every encoding of it. Empty strings are ignored.
 func (sc *scrubber) add(secrets ...string) {
@@ -37,29 +52,56 @@ func (sc *scrubber) add(secrets ...string) {
 			(strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "basic")) {
 			sc.add(rest)
 		}
+		if len(s) < minSecret {
+			f := canonString(sanitize(s))
+			if !slices.Contains(sc.short, f) {
+				sc.short = append(sc.short, f)
+			}
+			continue
+		}
+		// The URL and JSON escapes of s are read through by scrub (see canonical); its
+		// base64 is not. Inside a longer blob, s starts at any of three
+		// alignments; the characters at either end then carry bits of
+		// its neighbours, so only the ones made of s alone are looked for
+		// (the padded and unpadded encodings of s alone start with the
+		// first of them).
 		sc.addForm(s)
-		sc.addForm(url.QueryEscape(s))
+		sc.addForm(url.QueryEscape(s)) // once decoded, a double-encoded s
 		sc.addForm(url.PathEscape(s))
+		// Escapes are read through, but not an escaped escape character:
+		// the raw text of a JSON form is looked for too.
 		if j, err := json.Marshal(s); err == nil {
-			js := string(j[1 : len(j)-1])
-			sc.addForm(js)
-			sc.addForm(strings.ReplaceAll(js, "/", `\/`))
+			sc.addForm(string(j[1 : len(j)-1]))
 		}
 		sc.addForm(jsonNoHTML(s))
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-			sc.addForm(enc.EncodeToString([]byte(s)))
+		for o := range 3 {
+			for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+				e := enc.EncodeToString([]byte(strings.Repeat("\x00", o) + s))
+				if o == 0 {
+					sc.addForm(e)
+				}
+				if core := e[(8*o+5)/6 : 8*(o+len(s))/6]; len(core) >= minSecret {
+					sc.addForm(core)
+				}
+			}
 		}
 	}
 }
 
+// addForm records f as it is looked for in a text's raw and decoded views
+// (see scrub).
 func (sc *scrubber) addForm(f string) {
 	f = sanitize(f)
-	for _, have := range sc.forms {
-		if have == f {
-			return
+	fs := []string{canonString(f)}
+	if strings.ContainsAny(f, `%\\&`) {
+		d, _, _ := decoded(f)
+		fs = append(fs, d)
+	}
+	for _, f := range fs {
+		if f != "" && !slices.Contains(sc.forms, f) {
+			sc.forms = append(sc.forms, f)
 		}
 	}
-	sc.forms = append(sc.forms, f)
 }
 
 // jsonNoHTML is s JSON-escaped the way encoders that do not escape <, >
@@ -90,23 +132,10 @@ func (sc *scrubber) scrub(text string, limit int) string {
 			mask[i] = true
 		}
 	}
-	for _, f := range sc.forms {
-		covered := 0 // occurrences may overlap: each byte is covered once
-		for i := 0; i+len(f) <= len(t); {
-			j := strings.Index(t[i:], f)
-			if j < 0 {
-				break
-			}
-			cover(max(i+j, covered), i+j+len(f))
-			covered = i + j + len(f)
-			i += j + 1
-		}
-		for n := min(len(f)-1, len(t)); n >= minPartial; n-- {
-			if t[len(t)-n:] == f[:n] {
-				cover(len(t)-n, len(t))
-				break
-			}
-		}
+	sc.find(canonString(t), nil, len(t), cover)
+	if strings.ContainsAny(t, `%\&`) {
+		v, pos, cut := decoded(t)
+		sc.find(v, pos, cut, cover)
 	}
 	if limit <= 0 {
 		limit = len(t) + len(redacted)*len(t) // no cut: room for every marker
@@ -136,6 +165,213 @@ func (sc *scrubber) scrub(text string, limit int) string {
 		}
 	}
 	return b.String()
+}
+
+// find covers, in the text t that v was made from, every occurrence of
+// every secret in v and a tail of v that starts one. pos[i] is where byte
+// i of v starts in t and pos[len(v)] is len(t); nil means byte for byte.
+// The text ends at cut in v if an escape was cut off there (see decoded).
+func (sc *scrubber) find(v string, pos []int32, cut int, cover func(from, to int)) {
+	at := func(i int) int {
+		if pos == nil {
+			return i
+		}
+		return int(pos[i])
+	}
+	for _, f := range sc.forms {
+		covered := 0 // occurrences may overlap: each byte is covered once
+		for i := 0; i+len(f) <= len(v); {
+			j := strings.Index(v[i:], f)
+			if j < 0 {
+				break
+			}
+			cover(max(at(i+j), covered), at(i+j+len(f)))
+			covered = at(i + j + len(f))
+			i += j + 1
+		}
+		for _, end := range []int{len(v), cut} {
+			for n := min(len(f)-1, end); n >= minPartial; n-- {
+				if v[end-n:end] == f[:n] {
+					cover(at(end-n), at(len(v)))
+					break
+				}
+			}
+		}
+	}
+	for _, f := range sc.short {
+		for i := 0; i+len(f) <= len(v); {
+			j := strings.Index(v[i:], f)
+			if j < 0 {
+				break
+			}
+			if from, to := i+j, i+j+len(f); (from == 0 || !isAlnum(v[from-1])) && (to == len(v) || !isAlnum(v[to])) {
+				cover(at(from), at(to))
+			}
+			i += j + 1
+		}
+	}
+}
+
+// decoded returns t (printable ASCII, with an escape) as secrets are
+// looked for in it: escapes decoded (see decodeAt), then canon applied.
+// pos[i] is where byte i of v starts in t, and pos[len(v)] is len(t). An
+// escape cut off by the end of t is kept as it is, from v[cut] on (cut is
+// len(v) when there is none), so that a secret cut inside one is still
+// seen.
+func decoded(t string) (v string, pos []int32, cut int) {
+	cut = -1
+	b := make([]byte, 0, len(t))
+	pos = make([]int32, 0, len(t)+1)
+	for i := 0; i < len(t); {
+		c, w := decodeAt(t, i)
+		if w == 0 { // an escape cut by the end of t: kept as it is
+			cut = len(b)
+			c, w = t[i], 1
+		}
+		b = append(b, canon(c))
+		pos = append(pos, int32(i)) //nolint:gosec // G115: a text is far shorter than 2 GiB
+		i += w
+	}
+	pos = append(pos, int32(len(t))) //nolint:gosec // G115: as above
+	if cut < 0 {
+		cut = len(b)
+	}
+	return string(b), pos, cut
+}
+
+// canon is how a byte is compared: ASCII case and '+' against ' ' (a URL's
+// space) do not count, and a byte outside printable ASCII is the '.' that
+// sanitize writes.
+func canon(c byte) byte {
+	switch {
+	case 'A' <= c && c <= 'Z':
+		return c + 'a' - 'A'
+	case c == '+':
+		return ' '
+	case c < 0x20 || c > 0x7e:
+		return '.'
+	}
+	return c
+}
+
+// canonString is s with canon applied to every byte.
+func canonString(s string) string {
+	for i := 0; i < len(s); i++ {
+		if canon(s[i]) != s[i] {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = canon(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// decodeAt returns the byte of t at i and how many bytes of t it took:
+// one, or an escape (%XX, \u00XX, \/, \", \\, \', &#NN;, &#xHH;,
+// &amp; and the like). w is 0 for an escape cut off by the end of t.
+func decodeAt(t string, i int) (c byte, w int) {
+	rest := t[i:]
+	switch rest[0] {
+	case '%':
+		if len(rest) >= 3 {
+			if b, ok := unhex(rest[1:3]); ok {
+				return b, 3
+			}
+		} else if hexPrefix(rest[1:]) {
+			return 0, 0
+		}
+	case '\\':
+		switch {
+		case len(rest) == 1:
+			return 0, 0
+		case rest[1] == 'u' && len(rest) >= 6:
+			if hi, ok := unhex(rest[2:4]); ok && hi == 0 {
+				if b, ok := unhex(rest[4:6]); ok {
+					return b, 6
+				}
+			}
+		case rest[1] == 'u':
+			if hexPrefix(rest[2:]) {
+				return 0, 0
+			}
+		case strings.IndexByte(`/"\'`, rest[1]) >= 0:
+			return rest[1], 2
+		}
+	case '&':
+		if k := strings.IndexByte(rest[:min(len(rest), 8)], ';'); k > 0 {
+			if b, ok := htmlRef(rest[1:k]); ok {
+				return b, k + 1
+			}
+		} else if k < 0 && len(rest) < 8 && !strings.ContainsAny(rest, " <>\"") {
+			return 0, 0
+		}
+	}
+	return rest[0], 1
+}
+
+// htmlRef decodes the ASCII character references a server's HTML page may
+// use: &#NN;, &#xHH; and the named ones of characters HTML escapes.
+func htmlRef(ref string) (byte, bool) {
+	switch strings.ToLower(ref) {
+	case "amp":
+		return '&', true
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "quot":
+		return '"', true
+	case "apos":
+		return '\'', true
+	}
+	if len(ref) < 2 || ref[0] != '#' {
+		return 0, false
+	}
+	base := 10
+	digits := ref[1:]
+	if digits[0] == 'x' || digits[0] == 'X' {
+		base, digits = 16, digits[1:]
+	}
+	v, err := strconv.ParseUint(digits, base, 8)
+	if err != nil || v < 0x20 || v > 0x7e {
+		return 0, false
+	}
+	return byte(v), true
+}
+
+func unhex(s string) (byte, bool) {
+	hi, ok1 := hexVal(s[0])
+	lo, ok2 := hexVal(s[1])
+	return hi<<4 | lo, ok1 && ok2
+}
+
+// hexPrefix reports whether s (shorter than an escape's digits) could
+// start them.
+func hexPrefix(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if _, ok := hexVal(s[i]); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // sanitize maps every byte outside printable ASCII to '.'. It works byte by

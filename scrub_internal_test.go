@@ -23,6 +23,22 @@ var encodings = map[string]func(string) string{
 	},
 	"base64":    func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) },
 	"base64url": func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) },
+	"every byte %xx": func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			b.WriteString("%" + strconvHex(s[i]))
+		}
+		return b.String()
+	},
+	"upper case": func(s string) string { // ASCII letters only, bytes kept
+		b := []byte(s)
+		for i, c := range b {
+			if 'a' <= c && c <= 'z' {
+				b[i] = c - 'a' + 'A'
+			}
+		}
+		return string(b)
+	},
 }
 
 func TestScrubEveryEncodingEveryCopy(t *testing.T) {
@@ -57,9 +73,9 @@ func TestScrubBeforeCutting(t *testing.T) {
 	assert.Equal(t, "cut: [redacted]", sc.scrub("cut: S3CRET-xx", 0), "a text that ends inside a secret")
 	assert.Equal(t, "bad.gateway...", sc.scrub("bad\ngateway\xe4\xb8\xad", 0), "printable ASCII only")
 	var short scrubber
-	short.add("ab")
-	assert.Equal(t, "1", short.scrub("1ab2ab", 10), "a marker that does not fit is left out, not cut")
-	assert.Equal(t, "1[redacted]2", short.scrub("1ab2ab", 12), "markers count against the limit")
+	short.add("abcd") // minSecret: a shorter one is redacted only where it stands alone
+	assert.Equal(t, "1", short.scrub("1abcd2abcd", 10), "a marker that does not fit is left out, not cut")
+	assert.Equal(t, "1[redacted]2", short.scrub("1abcd2abcd", 12), "markers count against the limit")
 }
 
 func TestScrubAnswerTokens(t *testing.T) {
@@ -102,7 +118,7 @@ func FuzzScrub(f *testing.F) {
 		if limit < 0 || limit > 1<<16 {
 			limit = 0
 		}
-		names := []string{"raw", "query", "path", "json", "json no html", "json slash", "base64", "base64url"}
+		names := []string{"raw", "query", "path", "json", "json no html", "json slash", "base64", "base64url", "every byte %xx", "upper case"}
 		enc := encodings[names[int(how)%len(names)]]
 		var sc scrubber
 		sc.add(s1, s2)
@@ -119,6 +135,12 @@ func FuzzScrub(f *testing.F) {
 		// What is left besides the markers must hold no secret, whole.
 		rest := strings.ReplaceAll(got, redacted, "\x00")
 		for _, s := range []string{s1, s2} {
+			if len(s) < minSecret { // redacted only where it stands alone
+				if s != "" && sc.scrub(s, 0) != redacted {
+					t.Fatalf("short secret %q alone survives as %q", s, sc.scrub(s, 0))
+				}
+				continue
+			}
 			for _, e := range encodings {
 				if f := sanitize(e(s)); f != "" && strings.Contains(rest, f) {
 					t.Fatalf("secret %q survives as %q in %q", s, f, got)
@@ -161,4 +183,83 @@ func BenchmarkScrub(b *testing.B) {
 			_ = sc.scrub(sc.addAnswer(big), excerptLen)
 		}
 	})
+}
+
+// TestScrubHostileEncodings: a hostile server echoes a secret in forms the
+// SDK's own encoders never produce but other stacks do: lowercase percent
+// escapes, every byte escaped, JavaScript's encodeURIComponent (which
+// keeps !'()*), '+' for a space, JSON \u escapes of plain letters, a
+// double-encoded URL, HTML entities, the secret inside a longer base64
+// blob at every alignment, a hex signature in upper case.
+func TestScrubHostileEncodings(t *testing.T) {
+	t.Parallel()
+	secret := "S3cret/with+odd chars!(x)*'~=" // 29 bytes
+	sig := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	pctAll := func(s string, hex string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			b.WriteString("%" + strings.ToLower(string(hex[s[i]>>4])) + string(hex[s[i]&15]))
+		}
+		return b.String()
+	}
+	lower := strings.NewReplacer("%2F", "%2f", "%2B", "%2b", "%3D", "%3d", "%2A", "%2a", "%7E", "%7e")
+	uEsc := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			b.WriteString(`\u00` + strings.ToUpper(strconvHex(s[i])))
+		}
+		return b.String()
+	}
+	b64In := func(prefix string, enc *base64.Encoding) string {
+		return enc.EncodeToString([]byte(prefix + secret + " and more"))
+	}
+	tests := map[string]string{
+		"lowercase percent":   lower.Replace(url.QueryEscape(secret)),
+		"every byte escaped":  pctAll(secret, "0123456789abcdef"),
+		"encodeURIComponent":  strings.NewReplacer("%21", "!", "%28", "(", "%29", ")", "%2A", "*", "%27", "'", "+", "%20").Replace(url.QueryEscape(secret)),
+		"plus for space":      strings.ReplaceAll(url.PathEscape(secret), "%20", "+"),
+		"json u-escapes":      uEsc(secret),
+		"double url-encoded":  url.QueryEscape(url.QueryEscape(secret)),
+		"html entities":       strings.NewReplacer("'", "&#39;", "=", "&#x3D;", "/", "&#47;").Replace(secret),
+		"base64 offset 1":     b64In("x", base64.StdEncoding),
+		"base64 offset 2":     b64In("xy", base64.RawURLEncoding),
+		"base64 offset 0 mid": b64In("xyz", base64.StdEncoding),
+		"basic of other id":   base64.StdEncoding.EncodeToString([]byte("some-other-app-id:" + secret)),
+		"signature upper":     strings.ToUpper(sig),
+	}
+	for name, echoed := range tests {
+		var sc scrubber
+		sc.add(secret, sig)
+		got := sc.scrub("the server says: "+echoed+" (twice: "+echoed+")", 0)
+		assert.Contains(t, got, "the server says: ", name)
+		assert.Equal(t, 2, strings.Count(got, redacted), "%s: %q -> %q", name, echoed, got)
+		assert.NotContains(t, got, echoed, name)
+		if strings.HasPrefix(name, "base64") || name == "basic of other id" {
+			// Only a few characters at either end of a secret inside a
+			// blob may stay: they carry bits of its neighbours.
+			rest := strings.ReplaceAll(got, redacted, "\x00")
+			for _, part := range strings.Split(rest, "\x00") {
+				for _, w := range strings.Fields(part) {
+					assert.LessOrEqual(t, len(w), 40, "%s: %q", name, got)
+				}
+			}
+		}
+	}
+}
+
+func strconvHex(b byte) string {
+	const hex = "0123456789abcdef"
+	return string([]byte{hex[b>>4], hex[b&15]})
+}
+
+// TestScrubShortSecrets: a secret of one to three bytes (a test code like
+// "a") cannot be told from ordinary text; it is redacted only where it
+// stands alone, so the rest of the message stays readable.
+func TestScrubShortSecrets(t *testing.T) {
+	t.Parallel()
+	var sc scrubber
+	sc.add("a", "42")
+	assert.Equal(t, "code [redacted] was already used (data 420, [redacted]/[redacted])",
+		sc.scrub("code a was already used (data 420, 42/A)", 0))
+	assert.Equal(t, "bad param =[redacted]", sc.scrub("bad param =%61", 0), "escaped too")
 }
