@@ -180,18 +180,27 @@ func (ts *TokenSource) current() *Token {
 
 // retire stores st without its refresh token, which a refresh whose answer
 // was lost may have spent, so that no replica sends it again: replicas use
-// st's access token while it lasts, then fail with [ErrTokenInvalid]. Only
-// then is the lock released; if the store fails, the lock stays held until
-// its ttl (lockEnd), after which a replica may still send the refresh
-// token.
+// st's access token while it lasts, then fail with [ErrTokenInvalid]. A
+// token stored meanwhile with another refresh token (a new login) stays.
+// Only then is the lock released; if the store fails, the lock stays held
+// until its ttl (lockEnd), after which a replica may still send the
+// refresh token.
 func (ts *TokenSource) retire(ctx context.Context, lockEnd time.Time, st *Token, unlock func(context.Context) error) {
 	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), lockEnd.Add(-ts.lockTTL/20))
 	defer cancel()
-	spent := *st
-	spent.RefreshToken, spent.RefreshExpiry = "", time.Time{}
-	if ts.store.Store(ctx, ts.key, &spent) == nil {
-		ts.release(ctx, unlock)
+	// A login stored meanwhile (it needs no lock) is not overwritten.
+	cur, err := ts.store.Load(ctx, ts.key)
+	if err != nil {
+		return
 	}
+	if cur != nil && cur.RefreshToken == st.RefreshToken {
+		spent := *cur
+		spent.RefreshToken, spent.RefreshExpiry = "", time.Time{}
+		if ts.store.Store(ctx, ts.key, &spent) != nil {
+			return
+		}
+	}
+	ts.release(ctx, unlock)
 }
 
 // adopt makes the store's token st the current one.

@@ -666,3 +666,26 @@ func TestSharedTokenSourceGatewayErrorToARefreshIsNotResent(t *testing.T) {
 	}
 	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken), "no replica sends it again")
 }
+
+// While a refresh whose answer will be lost is under way, the user logs in
+// again and the new login is stored: taking the possibly spent refresh
+// token out of the store must not overwrite the new login.
+func TestSharedTokenSourceLostAnswerKeepsANewerLogin(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2, enduser.WithTimeout(300*time.Millisecond))
+	r.clk.Advance(3 * time.Hour)
+	require.NoError(t, r.srv.Inject(enduser.OpRefreshToken, endusertest.ProcessThenDelay(time.Minute)))
+	errA := make(chan error, 1)
+	go func() { _, err := r.source(0).Token(bg); errA <- err }()
+	require.Eventually(t, func() bool { return r.srv.Count(enduser.OpRefreshToken) == 1 }, 10*time.Second, time.Millisecond)
+	login, err := r.cs[1].AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(t, err)
+	require.NoError(t, r.store.Store(bg, sessionKey, login))
+
+	require.Error(t, <-errA)
+	assert.Equal(t, login.RefreshToken, r.stored(t).RefreshToken, "the new login stays stored")
+	tok, err := r.source(1).Token(bg)
+	require.NoError(t, err)
+	assert.Equal(t, login.AccessToken, tok.AccessToken)
+	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+}
