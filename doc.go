@@ -13,7 +13,10 @@
 // credential of one of thirty-two identity-source connections, each with its own
 // payload type ([WechatPayload], [GooglePayload], …), authenticating the
 // client as the app demands ([AuthNone], [AuthClientSecretPost],
-// [AuthClientSecretBasic]).
+// [AuthClientSecretBasic]). Its session goes through the app host's OpenID
+// Connect endpoints: [Client.VerifyIDToken] tells who logged in (the id
+// token's sub, verified with go-oidc), [Client.Refresh], [Client.UserInfo],
+// [Client.Introspect] and [Client.Logout] (token revocation).
 //
 // # Usage
 //
@@ -89,6 +92,13 @@
 // [ErrTokenInvalid] from it means the user must log in again. Replicas of a
 // service share a session through a [TokenStore] and
 // [Client.SharedTokenSource]: one refresh per expiry across all of them.
+//
+// [Token.Family] says which API issued a token, and every call that takes
+// one ([Client.Refresh], [Client.UserInfo], [Client.Logout],
+// [Client.Introspect]) sends it to that family's host only. A token stored
+// without a family is told by its content (a "Bearer " access token is v2,
+// an id token or scope GenAuth), else by the one configured family, else
+// refused before anything is sent.
 //
 // # Testing
 //

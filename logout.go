@@ -46,17 +46,18 @@ func (c *Client) revokeSession(ctx context.Context, t *Token) error {
 	}
 	var errs []error
 	if t.RefreshToken != "" {
-		errs = append(errs, c.revoke(ctx, t.RefreshToken, "refresh_token"))
+		errs = append(errs, c.revoke(ctx, t, t.RefreshToken, "refresh_token"))
 	}
 	if t.AccessToken != "" {
-		errs = append(errs, c.revoke(ctx, t.AccessToken, "access_token"))
+		errs = append(errs, c.revoke(ctx, t, t.AccessToken, "access_token"))
 	}
 	return errors.Join(errs...)
 }
 
-// revoke revokes one token (RFC 7009); hint is its token_type_hint.
-func (c *Client) revoke(ctx context.Context, token, hint string) error {
+// revoke revokes one token of t (RFC 7009); hint is its token_type_hint.
+// Both of t's tokens are scrubbed from whatever the answer echoes.
+func (c *Client) revoke(ctx context.Context, t *Token, token, hint string) error {
 	params := []param{{"token", token}, {"token_type_hint", hint}}
-	_, err := postOIDC(ctx, c, OpOIDCRevocation, true, params, []string{token}, nil)
+	_, err := postOIDC(ctx, c, OpOIDCRevocation, true, params, []string{t.AccessToken, t.RefreshToken}, nil)
 	return err
 }

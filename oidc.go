@@ -56,6 +56,9 @@ func postOIDC(ctx context.Context, c *Client, op string, idempotent bool, params
 		form = appendParam(form, p.key, p.value)
 	}
 	form, auth := c.withClientAuth(form)
+	if auth != "" { // an echo of the bare Basic credentials is scrubbed too
+		secrets = append(secrets[:len(secrets):len(secrets)], strings.TrimPrefix(auth, "Basic "))
+	}
 	k := &call{
 		op: op, family: FamilyGenAuth, oauth: true, method: http.MethodPost,
 		url: c.oidcURL(op), host: c.genAuthHost, contentType: "application/x-www-form-urlencoded",

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -439,5 +440,58 @@ func TestGenAuthResultsNeverPrintEchoedTokens(t *testing.T) {
 		var claims map[string]any
 		require.NoError(t, v.(interface{ Claims(any) error }).Claims(&claims))
 		assert.Equal(t, gaAccess, claims["access_token"], "%s: Claims still has every member", name)
+	}
+}
+
+// Whatever a server echoes back of what it was sent, no token and no
+// client secret reaches an error or a log line of the OIDC calls.
+func TestOIDCErrorsNeverEchoSecrets(t *testing.T) {
+	t.Parallel()
+	basic := base64.StdEncoding.EncodeToString([]byte(testAppID + ":" + testAppSecret))
+	calls := map[string]struct {
+		method, path string
+		clientAuth   bool // the call authenticates the client (else the user's bearer token)
+		run          func(c *enduser.Client) error
+	}{
+		"refresh":    {http.MethodPost, "token", true, func(c *enduser.Client) error { _, err := c.Refresh(bg, genAuthToken()); return err }},
+		"user info":  {http.MethodGet, "me", false, func(c *enduser.Client) error { _, err := c.UserInfo(bg, genAuthToken()); return err }},
+		"introspect": {http.MethodPost, "token/introspection", true, func(c *enduser.Client) error { _, err := c.Introspect(bg, genAuthToken()); return err }},
+		"logout":     {http.MethodPost, "token/revocation", true, func(c *enduser.Client) error { return c.Logout(bg, genAuthToken(), "") }},
+	}
+	for callName, call := range calls {
+		for _, m := range authMethods {
+			secrets := []string{gaAccess, gaRefresh}
+			if call.clientAuth && m.name != enduser.AuthNone {
+				secrets = append(secrets, testAppSecret)
+			}
+			if call.clientAuth && m.name == enduser.AuthClientSecretBasic {
+				secrets = append(secrets, basic)
+			}
+			echo := strings.Join(secrets, " ")
+			bodies := map[string]struct {
+				status int
+				body   string
+			}{
+				"oauth error":      {400, `{"error":"invalid_request","error_description":"got ` + echo + `"}`},
+				"gateway html":     {502, `<html>` + echo + `</html>`},
+				"genauth envelope": {403, `{"statusCode":403,"message":"` + echo + `","apiCode":2011}`},
+			}
+			for bodyName, b := range bodies {
+				t.Run(callName+"/"+bodyName+"/"+m.name.String(), func(t *testing.T) {
+					t.Parallel()
+					logs := &logBuffer{}
+					c, mt := newTestClient(t, genAuthConfig(m.name), enduser.WithLogger(logs.Logger()),
+						enduser.WithRetry(enduser.RetryPolicy{MaxAttempts: 1}))
+					mt.RegisterResponder(call.method, oidcURL(call.path), httpmock.NewStringResponder(b.status, b.body))
+					err := call.run(c)
+					require.Error(t, err)
+					for _, out := range []string{err.Error(), fmt.Sprintf("%+v", err), logs.String()} {
+						for _, secret := range secrets {
+							assert.NotContains(t, out, secret)
+						}
+					}
+				})
+			}
+		}
 	}
 }
