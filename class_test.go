@@ -116,6 +116,49 @@ var faultCases = map[string]faultCase{
 			Options: &enduser.MobileSignInOptions{CustomData: map[string]any{"f": func() {}}}})
 		return err
 	}},
+	"token without a family, both families configured, no `Bearer ` prefix, id token or scope": {enduser.ClassInvalidRequest, func(t *testing.T) error {
+		c, _ := newTestClient(t, testConfig())
+		_, err := c.UserInfo(bg, &enduser.Token{AccessToken: "AT", RefreshToken: "RT"})
+		return err
+	}},
+	"GenAuth refresh answered `invalid_grant` (400/401, or in a 200)": {enduser.ClassReLogin, func(t *testing.T) error {
+		c, mt := newTestClient(t, testConfig())
+		mt.RegisterResponder(http.MethodPost, oidcURL("token"), httpmock.NewStringResponder(400, `{"error":"invalid_grant"}`))
+		_, err := c.Refresh(bg, genAuthToken())
+		return err
+	}},
+	"GenAuth `/oidc/me` answered 401 with `WWW-Authenticate: Bearer error=\"invalid_token\"`": {enduser.ClassReLogin, func(t *testing.T) error {
+		c, mt := newTestClient(t, testConfig())
+		mt.RegisterResponder(http.MethodGet, oidcURL("me"), (&recorder{}).responder(401, nil, "WWW-Authenticate", `Bearer error="invalid_token"`))
+		_, err := c.UserInfo(bg, genAuthToken())
+		return err
+	}},
+	"an OIDC endpoint echoes the tokens, the app secret or the Basic credential": {enduser.ClassMisconfigured, func(t *testing.T) error {
+		c, mt := newTestClient(t, testConfig())
+		mt.RegisterResponder(http.MethodPost, oidcURL("token"), httpmock.NewStringResponder(401, `{"error":"invalid_client","error_description":"`+gaRefresh+`"}`))
+		_, err := c.Refresh(bg, genAuthToken())
+		return err
+	}},
+	"id token with a wrong audience or issuer, expired by the client's clock, tampered, of an unknown key, `alg: none`, HS256 when RS256 is configured, garbage, over 64 KiB": {enduser.ClassReLogin, func(t *testing.T) error {
+		srv := endusertest.NewServer(t)
+		c, err := enduser.NewClient(srv.Config())
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		raw, err := srv.SignIDToken(map[string]any{"aud": "another-app"})
+		require.NoError(t, err)
+		_, err = c.VerifyIDToken(bg, raw)
+		return err
+	}},
+	"id token keys unreachable or over the body limit": {enduser.ClassTemporary, func(t *testing.T) error {
+		srv := endusertest.NewServer(t)
+		c, err := enduser.NewClient(srv.Config(), enduser.WithResponseBodyLimit(16))
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		raw, err := srv.SignIDToken(nil)
+		require.NoError(t, err)
+		_, err = c.VerifyIDToken(bg, raw)
+		return err
+	}},
 	"HTML 502 from a gateway":               {enduser.ClassServer, mockedLogin(502, "<html>502 Bad Gateway</html>")},
 	"empty, truncated or non-envelope JSON": {enduser.ClassMaybeProcessed, mockedLogin(200, okLogin[:60])},
 	"body over the limit":                   {enduser.ClassMaybeProcessed, mockedLogin(200, okLogin, enduser.WithResponseBodyLimit(64))},

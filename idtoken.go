@@ -34,6 +34,24 @@ type IDTokenError struct {
 // Error names the reason, never the token or its claims.
 func (e *IDTokenError) Error() string { return ErrIDTokenInvalid.Error() + ": " + e.Reason }
 
+// errorClass: keys that could not be fetched say nothing about the token
+// (verify again later); an empty token is the caller's mistake; any other
+// failure means the token is not to be trusted: log the user in again.
+func (e *IDTokenError) errorClass() ErrorClass {
+	switch e.Reason {
+	case reasonKeysUnavailable:
+		return ClassTemporary
+	case reasonEmpty:
+		return ClassInvalidRequest
+	}
+	return ClassReLogin
+}
+
+const (
+	reasonEmpty           = "empty"
+	reasonKeysUnavailable = "keys unavailable"
+)
+
 // Unwrap returns [ErrIDTokenInvalid] and the cause.
 func (e *IDTokenError) Unwrap() []error {
 	if e.Err == nil {
@@ -57,7 +75,7 @@ type IDToken struct {
 // custom claims…) into v, as json.Unmarshal does.
 func (t *IDToken) Claims(v any) error {
 	if t == nil || t.tok == nil {
-		return &IDTokenError{Reason: "empty"}
+		return &IDTokenError{Reason: reasonEmpty}
 	}
 	return t.tok.Claims(v)
 }
@@ -101,7 +119,7 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken string) (*IDToken
 	}
 	switch {
 	case rawIDToken == "":
-		return nil, &IDTokenError{Reason: "empty"}
+		return nil, &IDTokenError{Reason: reasonEmpty}
 	case len(rawIDToken) > maxIDTokenLen:
 		return nil, &IDTokenError{Reason: "malformed"}
 	}
@@ -193,7 +211,7 @@ func idTokenError(err error, probe *keyProbe) error {
 	case errors.As(err, &expired):
 		reason = "expired"
 	case probe.fetch != nil:
-		return &IDTokenError{Reason: "keys unavailable", Err: errors.Join(err, probe.fetch)}
+		return &IDTokenError{Reason: reasonKeysUnavailable, Err: errors.Join(err, probe.fetch)}
 	case probe.failed:
 		reason = "signature"
 	case strings.HasPrefix(msg, "oidc: malformed jwt") && strings.Contains(msg, "unexpected signature algorithm"):
