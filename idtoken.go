@@ -68,16 +68,18 @@ type IDToken struct {
 	Expiry   time.Time // exp
 	IssuedAt time.Time // iat
 
-	tok *oidc.IDToken
+	// claims decodes the verified payload. It is a func so that no fmt
+	// verb can reach the payload (fmt prints a func as an address).
+	claims func(v any) error
 }
 
 // Claims decodes all of the token's claims (email, phone_number, name,
 // custom claims…) into v, as json.Unmarshal does.
 func (t *IDToken) Claims(v any) error {
-	if t == nil || t.tok == nil {
+	if t == nil || t.claims == nil {
 		return &IDTokenError{Reason: reasonEmpty}
 	}
-	return t.tok.Claims(v)
+	return t.claims(v)
 }
 
 // Signing algorithms of GenAuth id tokens, for GenAuthConfig.IDTokenSigningAlg.
@@ -130,7 +132,7 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken string) (*IDToken
 	}
 	return &IDToken{
 		Subject: tok.Subject, Issuer: tok.Issuer, Audience: tok.Audience,
-		Expiry: tok.Expiry, IssuedAt: tok.IssuedAt, tok: tok,
+		Expiry: tok.Expiry, IssuedAt: tok.IssuedAt, claims: tok.Claims,
 	}, nil
 }
 

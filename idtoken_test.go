@@ -1,13 +1,17 @@
 package enduser_test
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -546,4 +550,34 @@ func TestVerifyIDTokenHostileKeyServer(t *testing.T) {
 		})
 	}
 	assert.Zero(t, evilHits.Load(), "a redirect of the key set is never followed")
+}
+
+// A verified IDToken printed with any verb, or logged, shows neither the
+// raw token nor its payload: an id token may carry claims a server echoed.
+func TestIDTokenPrintsNoPayload(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	c := j.client(t)
+	const echoed = "echoed-refresh-token-0123456789"
+	raw := signJWT(t, jose.RS256, key, "k1", with(claimsFor(j.issuer()), "refresh_token", echoed))
+	it, err := c.VerifyIDToken(bg, raw)
+	require.NoError(t, err)
+
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("t", "id", it, "value", *it)
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("t", "id", it)
+	text := logged.String()
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		text += fmt.Sprintf(verb, it) + fmt.Sprintf(verb, *it)
+	}
+	assert.NotContains(t, text, echoed)
+	assert.NotContains(t, text, raw)
+	assert.NotContains(t, text, hex.EncodeToString([]byte(echoed)))
+	asBytes := fmt.Sprint([]byte(echoed[:12])) //nolint:staticcheck // QF1010: the bytes as fmt prints a []byte field
+	assert.NotContains(t, text, asBytes[1:30], "nor the payload's bytes")
+	var claims map[string]any
+	require.NoError(t, it.Claims(&claims))
+	assert.Equal(t, echoed, claims["refresh_token"], "Claims still has every claim")
 }
