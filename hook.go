@@ -49,7 +49,7 @@ type AttemptInfo struct {
 	HTTPStatus int           // 0 when no answer arrived
 	Code       int           // the envelope's v2 code or GenAuth statusCode, 0 without an envelope
 	APICode    int           // GenAuth apiCode, 0 if none
-	RequestID  string        // GenAuth request id, "" if none
+	RequestID  string        // GenAuth request id, "" if none; scrubbed like all server text
 	Class      ErrorClass    // ClassNone for a success
 	Err        error         // nil for a success
 	Retry      bool          // another attempt follows

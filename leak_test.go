@@ -401,3 +401,43 @@ func TestNoSecretLeaksHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSecretInASuccessRequestID: a hostile GenAuth server answers a
+// sign-in with success and puts the credentials it was sent (and the
+// configured app secret) in requestId, in several encodings. The request id
+// reaches the debug log and the Hook's AttemptInfo: scrubbed there too, on
+// a success as on a failure.
+func TestNoSecretInASuccessRequestID(t *testing.T) {
+	t.Parallel()
+	const (
+		appSecret = "SUCCESS-app-secret-0001"
+		lineAT    = "SUCCESS-line-access-0002"
+		lineID    = "SUCCESS.line.id/0003"
+	)
+	echo := `{"statusCode":200,"requestId":"req ` + lineAT + ` ` + url.QueryEscape(lineID) + ` ` +
+		base64.StdEncoding.EncodeToString([]byte(appSecret)) + `\r\ninjected","data":{"access_token":"AT-0123456789","expire_in":3600}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, echo)
+	}))
+	t.Cleanup(srv.Close)
+	var logs logBuffer
+	h := &recHook{}
+	c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: srv.URL, AppID: "app", AppSecret: appSecret}},
+		enduser.WithLogger(logs.Logger()), enduser.WithHook(h))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	_, err = c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "conn",
+		Payload: enduser.LinePayload{AccessToken: lineAT, IDToken: lineID}})
+	require.NoError(t, err)
+	attempts := h.Attempts()
+	require.Len(t, attempts, 1)
+	all := logs.String() + "\n" + attempts[0].RequestID
+	assert.Contains(t, all, "req ", "the request id itself is kept")
+	for _, s := range []string{appSecret, lineAT, lineID} {
+		for _, form := range strings.Split(allEncodings(s), " | ") {
+			assert.NotContains(t, all, form, "secret %q", s)
+		}
+	}
+	assert.NotContains(t, attempts[0].RequestID, "\n", "printable ASCII only")
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
@@ -51,6 +52,14 @@ func (c *Client) check(ctx context.Context, k *call, resp *http.Response) (envel
 		return res, c.unexpected(k, resp, body, err)
 	case !res.OK():
 		return c.failure(k, resp.StatusCode, res, body)
+	}
+	if res.RequestID != "" && (c.opts.hook != nil || c.opts.logger.Enabled(ctx, slog.LevelDebug)) {
+		// A success's request id reaches only the log and the Hook; it is
+		// server text like any other (a hostile server may echo a
+		// credential in it), scrubbed only when someone reads it.
+		res.RequestID = c.scrubberFor(k).scrub(res.RequestID, maxServerID)
+	}
+	switch {
 	case k.out != nil && !hasData:
 		return res, successWithout(k.op, resp.StatusCode, "data")
 	}
