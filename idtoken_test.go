@@ -22,6 +22,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	jose "github.com/go-jose/go-jose/v4"
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -580,4 +581,25 @@ func TestIDTokenPrintsNoPayload(t *testing.T) {
 	var claims map[string]any
 	require.NoError(t, it.Claims(&claims))
 	assert.Equal(t, echoed, claims["refresh_token"], "Claims still has every claim")
+}
+
+// The keys come through the caller's transport (WithHTTPClient), like every
+// other call: an httpmock transport answers them here, and nothing else is
+// asked.
+func TestVerifyIDTokenKeysThroughCallersTransport(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	cfg := testConfig()
+	c, mt := newTestClient(t, cfg, enduser.WithClock(func() time.Time { return idClock }))
+	set, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+	require.NoError(t, err)
+	mt.RegisterResponder(http.MethodGet, testGenHost+"/oidc/.well-known/jwks.json", httpmock.NewBytesResponder(200, set))
+
+	raw := signJWT(t, jose.RS256, key, "k1", claimsFor(testGenHost+"/oidc"))
+	for range 3 {
+		tok, err := c.VerifyIDToken(bg, raw)
+		require.NoError(t, err)
+		assert.Equal(t, "user-42", tok.Subject)
+	}
+	assert.Equal(t, 1, mt.GetTotalCallCount(), "one key fetch, through the caller's transport, and no discovery")
 }
