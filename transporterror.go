@@ -28,8 +28,12 @@ import (
 type TransportError struct {
 	Op      string // the endpoint, e.g. "appleAuthLogin"
 	Written bool   // the request may have reached the server
-	Err     error  // the cause
+	Err     error  // the cause; print the TransportError, not Err (see Error)
 	ctxErr  error  // the context's error when it ended and is not already in Err
+	// cause is Err's text scrubbed of the call's secrets, "" when not
+	// scrubbed: net/http quotes a malformed answer in its errors, and a
+	// hostile server can echo the request there.
+	cause string
 }
 
 // newTransportError wraps a failure of op's attempt: the URL is stripped,
@@ -46,13 +50,19 @@ func newTransportError(ctx context.Context, op string, err error) *TransportErro
 	return e
 }
 
-// Error names the op, the cause and whether the request was sent.
+// Error names the op, the cause and whether the request was sent. The
+// cause's text is scrubbed of the call's secrets and is printable ASCII
+// (net/http quotes what it could not parse of an answer, and a server may
+// echo the request there); Err itself is left as the transport made it.
 func (e *TransportError) Error() string {
 	s := "enduser: " + e.Op + ": "
 	if e.ctxErr != nil {
 		s += e.ctxErr.Error() + " ("
 	}
-	if e.Err != nil {
+	switch {
+	case e.cause != "":
+		s += e.cause
+	case e.Err != nil:
 		s += e.Err.Error()
 	}
 	if e.ctxErr != nil {

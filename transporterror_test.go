@@ -1,6 +1,7 @@
 package enduser_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -212,4 +214,54 @@ func TestDoneContextSendsNothing(t *testing.T) {
 	assert.Equal(t, enduser.ClassTemporary, enduser.Class(err), "nothing was sent: the credential is still good")
 	assert.Zero(t, n.Load())
 	assert.Empty(t, h.Events(), "not a call")
+}
+
+// TestTransportErrorNeverQuotesTheServer: a hostile HTTP/1.1 server reads
+// the login and answers with a malformed status line or header that echoes
+// the request. net/http quotes the bytes it could not parse in its error;
+// the TransportError's text must not carry the credentials in them.
+func TestTransportErrorNeverQuotesTheServer(t *testing.T) {
+	t.Parallel()
+	const secret = "MALFORMED-ud-secret-0001"
+	for name, answer := range map[string]func(req string) string{
+		"status line": func(req string) string { return "HTTP/1.1 2x0 " + req + "\r\n\r\n" },
+		"header":      func(req string) string { return "HTTP/1.1 200 OK\r\n" + req + "\r\n\r\n" },
+		"response":    func(req string) string { return req + "\r\n\r\n" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = ln.Close() })
+			go func() {
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					go func() {
+						defer conn.Close()
+						r := bufio.NewReader(conn)
+						req, err := http.ReadRequest(r)
+						if err != nil {
+							return
+						}
+						body, _ := io.ReadAll(req.Body)
+						echo := string(body) + " " + req.URL.RawQuery
+						_, _ = io.WriteString(conn, answer(strings.NewReplacer("\r", "", "\n", "").Replace(echo)))
+					}()
+				}
+			}()
+			c, err := enduser.NewClient(enduser.Config{BaseURL: "http://" + ln.Addr().String(), UserDomain: "E.SP.7", UserDomainSecret: secret},
+				enduser.WithInsecureHTTP())
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+			_, err = c.WechatOfficialAccountLogin(context.Background(), enduser.WechatOfficialAccountLoginRequest{AppID: "wx", Code: "MALFORMED-code-0002"})
+			require.Error(t, err)
+			text := fmt.Sprintf("%v %+v %s %q", err, err, err, err)
+			assert.NotContains(t, text, "MALFORMED-code-0002")
+			sig := enduser.Sign(secret, "wx", "MALFORMED-code-0002")
+			assert.NotContains(t, strings.ToLower(text), strings.ToLower(sig[:16]), "the signature")
+		})
+	}
 }
