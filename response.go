@@ -59,8 +59,7 @@ func (c *Client) check(ctx context.Context, k *call, resp *http.Response) (envel
 		// credential in it), scrubbed only when someone reads it.
 		res.RequestID = c.scrubberFor(k).scrub(res.RequestID, maxServerID)
 	}
-	switch {
-	case k.out != nil && !hasData:
+	if k.out != nil && !hasData {
 		return res, successWithout(k.op, resp.StatusCode, "data")
 	}
 	return res, nil

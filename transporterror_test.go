@@ -258,7 +258,7 @@ func TestTransportErrorNeverQuotesTheServer(t *testing.T) {
 			t.Cleanup(c.CloseIdleConnections)
 			_, err = c.WechatOfficialAccountLogin(context.Background(), enduser.WechatOfficialAccountLoginRequest{AppID: "wx", Code: "MALFORMED-code-0002"})
 			require.Error(t, err)
-			text := fmt.Sprintf("%v %+v %s %q", err, err, err, err)
+			text := fmt.Sprintf("%v %+v %#v %s %q %x", err, err, err, err, err, err)
 			assert.NotContains(t, text, "MALFORMED-code-0002")
 			sig := enduser.Sign(secret, "wx", "MALFORMED-code-0002")
 			assert.NotContains(t, strings.ToLower(text), strings.ToLower(sig[:16]), "the signature")
