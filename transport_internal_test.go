@@ -201,6 +201,16 @@ func TestAtMostOnceOverHTTP2(t *testing.T) {
 				ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{RootCAs: srv.roots, MinVersion: tls.VersionTLS12},
 			}})
 		},
+		"caller's x/net/http2 transport": func() Option {
+			return WithHTTPClient(&http.Client{Transport: &http2.Transport{
+				TLSClientConfig: &tls.Config{RootCAs: srv.roots, MinVersion: tls.VersionTLS12},
+			}})
+		},
+		"caller's retrying RoundTripper": func() Option {
+			return WithHTTPClient(&http.Client{Transport: rewindingRetrier{&http2.Transport{
+				TLSClientConfig: &tls.Config{RootCAs: srv.roots, MinVersion: tls.VersionTLS12},
+			}}})
+		},
 	}
 	cfg := Config{BaseURL: srv.url, UserDomain: "E.SP.1", UserDomainSecret: "s",
 		GenAuth: GenAuthConfig{Host: srv.url, AppID: "app", AppSecret: "as", AuthMethod: AuthClientSecretPost}}
@@ -228,6 +238,32 @@ func TestAtMostOnceOverHTTP2(t *testing.T) {
 				assert.Equal(t, 1, srv.counts()[tc.path]-before, "%s query=%v %s reached the server once", name, query, tc.path)
 			}
 			c.CloseIdleConnections()
+		}
+	}
+}
+
+// rewindingRetrier is a RoundTripper a careless caller may wrap around a
+// transport: it resends, up to 5 times, every failed request it can rewind
+// (it has GetBody) or that has no body.
+type rewindingRetrier struct{ next http.RoundTripper }
+
+func (r rewindingRetrier) RoundTrip(req *http.Request) (*http.Response, error) {
+	for i := 0; ; i++ {
+		resp, err := r.next.RoundTrip(req)
+		if err == nil || i == 4 {
+			return resp, err
+		}
+		switch {
+		case req.Body == nil || req.Body == http.NoBody:
+		case req.GetBody != nil:
+			body, gerr := req.GetBody()
+			if gerr != nil {
+				return nil, err
+			}
+			req = req.Clone(req.Context())
+			req.Body = body
+		default:
+			return nil, err
 		}
 	}
 }
