@@ -57,7 +57,7 @@ func (s *countingStore) Lock(ctx context.Context, key string, ttl time.Duration)
 // Client, on one emulator and one store.
 type replicas struct {
 	srv   *endusertest.Server
-	clk   *fakeClock
+	clk   *endusertest.Clock
 	store *countingStore
 	login *enduser.Token
 	cs    []*enduser.Client

@@ -19,25 +19,8 @@ import (
 	"github.com/seed1804ee03/enduser/endusertest"
 )
 
-// fakeClock is a settable clock shared by a client and the emulator.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Unix(1_800_000_000, 0)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newFakeClock is a settable clock shared by a client and the emulator.
+func newFakeClock() *endusertest.Clock { return endusertest.NewClock(time.Unix(1_800_000_000, 0)) }
 
 // tokensConcurrently asks ts for a token from n goroutines at once.
 func tokensConcurrently(ts *enduser.TokenSource, n int) ([]*enduser.Token, []error) {
@@ -56,7 +39,7 @@ func tokensConcurrently(ts *enduser.TokenSource, n int) ([]*enduser.Token, []err
 }
 
 // sessionFixture logs in against a fresh emulator sharing a fake clock.
-func sessionFixture(t *testing.T, opts ...enduser.TokenSourceOption) (*endusertest.Server, *enduser.Client, *fakeClock, *enduser.TokenSource, *enduser.Token) {
+func sessionFixture(t *testing.T, opts ...enduser.TokenSourceOption) (*endusertest.Server, *enduser.Client, *endusertest.Clock, *enduser.TokenSource, *enduser.Token) {
 	t.Helper()
 	clk := newFakeClock()
 	srv := endusertest.NewServer(t, endusertest.WithClock(clk.Now))
@@ -420,7 +403,7 @@ type genAuthOIDC struct {
 }
 
 // client returns a new GenAuth-only Client of the endpoint.
-func (g *genAuthOIDC) client(t *testing.T, clk *fakeClock) *enduser.Client {
+func (g *genAuthOIDC) client(t *testing.T, clk *endusertest.Clock) *enduser.Client {
 	t.Helper()
 	c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{
 		Host: g.url, AppID: testAppID, AppSecret: testAppSecret, AuthMethod: enduser.AuthClientSecretPost,
@@ -430,7 +413,7 @@ func (g *genAuthOIDC) client(t *testing.T, clk *fakeClock) *enduser.Client {
 	return c
 }
 
-func newGenAuthOIDC(t *testing.T, clk *fakeClock) (*enduser.Client, *genAuthOIDC) {
+func newGenAuthOIDC(t *testing.T, clk *endusertest.Clock) (*enduser.Client, *genAuthOIDC) {
 	t.Helper()
 	g := &genAuthOIDC{current: "GA-RT-0"}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -460,7 +443,7 @@ func newGenAuthOIDC(t *testing.T, clk *fakeClock) (*enduser.Client, *genAuthOIDC
 	return c, g
 }
 
-func genAuthSession(clk *fakeClock) *enduser.Token {
+func genAuthSession(clk *endusertest.Clock) *enduser.Token {
 	return &enduser.Token{
 		Family: enduser.FamilyGenAuth, AccessToken: "GA-AT-0", TokenType: "Bearer", RefreshToken: "GA-RT-0",
 		Expiry: clk.Now().Add(time.Hour), IDToken: "h.p.s", Scope: "openid offline_access",

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,25 +20,7 @@ import (
 
 var methods = []enduser.ClientAuthMethod{enduser.AuthNone, enduser.AuthClientSecretPost, enduser.AuthClientSecretBasic}
 
-// fakeClock is a settable clock for the emulator.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Unix(1_800_000_000, 0)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newFakeClock() *endusertest.Clock { return endusertest.NewClock(time.Unix(1_800_000_000, 0)) }
 
 // answer is a decoded HTTP answer.
 type answer struct {
@@ -158,7 +139,7 @@ func TestOIDCRefreshRotatesUnderEveryClientAuthMethod(t *testing.T) {
 			c := newClient(t, srv.Config())
 			tok := genAuthLogin(t, c, "code-"+method.String())
 
-			clk.Add(time.Minute)
+			clk.Advance(time.Minute)
 			a := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
 			require.Equal(t, 200, a.status, a.raw)
 			assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
@@ -185,7 +166,7 @@ func TestOIDCRefreshRotatesUnderEveryClientAuthMethod(t *testing.T) {
 			assert.Contains(t, again.str("error_description"), "already used")
 			assert.NotContains(t, again.raw, tok.RefreshToken, "the answer never echoes the token")
 
-			clk.Add(31 * 24 * time.Hour)
+			clk.Advance(31 * 24 * time.Hour)
 			expired := oidcPost(t, srv, "/oidc/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {a.str("refresh_token")}})
 			assert.Equal(t, "invalid_grant", expired.str("error"))
 			assert.Contains(t, expired.str("error_description"), "expired")

@@ -17,23 +17,6 @@ import (
 	"github.com/seed1804ee03/enduser"
 )
 
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // liveHeap is the heap in use after a full collection.
 func liveHeap() uint64 {
 	runtime.GC()
@@ -78,7 +61,7 @@ const soakHeapBound = 48 << 20
 // lifetime of traffic.
 func TestSoakMemoryStaysBounded(t *testing.T) {
 	const logins = 100_000
-	clk := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	clk := NewClock(time.Unix(1_800_000_000, 0))
 	base := liveHeap()
 	s, err := Start(WithClock(clk.Now), WithTokenLifetimes(10*time.Minute, time.Hour), WithCodeLifetime(10*time.Minute),
 		WithGenAuthApp(DefaultAppID, "an-app-secret-of-thirty-two-bytes!", enduser.AuthNone), WithHS256IDTokens())
@@ -92,7 +75,7 @@ func TestSoakMemoryStaysBounded(t *testing.T) {
 		failed    string
 	)
 	login := func(i int) string {
-		clk.Add(time.Second)
+		clk.Advance(time.Second)
 		code := "code-" + strconv.Itoa(i)
 		var rec *httptest.ResponseRecorder
 		switch i % 4 {
@@ -167,7 +150,7 @@ func TestSoakMemoryStaysBounded(t *testing.T) {
 // expired tokens (leaving a tombstone that says "expired" for refresh
 // tokens), forgotten codes and old tombstones, and keeps live entries.
 func TestSweepForgetsWhatExpired(t *testing.T) {
-	clk := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	clk := NewClock(time.Unix(1_800_000_000, 0))
 	s, err := Start(WithClock(clk.Now), WithTokenLifetimes(time.Minute, time.Hour), WithCodeLifetime(10*time.Minute))
 	require.NoError(t, err)
 	defer s.Close()
@@ -183,7 +166,7 @@ func TestSweepForgetsWhatExpired(t *testing.T) {
 	rt, _, _ = strings.Cut(rt, `"`)
 	assert.Contains(t, login("c-1"), `"code":5368`, "redeemed")
 
-	clk.Add(30 * time.Minute)
+	clk.Advance(30 * time.Minute)
 	login("c-2")
 	s.state.mu.Lock()
 	s.state.sweepLocked(clk.Now())
@@ -193,7 +176,7 @@ func TestSweepForgetsWhatExpired(t *testing.T) {
 	assert.Equal(t, 1, codes, "c-1 is forgotten after 10 minutes, c-2 is remembered")
 	assert.Contains(t, login("c-1"), `"code":200`, "a forgotten code works again (a real provider would call it expired)")
 
-	clk.Add(2 * time.Hour)
+	clk.Advance(2 * time.Hour)
 	s.state.mu.Lock()
 	s.state.sweepLocked(clk.Now())
 	s.state.mu.Unlock()
@@ -204,7 +187,7 @@ func TestSweepForgetsWhatExpired(t *testing.T) {
 	got := s.serveDirect(t, http.MethodPut, v2Prefix+enduser.OpRefreshToken, form, "refreshToken="+rt).Body.String()
 	assert.Contains(t, got, "was expired")
 
-	clk.Add(2 * time.Minute)
+	clk.Advance(2 * time.Minute)
 	s.state.mu.Lock()
 	s.state.sweepLocked(clk.Now())
 	s.state.mu.Unlock()

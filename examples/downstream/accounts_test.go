@@ -2,7 +2,6 @@ package downstream_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,23 +13,6 @@ import (
 	"github.com/seed1804ee03/enduser/examples/downstream"
 )
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // The refresh reached the server, which rotated the refresh token, and the
 // answer was lost (endusertest.ProcessThenDrop). The service must fail
 // loudly, not resend a spent token and not serve a stale one: first "try
@@ -40,7 +22,7 @@ func TestRefreshAnswerLostFailsLoudly(t *testing.T) {
 	for _, family := range []enduser.Family{enduser.FamilyV2, enduser.FamilyGenAuth} {
 		t.Run(string(family), func(t *testing.T) {
 			ctx := context.Background()
-			clk := &clock{now: time.Now()}
+			clk := endusertest.NewClock(time.Now())
 			srv := endusertest.NewServer(t, endusertest.WithClock(clk.Now))
 			srv.SeedUser(endusertest.Profile{UID: "u-ada", Nickname: "Ada"}, "ada-code-1", "ada-code-2")
 			client, err := enduser.NewClient(srv.Config(), enduser.WithClock(clk.Now))
@@ -68,7 +50,7 @@ func TestRefreshAnswerLostFailsLoudly(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "u-ada", info.UID)
 
-			clk.Add(3 * time.Hour) // the access token expired: the next call refreshes
+			clk.Advance(3 * time.Hour) // the access token expired: the next call refreshes
 			srv.Inject(refreshOp, endusertest.ProcessThenDrop())
 			_, err = accounts.Profile(ctx, "session-1")
 			assert.ErrorIs(t, err, downstream.ErrTryLater, "the refresh's outcome is unknown")
