@@ -100,7 +100,6 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 	if err != nil {
 		return nil, err
 	}
-	const maxLifetime = 1 << 32 // seconds; anything beyond is not a lifetime
 	lifetime, known := data.Lifetime()
 	access := data.AccessToken
 	if access == "" {
