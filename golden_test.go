@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/internal/golden"
 )
 
 // The golden contract: testdata/golden holds request bodies and answers
@@ -161,19 +162,6 @@ func TestGoldenGenAuthAnswers(t *testing.T) {
 	}
 }
 
-type goldenV2 struct {
-	UserDomain       string `json:"userDomain"`
-	UserDomainSecret string `json:"userDomainSecret"`
-	Cases            []struct {
-		Op            string  `json:"op"`
-		Method        string  `json:"method"`
-		Form          *string `json:"form"`
-		Query         *string `json:"query"`
-		Authorization string  `json:"authorization"`
-		Answer        string  `json:"answer"`
-	} `json:"cases"`
-}
-
 // goldenV2Call calls the SDK method of op with the values of the golden
 // parameters.
 func goldenV2Call(c *enduser.Client, op string, v url.Values, auth string) (any, error) {
@@ -204,7 +192,7 @@ func goldenV2Call(c *enduser.Client, op string, v url.Values, auth string) (any,
 
 func TestGoldenV2(t *testing.T) {
 	t.Parallel()
-	var g goldenV2
+	var g golden.V2Requests
 	require.NoError(t, json.Unmarshal(readGolden(t, "v2/requests.json"), &g))
 	require.Len(t, g.Cases, 9, "one per v2 endpoint")
 	for _, gc := range g.Cases {

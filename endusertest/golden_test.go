@@ -16,6 +16,7 @@ import (
 
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/endusertest"
+	contract "github.com/seed1804ee03/enduser/internal/golden"
 )
 
 // The emulator passes the golden contract of the root package
@@ -136,18 +137,7 @@ func TestGoldenGenAuthRequestsAccepted(t *testing.T) {
 
 func TestGoldenV2RequestsAccepted(t *testing.T) {
 	t.Parallel()
-	var g struct {
-		UserDomain       string `json:"userDomain"`
-		UserDomainSecret string `json:"userDomainSecret"`
-		Cases            []struct {
-			Op            string  `json:"op"`
-			Method        string  `json:"method"`
-			Form          *string `json:"form"`
-			Query         *string `json:"query"`
-			Authorization string  `json:"authorization"`
-			Answer        string  `json:"answer"`
-		} `json:"cases"`
-	}
+	var g contract.V2Requests
 	require.NoError(t, json.Unmarshal(golden(t, "v2/requests.json"), &g))
 	srv := endusertest.NewServer(t, endusertest.WithUserDomain(g.UserDomain, g.UserDomainSecret))
 	base := srv.URL() + "/v2/enduser/enduserapi/"

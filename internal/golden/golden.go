@@ -1,0 +1,23 @@
+// Package golden holds the shapes of the golden contract in testdata/golden:
+// requests and answers written from sources independent of this repository,
+// read by the SDK's tests and by the emulator's.
+package golden
+
+// V2Requests is testdata/golden/v2/requests.json: the user domain the
+// signatures were computed with, and one case per v2 endpoint.
+type V2Requests struct {
+	UserDomain       string   `json:"userDomain"`
+	UserDomainSecret string   `json:"userDomainSecret"`
+	Cases            []V2Case `json:"cases"`
+}
+
+// V2Case is one v2 request as it must appear on the wire, and the file of
+// the answer it gets.
+type V2Case struct {
+	Op            string  `json:"op"`
+	Method        string  `json:"method"`
+	Form          *string `json:"form"`  // the form body, when the call sends one
+	Query         *string `json:"query"` // the URL query, when the call sends one
+	Authorization string  `json:"authorization"`
+	Answer        string  `json:"answer"`
+}
