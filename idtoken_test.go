@@ -109,6 +109,16 @@ func (j *jwksServer) publish(kid string, k *rsa.PublicKey) {
 	j.keys[kid] = k
 }
 
+// publishedKey starts a key server publishing the test RSA key as "k1" and
+// a client of it.
+func publishedKey(t *testing.T) (*rsa.PrivateKey, *jwksServer, *enduser.Client) {
+	t.Helper()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	return key, j, j.client(t)
+}
+
 func (j *jwksServer) issuer() string { return j.srv.URL + "/oidc" }
 
 func (j *jwksServer) client(t *testing.T, opts ...enduser.Option) *enduser.Client {
@@ -144,10 +154,7 @@ func with(claims map[string]any, key string, v any) map[string]any {
 
 func TestVerifyIDTokenAcceptsGoodRS256(t *testing.T) {
 	t.Parallel()
-	key, _ := testRSAKeys()
-	j := newJWKSServer(t)
-	j.publish("k1", &key.PublicKey)
-	c := j.client(t)
+	key, j, c := publishedKey(t)
 
 	raw := signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer()))
 	tok, err := c.VerifyIDToken(bg, raw)
@@ -285,10 +292,7 @@ func TestVerifyIDTokenKeyRotation(t *testing.T) {
 
 func TestVerifyIDTokenConcurrentShareOneFetch(t *testing.T) {
 	t.Parallel()
-	key, _ := testRSAKeys()
-	j := newJWKSServer(t)
-	j.publish("k1", &key.PublicKey)
-	c := j.client(t)
+	key, j, c := publishedKey(t)
 	raw := signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer()))
 
 	var wg sync.WaitGroup
@@ -557,10 +561,7 @@ func TestVerifyIDTokenHostileKeyServer(t *testing.T) {
 // raw token nor its payload: an id token may carry claims a server echoed.
 func TestIDTokenPrintsNoPayload(t *testing.T) {
 	t.Parallel()
-	key, _ := testRSAKeys()
-	j := newJWKSServer(t)
-	j.publish("k1", &key.PublicKey)
-	c := j.client(t)
+	key, j, c := publishedKey(t)
 	const echoed = "echoed-refresh-token-0123456789"
 	raw := signJWT(t, jose.RS256, key, "k1", with(claimsFor(j.issuer()), "refresh_token", echoed))
 	it, err := c.VerifyIDToken(bg, raw)
