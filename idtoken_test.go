@@ -116,7 +116,8 @@ func publishedKey(t *testing.T) (*rsa.PrivateKey, *jwksServer, *enduser.Client) 
 	key, _ := testRSAKeys()
 	j := newJWKSServer(t)
 	j.publish("k1", &key.PublicKey)
-	return key, j, j.client(t)
+	c := j.client(t)
+	return key, j, c
 }
 
 func (j *jwksServer) issuer() string { return j.srv.URL + "/oidc" }
