@@ -295,6 +295,7 @@ var errDown = errors.New("dial tcp 10.0.0.7:6379: connection refused")
 
 func (downStore) Load(context.Context, string) (*enduser.Token, error) { return nil, errDown }
 func (downStore) Store(context.Context, string, *enduser.Token) error  { return errDown }
+func (downStore) Delete(context.Context, string) error                 { return errDown }
 func (downStore) Lock(context.Context, string, time.Duration) (func(context.Context) error, error) {
 	return nil, errDown
 }

@@ -57,6 +57,14 @@ func (s *MemoryStore) Store(_ context.Context, key string, t *Token) error {
 	return nil
 }
 
+// Delete removes the token stored under key; an absent key is not an error.
+func (s *MemoryStore) Delete(_ context.Context, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.toks, key)
+	return nil
+}
+
 // Lock takes key's refresh lock for at most ttl, waiting while another
 // owner holds it until that owner unlocks, its ttl runs out, or ctx ends
 // (the error then matches ctx.Err()). The returned unlock releases the lock

@@ -18,4 +18,7 @@ type TokenStore interface {
 	// owner holds it (until ctx ends); unlock releases it only if this
 	// owner still holds it.
 	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(context.Context) error, err error)
+	// Delete removes the token stored under key (a logout); an absent key
+	// is not an error.
+	Delete(ctx context.Context, key string) error
 }
