@@ -164,7 +164,10 @@ type ValidationError struct {
 
 // Error names the op, the field and the reason.
 func (e *ValidationError) Error() string {
-	s := "enduser: " + e.Op + ": " + e.Field + " " + e.Reason
+	s := "enduser: " + e.Field + " " + e.Reason
+	if e.Op != "" { // a request for an endpoint; a parse sends nothing
+		s = "enduser: " + e.Op + ": " + e.Field + " " + e.Reason
+	}
 	var c Code
 	switch {
 	case errors.As(e.Err, &c):

@@ -66,6 +66,9 @@ func (p WechatPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p WechatPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p WechatPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -92,6 +95,9 @@ func (p ApplePayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p ApplePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p ApplePayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p ApplePayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -120,6 +126,9 @@ func (p AlipayPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p AlipayPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p AlipayPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p AlipayPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -146,6 +155,9 @@ func (p WechatworkPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatworkPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p WechatworkPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p WechatworkPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -174,6 +186,9 @@ func (p WechatworkAgencyPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatworkAgencyPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p WechatworkAgencyPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p WechatworkAgencyPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -200,6 +215,9 @@ func (p LarkPublicPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p LarkPublicPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p LarkPublicPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p LarkPublicPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -228,6 +246,9 @@ func (p LarkInternalPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p LarkInternalPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p LarkInternalPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p LarkInternalPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -254,6 +275,9 @@ func (p LarkBlockPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p LarkBlockPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p LarkBlockPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p LarkBlockPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -286,6 +310,9 @@ func (p YidunPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p YidunPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p YidunPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p YidunPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -314,6 +341,9 @@ func (p WechatMiniProgramCodePayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatMiniProgramCodePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p WechatMiniProgramCodePayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p WechatMiniProgramCodePayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -350,6 +380,9 @@ func (p WechatMiniProgramPhonePayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatMiniProgramPhonePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p WechatMiniProgramPhonePayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p WechatMiniProgramPhonePayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -381,6 +414,9 @@ func (p WechatMiniProgramCodeAndPhonePayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatMiniProgramCodeAndPhonePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p WechatMiniProgramCodeAndPhonePayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p WechatMiniProgramCodeAndPhonePayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -415,6 +451,9 @@ func (p GooglePayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p GooglePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p GooglePayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p GooglePayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -442,6 +481,9 @@ func (p FacebookPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p FacebookPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p FacebookPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p FacebookPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -468,6 +510,9 @@ func (p QQPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p QQPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p QQPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p QQPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -493,6 +538,9 @@ func (p WeiboPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p WeiboPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p WeiboPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p WeiboPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -523,6 +571,9 @@ func (p BaiduPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p BaiduPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p BaiduPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p BaiduPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -549,6 +600,9 @@ func (p LinkedInPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p LinkedInPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p LinkedInPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p LinkedInPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -578,6 +632,9 @@ func (p DingTalkPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p DingTalkPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p DingTalkPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p DingTalkPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -605,6 +662,9 @@ func (p GithubPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p GithubPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p GithubPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p GithubPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -630,6 +690,9 @@ func (p GiteePayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p GiteePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p GiteePayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p GiteePayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -658,6 +721,9 @@ func (p GitlabPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p GitlabPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p GitlabPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p GitlabPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -684,6 +750,9 @@ func (p DouyinPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p DouyinPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p DouyinPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p DouyinPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -712,6 +781,9 @@ func (p KuaishouPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p KuaishouPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p KuaishouPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p KuaishouPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -738,6 +810,9 @@ func (p XiaomiPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p XiaomiPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p XiaomiPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p XiaomiPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -766,6 +841,9 @@ func (p LinePayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p LinePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p LinePayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p LinePayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -792,6 +870,9 @@ func (p SlackPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p SlackPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p SlackPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p SlackPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -817,6 +898,9 @@ func (p OPPOPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p OPPOPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p OPPOPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p OPPOPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -845,6 +929,9 @@ func (p HuaweiPayload) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p HuaweiPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p HuaweiPayload) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p HuaweiPayload) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -871,6 +958,9 @@ func (p AmazonPayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p AmazonPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p AmazonPayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p AmazonPayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -900,6 +990,9 @@ func (p DouyinMiniProgramCodePayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p DouyinMiniProgramCodePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p DouyinMiniProgramCodePayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p DouyinMiniProgramCodePayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -932,6 +1025,9 @@ func (p DouyinMiniProgramCodeAndPhonePayload) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p DouyinMiniProgramCodeAndPhonePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p DouyinMiniProgramCodeAndPhonePayload) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p DouyinMiniProgramCodeAndPhonePayload) LogValue() slog.Value { return redactedLogValue(p) }
@@ -966,6 +1062,9 @@ func (p WechatMiniProgramPhoneInfo) missing() string {
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatMiniProgramPhoneInfo) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
+// String shows which fields are set, never their values.
+func (p WechatMiniProgramPhoneInfo) String() string { return redactedText(p) }
+
 // LogValue logs the value with its credentials redacted.
 func (p WechatMiniProgramPhoneInfo) LogValue() slog.Value { return redactedLogValue(p) }
 
@@ -983,6 +1082,9 @@ func (p DouyinMiniProgramPhoneParams) missing() string {
 
 // Format prints the value with its credentials redacted, for every verb.
 func (p DouyinMiniProgramPhoneParams) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
+
+// String shows which fields are set, never their values.
+func (p DouyinMiniProgramPhoneParams) String() string { return redactedText(p) }
 
 // LogValue logs the value with its credentials redacted.
 func (p DouyinMiniProgramPhoneParams) LogValue() slog.Value { return redactedLogValue(p) }
@@ -1030,138 +1132,41 @@ type mobileWire struct {
 	ClientSecret                         string                                `json:"client_secret,omitempty"`
 }
 
-// decodePayload decodes the wire JSON of connection c's payload into its
-// type, rejecting fields the type does not have.
-func decodePayload(c Connection, wire []byte) (MobilePayload, error) {
-	switch c {
-	case ConnectionWechat:
-		var p WechatPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionApple:
-		var p ApplePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionAlipay:
-		var p AlipayPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionWechatwork:
-		var p WechatworkPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionWechatworkAgency:
-		var p WechatworkAgencyPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionLarkPublic:
-		var p LarkPublicPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionLarkInternal:
-		var p LarkInternalPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionLarkBlock:
-		var p LarkBlockPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionYidun:
-		var p YidunPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionWechatMiniProgramCode:
-		var p WechatMiniProgramCodePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionWechatMiniProgramPhone:
-		var p WechatMiniProgramPhonePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionWechatMiniProgramCodeAndPhone:
-		var p WechatMiniProgramCodeAndPhonePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionGoogle:
-		var p GooglePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionFacebook:
-		var p FacebookPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionQQ:
-		var p QQPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionWeibo:
-		var p WeiboPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionBaidu:
-		var p BaiduPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionLinkedIn:
-		var p LinkedInPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionDingTalk:
-		var p DingTalkPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionGithub:
-		var p GithubPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionGitee:
-		var p GiteePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionGitlab:
-		var p GitlabPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionDouyin:
-		var p DouyinPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionKuaishou:
-		var p KuaishouPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionXiaomi:
-		var p XiaomiPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionLine:
-		var p LinePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionSlack:
-		var p SlackPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionOPPO:
-		var p OPPOPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionHuawei:
-		var p HuaweiPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionAmazon:
-		var p AmazonPayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionDouyinMiniProgramCode:
-		var p DouyinMiniProgramCodePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	case ConnectionDouyinMiniProgramCodeAndPhone:
-		var p DouyinMiniProgramCodeAndPhonePayload
-		err := decodeStrict(wire, &p)
-		return p, err
-	}
-	return nil, errUnknownConnection
+// payloadDecoder returns the strict decoder of connection c's payload
+// type (see decodeAs), or nil for an unknown connection.
+func payloadDecoder(c Connection) func(wire []byte) (MobilePayload, error) {
+	return map[Connection]func([]byte) (MobilePayload, error){
+		ConnectionWechat:                        decodeAs[WechatPayload],
+		ConnectionApple:                         decodeAs[ApplePayload],
+		ConnectionAlipay:                        decodeAs[AlipayPayload],
+		ConnectionWechatwork:                    decodeAs[WechatworkPayload],
+		ConnectionWechatworkAgency:              decodeAs[WechatworkAgencyPayload],
+		ConnectionLarkPublic:                    decodeAs[LarkPublicPayload],
+		ConnectionLarkInternal:                  decodeAs[LarkInternalPayload],
+		ConnectionLarkBlock:                     decodeAs[LarkBlockPayload],
+		ConnectionYidun:                         decodeAs[YidunPayload],
+		ConnectionWechatMiniProgramCode:         decodeAs[WechatMiniProgramCodePayload],
+		ConnectionWechatMiniProgramPhone:        decodeAs[WechatMiniProgramPhonePayload],
+		ConnectionWechatMiniProgramCodeAndPhone: decodeAs[WechatMiniProgramCodeAndPhonePayload],
+		ConnectionGoogle:                        decodeAs[GooglePayload],
+		ConnectionFacebook:                      decodeAs[FacebookPayload],
+		ConnectionQQ:                            decodeAs[QQPayload],
+		ConnectionWeibo:                         decodeAs[WeiboPayload],
+		ConnectionBaidu:                         decodeAs[BaiduPayload],
+		ConnectionLinkedIn:                      decodeAs[LinkedInPayload],
+		ConnectionDingTalk:                      decodeAs[DingTalkPayload],
+		ConnectionGithub:                        decodeAs[GithubPayload],
+		ConnectionGitee:                         decodeAs[GiteePayload],
+		ConnectionGitlab:                        decodeAs[GitlabPayload],
+		ConnectionDouyin:                        decodeAs[DouyinPayload],
+		ConnectionKuaishou:                      decodeAs[KuaishouPayload],
+		ConnectionXiaomi:                        decodeAs[XiaomiPayload],
+		ConnectionLine:                          decodeAs[LinePayload],
+		ConnectionSlack:                         decodeAs[SlackPayload],
+		ConnectionOPPO:                          decodeAs[OPPOPayload],
+		ConnectionHuawei:                        decodeAs[HuaweiPayload],
+		ConnectionAmazon:                        decodeAs[AmazonPayload],
+		ConnectionDouyinMiniProgramCode:         decodeAs[DouyinMiniProgramCodePayload],
+		ConnectionDouyinMiniProgramCodeAndPhone: decodeAs[DouyinMiniProgramCodeAndPhonePayload],
+	}[c]
 }

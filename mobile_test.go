@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -509,4 +510,27 @@ func TestEveryPayloadIsRedacted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseMobilePayloadErrorsAreLocal: a parse sends nothing, so its error
+// carries no endpoint prefix, and a misspelled field is named (its value
+// never is).
+func TestParseMobilePayloadErrorsAreLocal(t *testing.T) {
+	t.Parallel()
+	for _, mc := range mobileCases {
+		_, err := enduser.ParseMobilePayload(mc.conn, []byte(`{"codee":"SECRET-1"}`))
+		var ve *enduser.ValidationError
+		require.ErrorAs(t, err, &ve, mc.conn)
+		assert.Empty(t, ve.Op, "nothing was sent: no endpoint")
+		assert.NotContains(t, err.Error(), string(enduser.OpSignInByMobile))
+		assert.Contains(t, err.Error(), `unknown field "codee"`, mc.conn)
+		assert.Contains(t, err.Error(), string(mc.conn))
+		assert.NotContains(t, err.Error(), "SECRET-1")
+	}
+	_, err := enduser.ParseMobilePayload(enduser.ConnectionWechat, []byte(`{"`+strings.Repeat("k", 10_000)+`":1}`))
+	require.ErrorIs(t, err, enduser.ErrInvalidRequest)
+	assert.Less(t, len(err.Error()), 300, "a long unknown name is cut")
+	_, err = enduser.ParseMobilePayload("nope", []byte(`{}`))
+	require.ErrorIs(t, err, enduser.ErrInvalidRequest)
+	assert.NotContains(t, err.Error(), string(enduser.OpSignInByMobile))
 }

@@ -6,12 +6,13 @@
 // Everything about a connection derives from this table: `go generate` in
 // the root package writes the payload types, their Connection, wire key,
 // local validation and redaction methods, the private wire struct of the
-// request body and the README rows (see gen.go); the emulator and the
+// request body and the README rows (package gen); the emulator and the
 // command line read the table at run time. Adding a connection is one row
 // here and `go generate ./...`.
 //
-// Sources: seed 004 (the first thirty rows), Authing's Node SDK 4.0.2 for
-// the two Douyin mini-program rows (shared/SPEC.md, round 2).
+// Sources: GenAuth's sign-in-by-mobile API reference for the first thirty
+// rows, Authing's Node SDK 4.0.2 (Authing/authing-node-sdk) for the two
+// Douyin mini-program rows.
 package connections
 
 // Kind is the JSON type of a payload field.
@@ -236,6 +237,6 @@ func All() []Connection {
 				},
 			},
 		},
-		// New rows go above this line (gen_test.go inserts a throwaway row here).
+		// New rows go above this line (gen/gen_test.go inserts a throwaway row here).
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/seed1804ee03/enduser/internal/connections"
+	"github.com/seed1804ee03/enduser/internal/connections/gen"
 )
 
 func main() {
@@ -23,11 +24,11 @@ func main() {
 
 func run(dir string) error {
 	table := connections.All()
-	src, err := connections.GenerateGo(table)
+	src, err := gen.GenerateGo(table)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, connections.GoFile), src, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, gen.GoFile), src, 0o600); err != nil {
 		return err
 	}
 	readmePath := filepath.Join(dir, "README.md")
@@ -35,7 +36,7 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	out, err := connections.SpliceReadme(readme, connections.ReadmeSection(table))
+	out, err := gen.SpliceReadme(readme, gen.ReadmeSection(table))
 	if err != nil {
 		return err
 	}

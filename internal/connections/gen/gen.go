@@ -1,4 +1,8 @@
-package connections
+// Package gen writes the files derived from the connection table: the root
+// package's payload file and the README's connection table. It lives apart
+// from the table so that packages reading the table at run time (the
+// emulator, the command line) do not link go/format.
+package gen
 
 import (
 	"bytes"
@@ -7,6 +11,8 @@ import (
 	"go/format"
 	"strconv"
 	"strings"
+
+	"github.com/seed1804ee03/enduser/internal/connections"
 )
 
 // GoFile is the root package file the generator writes.
@@ -20,11 +26,11 @@ const (
 
 // GenerateGo returns the Go source of the root package's payload file for
 // the table conns: the Connection constants, one payload type per row with
-// its Connection, payloadKey, setWire, missing, Format and LogValue
+// its Connection, payloadKey, setWire, missing, String, Format and LogValue
 // methods, the helper types of nested objects, the private wire struct of
-// the request body (one omitempty pointer per payload key) and
-// decodePayload.
-func GenerateGo(conns []Connection) ([]byte, error) {
+// the request body (one omitempty pointer per payload key) and the table of
+// payload decoders.
+func GenerateGo(conns []connections.Connection) ([]byte, error) {
 	if err := check(conns); err != nil {
 		return nil, err
 	}
@@ -45,7 +51,7 @@ func GenerateGo(conns []Connection) ([]byte, error) {
 	p(")\n\n")
 
 	written := map[string]bool{}
-	var helpers []*Object
+	var helpers []*connections.Object
 	for i := range conns {
 		c := &conns[i]
 		written[c.Type] = true
@@ -61,7 +67,7 @@ func GenerateGo(conns []Connection) ([]byte, error) {
 		p("func (%s) payloadKey() string { return %q }\n\n", c.Type, c.Key)
 		p("func (p %s) setWire(w *mobileWire) { w.%s = &p }\n\n", c.Type, c.Type)
 		for _, f := range c.Fields {
-			if f.Kind == KindObject && !written[f.Object.Type] && !isConnectionType(conns, f.Object.Type) {
+			if f.Kind == connections.KindObject && !written[f.Object.Type] && !isConnectionType(conns, f.Object.Type) {
 				written[f.Object.Type] = true
 				helpers = append(helpers, f.Object)
 			}
@@ -86,14 +92,15 @@ func GenerateGo(conns []Connection) ([]byte, error) {
 	p("\tClientID string `json:\"client_id,omitempty\"`\n")
 	p("\tClientSecret string `json:\"client_secret,omitempty\"`\n}\n\n")
 
-	p("// decodePayload decodes the wire JSON of connection c's payload into its\n")
-	p("// type, rejecting fields the type does not have.\n")
-	p("func decodePayload(c Connection, wire []byte) (MobilePayload, error) {\n\tswitch c {\n")
+	p("// payloadDecoder returns the strict decoder of connection c's payload\n")
+	p("// type (see decodeAs), or nil for an unknown connection.\n")
+	p("func payloadDecoder(c Connection) func(wire []byte) (MobilePayload, error) {\n")
+	p("\treturn map[Connection]func([]byte) (MobilePayload, error){\n")
 	for i := range conns {
 		c := &conns[i]
-		p("\tcase Connection%s:\n\t\tvar p %s\n\t\terr := decodeStrict(wire, &p)\n\t\treturn p, err\n", c.Const, c.Type)
+		p("\t\tConnection%s: decodeAs[%s],\n", c.Const, c.Type)
 	}
-	p("\t}\n\treturn nil, errUnknownConnection\n}\n")
+	p("\t}[c]\n}\n")
 
 	src, err := format.Source(b.Bytes())
 	if err != nil {
@@ -104,16 +111,16 @@ func GenerateGo(conns []Connection) ([]byte, error) {
 
 // writeStruct writes a payload or helper type with its missing, Format and
 // LogValue methods.
-func writeStruct(b *bytes.Buffer, typ, doc string, fields []Field, oneOf []string) {
+func writeStruct(b *bytes.Buffer, typ, doc string, fields []connections.Field, oneOf []string) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("%s", comment(doc))
 	p("type %s struct {\n", typ)
 	for _, f := range fields {
 		goType, opts := "string", ""
 		switch {
-		case f.Kind == KindBool:
+		case f.Kind == connections.KindBool:
 			goType, opts = "bool", ",omitempty"
-		case f.Kind == KindObject:
+		case f.Kind == connections.KindObject:
 			goType = f.Object.Type
 		case !f.Required:
 			opts = ",omitempty"
@@ -133,15 +140,17 @@ func writeStruct(b *bytes.Buffer, typ, doc string, fields []Field, oneOf []strin
 	}
 	for _, f := range fields {
 		switch {
-		case f.Kind == KindObject:
+		case f.Kind == connections.KindObject:
 			p("\tif s := p.%s.missing(); s != \"\" {\n\t\treturn %q + s\n\t}\n", f.Go, f.JSON+".")
-		case f.Kind == KindString && f.Required && len(oneOf) == 0:
+		case f.Kind == connections.KindString && f.Required && len(oneOf) == 0:
 			p("\tif p.%s == \"\" {\n\t\treturn %q\n\t}\n", f.Go, f.JSON)
 		}
 	}
 	p("\treturn \"\"\n}\n\n")
 	p("// Format prints the value with its credentials redacted, for every verb.\n")
 	p("func (p %s) Format(f fmt.State, _ rune) { formatRedacted(f, p) }\n\n", typ)
+	p("// String shows which fields are set, never their values.\n")
+	p("func (p %s) String() string { return redactedText(p) }\n\n", typ)
 	p("// LogValue logs the value with its credentials redacted.\n")
 	p("func (p %s) LogValue() slog.Value { return redactedLogValue(p) }\n\n", typ)
 }
@@ -161,7 +170,7 @@ func comment(text string) string {
 	return b.String()
 }
 
-func goNames(fields []Field, wire []string) []string {
+func goNames(fields []connections.Field, wire []string) []string {
 	out := make([]string, 0, len(wire))
 	for _, w := range wire {
 		for _, f := range fields {
@@ -173,7 +182,7 @@ func goNames(fields []Field, wire []string) []string {
 	return out
 }
 
-func isConnectionType(conns []Connection, typ string) bool {
+func isConnectionType(conns []connections.Connection, typ string) bool {
 	for i := range conns {
 		c := &conns[i]
 		if c.Type == typ {
@@ -186,7 +195,7 @@ func isConnectionType(conns []Connection, typ string) bool {
 // check rejects a table the generator cannot turn into a correct package:
 // duplicate names, keys, types or constants, empty names, and either-or
 // rules naming fields the payload does not have.
-func check(conns []Connection) error {
+func check(conns []connections.Connection) error {
 	seen := map[string]string{}
 	dup := func(kind, v, row string) error {
 		if v == "" {
@@ -212,7 +221,7 @@ func check(conns []Connection) error {
 			return fmt.Errorf("connections: row %q: OneOf names a field the payload does not have", c.Name)
 		}
 		for _, f := range c.Fields {
-			if f.Kind == KindObject && f.Object == nil {
+			if f.Kind == connections.KindObject && f.Object == nil {
 				return fmt.Errorf("connections: row %q: object field %q without an Object", c.Name, f.JSON)
 			}
 		}
@@ -221,7 +230,7 @@ func check(conns []Connection) error {
 }
 
 // ReadmeSection returns the README's connection table, markers included.
-func ReadmeSection(conns []Connection) string {
+func ReadmeSection(conns []connections.Connection) string {
 	var b strings.Builder
 	b.WriteString(ReadmeBegin + "\n\n")
 	b.WriteString("| connection | payload type | wire key | fields (required unless noted) |\n")
@@ -234,7 +243,7 @@ func ReadmeSection(conns []Connection) string {
 	return b.String()
 }
 
-func describe(c *Connection) string {
+func describe(c *connections.Connection) string {
 	if len(c.OneOf) > 0 {
 		names := goNames(c.Fields, c.OneOf)
 		for i := range names {
@@ -250,15 +259,15 @@ func describe(c *Connection) string {
 }
 
 // describeFields lists required fields, then the optional ones.
-func describeFields(fields []Field, quote string) string {
+func describeFields(fields []connections.Field, quote string) string {
 	var req, opt []string
 	for _, f := range fields {
 		name := f.Go
-		if f.Kind == KindObject {
+		if f.Kind == connections.KindObject {
 			name += "{" + describeFields(f.Object.Fields, "") + "}"
 		}
 		name = quote + name + quote
-		if f.Required || f.Kind == KindObject {
+		if f.Required || f.Kind == connections.KindObject {
 			req = append(req, name)
 		} else {
 			opt = append(opt, name)
