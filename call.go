@@ -66,11 +66,7 @@ func (c *Client) do(ctx context.Context, k *call) (int, error) {
 		status := 0
 		var res envelope.Result
 		if err != nil {
-			te := newTransportError(ctx, k.op, err)
-			if te.Err != nil {
-				te.cause = c.scrubberFor(k).scrub(te.Err.Error(), maxServerText)
-			}
-			err = te
+			err = newTransportError(ctx, k.op, err)
 		} else {
 			status = resp.StatusCode
 			res, err = c.check(ctx, k, resp)

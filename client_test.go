@@ -113,3 +113,56 @@ func TestV2NotConfigured(t *testing.T) {
 	assert.ErrorIs(t, err, enduser.ErrNotConfigured)
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
+
+// TestNewClientRejectsMalformedBaseURLs: both base URLs refuse what
+// url.Parse accepts but names no single server path: a port outside
+// 1-65535 or an empty one, whitespace, ';' in the host, dot segments. The
+// error names the field, never the value.
+func TestNewClientRejectsMalformedBaseURLs(t *testing.T) {
+	t.Parallel()
+	fields := map[string]func(c *enduser.Config, u string){
+		"BaseURL":      func(c *enduser.Config, u string) { c.BaseURL = u },
+		"GenAuth.Host": func(c *enduser.Config, u string) { c.GenAuth.Host = u },
+	}
+	tests := []struct {
+		url   string
+		valid bool
+	}{
+		{url: "https://mark.example:99999/"},
+		{url: "https://mark.example:65536"},
+		{url: "https://mark.example:0/"},
+		{url: "https://mark.example:/"},
+		{url: "https://mark.example:"},
+		{url: "https://mark.example/ "},
+		{url: " https://mark.example/"},
+		{url: "https://mark.example/a b"},
+		{url: "https://mark.example/\u00a0"},
+		{url: "https://mark.example;x/"},
+		{url: "https://mark.example/./api"},
+		{url: "https://mark.example/../api"},
+		{url: "https://mark.example/api/.."},
+		{url: "https://mark.example/api/."},
+		{url: "https://mark.example:1/", valid: true},
+		{url: "https://mark.example:65535/base/", valid: true},
+		{url: "https://mark.example/a.b/..c/", valid: true},
+	}
+	for field, set := range fields {
+		for _, tt := range tests {
+			t.Run(field+"/"+tt.url, func(t *testing.T) {
+				t.Parallel()
+				cfg := testConfig()
+				set(&cfg, tt.url)
+				c, err := enduser.NewClient(cfg)
+				if tt.valid {
+					require.NoError(t, err)
+					assert.NotNil(t, c)
+					return
+				}
+				require.ErrorIs(t, err, enduser.ErrInvalidConfig)
+				assert.Nil(t, c)
+				assert.Contains(t, err.Error(), field)
+				assert.NotContains(t, err.Error(), "mark")
+			})
+		}
+	}
+}

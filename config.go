@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Config holds the credentials and hosts of a [Client]. Printing or logging
@@ -168,8 +170,13 @@ func checkHost(field, raw string, insecure bool) error {
 	// A bare "?" or "#" at the end parses to an empty query or fragment:
 	// calls would then go to "/?/v2/…" or "/". An empty host name
 	// ("https://:443") names no server.
-	if err != nil || u.Hostname() == "" || u.User != nil || strings.ContainsAny(raw, "?#") || hasControl(raw) {
+	if err != nil || u.Hostname() == "" || u.User != nil || strings.ContainsAny(raw, "?#") || hasControl(raw) ||
+		strings.ContainsFunc(raw, unicode.IsSpace) || strings.Contains(u.Host, ";") || dotSegment(u.Path) {
 		return configError(field, "is not an absolute URL of the form https://host[:port][/path]")
+	}
+	// url.Parse accepts any digits after the colon, and none at all.
+	if port := u.Port(); strings.HasSuffix(u.Host, ":") || port != "" && !validPort(port) {
+		return configError(field, "has a port outside 1-65535")
 	}
 	switch u.Scheme {
 	case "https":
@@ -181,6 +188,23 @@ func checkHost(field, raw string, insecure bool) error {
 		return configError(field, "uses plain http to a non-loopback host (use https, or WithInsecureHTTP)")
 	}
 	return configError(field, "has a scheme other than https or http")
+}
+
+// dotSegment reports whether path holds a "." or ".." segment, which a
+// server or proxy may resolve to another path than the one configured.
+func dotSegment(path string) bool {
+	for seg := range strings.SplitSeq(path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// validPort reports whether port is a decimal number in 1-65535.
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535 && port[0] != '+'
 }
 
 // hasControl reports whether s holds an ASCII control character (CR, LF,

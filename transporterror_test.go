@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -83,6 +84,9 @@ func TestTransportErrors(t *testing.T) {
 				var op *net.OpError
 				require.ErrorAs(t, err, &op)
 				assert.Equal(t, "dial", op.Op)
+				var ne net.Error
+				require.ErrorAs(t, err, &ne)
+				assert.ErrorIs(t, err, syscall.ECONNREFUSED, "the errno is kept")
 			},
 		},
 		{
@@ -128,7 +132,12 @@ func TestTransportErrors(t *testing.T) {
 				return srv.URL, []enduser.Option{enduser.WithTimeout(200 * time.Millisecond)}, n.Load
 			},
 			written: true, class: enduser.ClassMaybeProcessed, attempts: 1,
-			check: func(t *testing.T, err error) { assert.ErrorIs(t, err, context.DeadlineExceeded) },
+			check: func(t *testing.T, err error) {
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+				var ne net.Error
+				require.ErrorAs(t, err, &ne)
+				assert.True(t, ne.Timeout())
+			},
 		},
 	}
 	for _, tt := range tests {
@@ -253,15 +262,39 @@ func TestTransportErrorNeverQuotesTheServer(t *testing.T) {
 				}
 			}()
 			c, err := enduser.NewClient(enduser.Config{BaseURL: "http://" + ln.Addr().String(), UserDomain: "E.SP.7", UserDomainSecret: secret},
-				enduser.WithInsecureHTTP())
+				enduser.WithInsecureHTTP(), enduser.WithQueryParams())
 			require.NoError(t, err)
 			t.Cleanup(c.CloseIdleConnections)
 			_, err = c.WechatOfficialAccountLogin(context.Background(), enduser.WechatOfficialAccountLoginRequest{AppID: "wx", Code: "MALFORMED-code-0002"})
-			require.Error(t, err)
-			text := fmt.Sprintf("%v %+v %#v %s %q %x", err, err, err, err, err, err)
-			assert.NotContains(t, text, "MALFORMED-code-0002")
+			var te *enduser.TransportError
+			require.ErrorAs(t, err, &te)
+			layers := unwrapAll(err)
+			require.Greater(t, len(layers), 1, "the chain has a cause")
 			sig := enduser.Sign(secret, "wx", "MALFORMED-code-0002")
-			assert.NotContains(t, strings.ToLower(text), strings.ToLower(sig[:16]), "the signature")
+			for _, layer := range layers {
+				text := fmt.Sprintf("%v %+v %#v %s %q %x %X", layer, layer, layer, layer, layer, layer, layer)
+				for _, s := range []string{"MALFORMED-code-0002", sig[:16], "signature=", "code="} {
+					assert.NotContains(t, strings.ToLower(text), strings.ToLower(s), "layer %T", layer)
+				}
+			}
 		})
 	}
+}
+
+// unwrapAll returns err and every error below it, through Unwrap() error
+// and Unwrap() []error, depth first.
+func unwrapAll(err error) []error {
+	if err == nil {
+		return nil
+	}
+	out := []error{err}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		out = append(out, unwrapAll(u.Unwrap())...)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			out = append(out, unwrapAll(e)...)
+		}
+	}
+	return out
 }
