@@ -101,47 +101,11 @@ type classifier interface{ errorClass() ErrorClass }
 // code or sentinel needs a row here; TestEverySentinelHasAClass fails
 // until it has one.
 
-// codeClasses classifies the v2 codes that the SDK's endpoints answer (the
-// codes lists of ops.go) and every exported Code. Any other code, one the
-// platform documents for calls this SDK does not make or an undocumented
-// one, is ClassServer: the server answered outside the endpoint's contract.
-var codeClasses = map[Code]ErrorClass{
-	ErrServiceException:                   ClassServer,
-	ErrUserDomainFormat:                   ClassMisconfigured,
-	ErrUserDomainNotFound:                 ClassMisconfigured,
-	ErrUserDomainRequired:                 ClassMisconfigured,
-	ErrTokenInvalid:                       ClassReLogin,
-	ErrUserNotFound:                       ClassReLogin,
-	ErrLogoutFailed:                       ClassServer,
-	ErrUserDomainDisabled:                 ClassMisconfigured,
-	ErrTokenRequired:                      ClassInvalidRequest,
-	ErrUserIDRequired:                     ClassInvalidRequest,
-	ErrLoginAttemptsLeft:                  ClassReLogin, // the credential was rejected; a few tries are left
-	ErrIPBlocked:                          ClassDenied,  // this service's address is blocked for a while
-	ErrAuthCodeRequired:                   ClassInvalidRequest,
-	ErrRefreshTokenRequired:               ClassInvalidRequest,
-	ErrAccountLocked:                      ClassDenied,
-	ErrAppIDRequired:                      ClassInvalidRequest,
-	ErrAccessBlocked:                      ClassDenied,
-	ErrOpenIDRequest:                      ClassServer,  // the platform could not reach the third party
-	ErrOpenIDFetch:                        ClassReLogin, // the third party rejected the code
-	ErrOpenIDParse:                        ClassServer,
-	ErrCodeRequired:                       ClassInvalidRequest,
-	ErrMiniProgramSecretNotConfigured:     ClassMisconfigured,
-	ErrFacebookCodeRequired:               ClassInvalidRequest,
-	ErrOfficialAccountSecretNotConfigured: ClassMisconfigured,
-	ErrAlipayKeysNotConfigured:            ClassMisconfigured,
-	ErrSignatureInvalid:                   ClassMisconfigured, // wrong user-domain secret
-	ErrSignatureError:                     ClassMisconfigured,
-	ErrSignatureRequired:                  ClassMisconfigured,
-	ErrApplePublicKeyEmpty:                ClassServer,
-	ErrIdentityTokenFormat:                ClassInvalidRequest,
-	ErrIdentityTokenRequired:              ClassInvalidRequest,
-	ErrOAuthTokenRequired:                 ClassInvalidRequest,
-	ErrOAuthTokenSecretRequired:           ClassInvalidRequest,
-	ErrMCCWrongDataCenter:                 ClassMisconfigured, // use the other data center's BaseURL
-	ErrMCCLookupFailed:                    ClassServer,
-}
+// codeClasses (codes.go) classifies the v2 codes from their rows in
+// internal/codes: the codes that the SDK's endpoints answer and every
+// exported Code. Any other code, one the platform documents for calls this
+// SDK does not make or an undocumented one, is ClassServer: the server
+// answered outside the endpoint's contract.
 
 // apiCodeClasses classifies the GenAuth apiCodes that no group covers, or
 // whose class differs from their group's. Every other apiCode takes its

@@ -1,5 +1,7 @@
 package enduser
 
+import "github.com/seed1804ee03/enduser/internal/codes"
+
 // Code is a numeric result code of the v2 end-user API. Every code the
 // platform documents has a meaning ([Code.Text]); the codes a login or
 // session call can answer also have an exported sentinel below. An
@@ -10,8 +12,8 @@ package enduser
 type Code int
 
 // Codes of the v2 end-user API that its login and session calls answer. The
-// names describe the meaning; the numbers are the wire values. Sources: the
-// seed documents and the platform's error-code summary (shared/SPEC.md).
+// names describe the meaning; the numbers are the wire values. Their
+// meanings, classes and groups are rows of internal/codes.
 const (
 	ErrServiceException                   Code = 5000 // generic server-side failure
 	ErrUserDomainFormat                   Code = 5013 // user domain is malformed
@@ -28,8 +30,11 @@ const (
 	ErrAccountLocked                      Code = 5147 // account is locked for a while (20 minutes)
 	ErrIPBlocked                          Code = 5148 // the caller's IP address is blocked for a while (20 minutes)
 	ErrAppIDRequired                      Code = 5218 // appId is missing
+	ErrCarrierServiceError                Code = 5220 // the carrier's one-tap service answered abnormally
+	ErrCarrierParamsRejected              Code = 5221 // the carrier's one-tap service rejected the request parameters
 	ErrAccessBlocked                      Code = 5325 // access is blocked for 24 hours after suspicious behaviour
 	ErrAuthCodeRequired                   Code = 5354 // authCode (Alipay) is missing
+	ErrAccessTokenRequired                Code = 5366 // accessToken (QQ) is missing
 	ErrOpenIDRequest                      Code = 5367 // requesting the user's OpenID failed
 	ErrOpenIDFetch                        Code = 5368 // getting the user's OpenID failed
 	ErrOpenIDParse                        Code = 5369 // parsing the user's OpenID failed
@@ -57,20 +62,44 @@ const (
 )
 
 // Error returns the code's documented meaning and its number.
-func (c Code) Error() string { return describe(codeText[c], "code", int(c)) }
+func (c Code) Error() string { return describe(c.Text(), "code", int(c)) }
 
 // Text returns the documented meaning of the code, or "" for an unknown code.
-func (c Code) Text() string { return codeText[c] }
+func (c Code) Text() string { return codeRows[c].Text }
 
-// codes is the error of a local check whose field the server answers with
+// codeRows is internal/codes by code, built once and never changed.
+var codeRows = func() map[Code]codes.V2 {
+	all := codes.AllV2()
+	m := make(map[Code]codes.V2, len(all))
+	for _, r := range all {
+		m[Code(r.Code)] = r
+	}
+	return m
+}()
+
+// codeClasses is the class of every code that has one in internal/codes:
+// the codes the SDK's endpoints answer. Any other code is ClassServer.
+var codeClasses = func() map[Code]ErrorClass {
+	m := map[Code]ErrorClass{}
+	for c, r := range codeRows {
+		for cl := range classNames {
+			if r.Class != "" && classNames[cl] == string(r.Class) {
+				m[c] = ErrorClass(cl)
+			}
+		}
+	}
+	return m
+}()
+
+// codeSet is the error of a local check whose field the server answers with
 // one code while a seed document lists another for the same login: it
 // matches all of them with errors.Is, and errors.As finds the first (the
 // server's).
-type codes []Code
+type codeSet []Code
 
-func (cs codes) Error() string { return cs[0].Error() }
+func (cs codeSet) Error() string { return cs[0].Error() }
 
-func (cs codes) Unwrap() []error {
+func (cs codeSet) Unwrap() []error {
 	out := make([]error, len(cs))
 	for i, c := range cs {
 		out[i] = c

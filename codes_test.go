@@ -11,11 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	tablecodes "github.com/seed1804ee03/enduser/internal/codes"
 )
 
 // documentedCodes is every code of the platform's error-code summary (5000
-// to 5479 with its gaps) and of the seed documents, read independently of
-// codes_text.go.
+// to 5479 with its gaps) and of the login pages, read independently of the
+// table in internal/codes.
 func documentedCodes() []enduser.Code {
 	gaps := map[int]bool{5006: true, 5007: true, 5010: true, 5189: true}
 	var out []enduser.Code
@@ -31,7 +32,11 @@ func documentedCodes() []enduser.Code {
 func TestEveryDocumentedCodeHasAMeaning(t *testing.T) {
 	t.Parallel()
 	codes := documentedCodes()
-	require.Len(t, codes, 414)
+	var table []enduser.Code
+	for _, r := range tablecodes.AllV2() {
+		table = append(table, enduser.Code(r.Code))
+	}
+	require.Equal(t, codes, table, "internal/codes has one row per documented code, ascending")
 	for _, c := range codes {
 		t.Run(strconv.Itoa(int(c)), func(t *testing.T) {
 			t.Parallel()
@@ -75,4 +80,38 @@ func TestLoginSentinelValues(t *testing.T) {
 	} {
 		assert.Equal(t, want, int(c))
 	}
+}
+
+// TestOfficialAccountEmptyCodeMatchesBothCodes: the official account's
+// empty code is 5374 in the platform's code list and 5372 on the login's
+// 2025 page; whichever the server answers, both sentinels match, and so
+// does a local check.
+func TestOfficialAccountEmptyCodeMatchesBothCodes(t *testing.T) {
+	t.Parallel()
+	for _, answered := range []enduser.Code{enduser.ErrCodeParamRequired, enduser.ErrJSCodeRequired} {
+		t.Run(strconv.Itoa(int(answered)), func(t *testing.T) {
+			t.Parallel()
+			cl, mt := newTestClient(t, testConfig())
+			mt.RegisterResponder(http.MethodPost, v2URL(enduser.OpWechatOfficialAccountLogin),
+				httpmock.NewStringResponder(200, `{"code":`+strconv.Itoa(int(answered))+`,"msg":"m","data":null}`))
+			_, err := cl.WechatOfficialAccountLogin(bg, enduser.WechatOfficialAccountLoginRequest{AppID: "wx1", Code: "c"})
+			assert.ErrorIs(t, err, enduser.ErrCodeParamRequired)
+			assert.ErrorIs(t, err, enduser.ErrJSCodeRequired)
+			assert.NotErrorIs(t, err, enduser.ErrAppIDRequired)
+			var code enduser.Code
+			require.ErrorAs(t, err, &code)
+			assert.Equal(t, answered, code, "errors.As finds the code the server sent")
+		})
+	}
+	cl, mt := newTestClient(t, testConfig())
+	_, err := cl.WechatOfficialAccountLogin(bg, enduser.WechatOfficialAccountLoginRequest{AppID: "wx1"})
+	assert.ErrorIs(t, err, enduser.ErrCodeParamRequired)
+	assert.ErrorIs(t, err, enduser.ErrJSCodeRequired)
+	assert.Zero(t, mt.GetTotalCallCount())
+
+	// Another login's 5372 is its own field's code only.
+	mt.RegisterResponder(http.MethodPost, v2URL(enduser.OpFacebookLogin), httpmock.NewStringResponder(200, `{"code":5372,"msg":"m","data":null}`))
+	_, err = cl.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: "fb", Code: "c"})
+	assert.ErrorIs(t, err, enduser.ErrJSCodeRequired)
+	assert.NotErrorIs(t, err, enduser.ErrCodeParamRequired, "facebookAuthLogin documents one code for its empty code")
 }

@@ -142,11 +142,16 @@ func (e *APIError) Unwrap() []error {
 	return []error{GenAuthStatus(e.Code)}
 }
 
-// Is makes [ErrRateLimited] match a 429 statusCode or HTTP status, and
+// Is makes [ErrRateLimited] match a 429 statusCode or HTTP status,
 // [ErrTokenInvalid] match the OAuth errors "invalid_grant" and
-// "invalid_token".
+// "invalid_token", and a v2 code for an empty field match every code the
+// login's documentation gives for that field (the official account's empty
+// code is 5374 in the code list and 5372 on its 2025 page).
 func (e *APIError) Is(target error) bool {
 	if target == error(ErrTokenInvalid) && sessionOver(e.OAuthError) {
+		return true
+	}
+	if c, ok := target.(Code); ok && !e.genAuth() && sameEmptyField(e.Op, Code(e.Code), c) {
 		return true
 	}
 	return target == ErrRateLimited && (e.HTTPStatus == 429 || e.Code == 429)

@@ -1,6 +1,10 @@
 package enduser
 
-import "github.com/seed1804ee03/enduser/internal/endpoints"
+import (
+	"errors"
+
+	"github.com/seed1804ee03/enduser/internal/endpoints"
+)
 
 // Op names an endpoint. It is the Op of an [*APIError], [*ValidationError]
 // or [*UnexpectedResponseError], the op of log records, and the endpoint
@@ -55,7 +59,7 @@ func v2Rows() map[string]*v2Endpoint {
 		for _, f := range e.Fields {
 			var missing error = Code(f.Missing)
 			if len(f.AlsoMatches) > 0 {
-				cs := codes{Code(f.Missing)}
+				cs := codeSet{Code(f.Missing)}
 				for _, c := range f.AlsoMatches {
 					cs = append(cs, Code(c))
 				}
@@ -69,4 +73,19 @@ func v2Rows() map[string]*v2Endpoint {
 		rows[e.Op] = row
 	}
 	return rows
+}
+
+// sameEmptyField reports whether a and b are both codes of one empty field
+// of op's row (a field whose sources give more than one code).
+func sameEmptyField(op string, a, b Code) bool {
+	ep := v2Table[op]
+	if ep == nil || a == b {
+		return false
+	}
+	for _, f := range ep.fields {
+		if errors.Is(f.missing, a) && errors.Is(f.missing, b) {
+			return true
+		}
+	}
+	return false
 }

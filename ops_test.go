@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	tablecodes "github.com/seed1804ee03/enduser/internal/codes"
 	"github.com/seed1804ee03/enduser/internal/endpoints"
 )
 
@@ -84,5 +85,18 @@ func TestV2DocCommentsListTheTableCodes(t *testing.T) {
 			got = append(got, Code(n))
 		}
 		assert.Equal(t, ep.codes, got, "%s's doc comment and the table", method)
+	}
+}
+
+// TestEveryCodeClassIsAnErrorClass: a class in internal/codes is the name
+// of an ErrorClass, and Class gives it.
+func TestEveryCodeClassIsAnErrorClass(t *testing.T) {
+	t.Parallel()
+	for _, r := range tablecodes.AllV2() {
+		if r.Class == "" {
+			assert.Equal(t, ClassServer, Class(Code(r.Code)), "%d: no endpoint answers it", r.Code)
+			continue
+		}
+		assert.Equal(t, string(r.Class), Class(Code(r.Code)).String(), "%d", r.Code)
 	}
 }
