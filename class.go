@@ -3,6 +3,8 @@ package enduser
 import (
 	"context"
 	"errors"
+
+	"github.com/seed1804ee03/enduser/internal/gacodes"
 )
 
 // ErrorClass says what a caller should do about an error. Every error the
@@ -107,29 +109,6 @@ type classifier interface{ errorClass() ErrorClass }
 // SDK does not make or an undocumented one, is ClassServer: the server
 // answered outside the endpoint's contract.
 
-// apiCodeClasses classifies the GenAuth apiCodes that no group covers, or
-// whose class differs from their group's. Every other apiCode takes its
-// group's class (groupClasses), and an apiCode of no group and no row is
-// classified by its statusCode.
-var apiCodeClasses = map[APICode]ErrorClass{
-	ErrGenAuthNoLoginPermission: ClassDenied,
-	ErrGenAuthSelfUnlock:        ClassDenied,
-	ErrGenAuthFlowAborted:       ClassReLogin, // start the login again
-	ErrGenAuthUserNotFound:      ClassDenied,
-	ErrGenAuthUserLocked:        ClassDenied,
-	ErrGenAuthWrongPassword:     ClassReLogin,
-	ErrGenAuthNotLoggedIn:       ClassReLogin,
-	ErrGenAuthBadCredentials:    ClassReLogin,
-}
-
-// groupClasses classifies the groups of apiCodes (genauth_codes.go): a new
-// apiCode in a group needs no row of its own.
-var groupClasses = map[error]ErrorClass{
-	ErrGenAuthStepRequired:     ClassDenied, // the user must complete a step the SDK cannot do for them
-	ErrGenAuthTenantDenied:     ClassDenied,
-	ErrGenAuthAppMisconfigured: ClassMisconfigured,
-}
-
 // oauthClasses classifies the RFC 6749 / RFC 6750 error codes of the
 // GenAuth OpenID Connect endpoints. An unknown one is classified by its
 // HTTP status (genAuthStatusClass).
@@ -148,37 +127,25 @@ var oauthClasses = map[string]ErrorClass{
 	"unsupported_token_type":  ClassInvalidRequest,
 }
 
-// genAuthStatusClasses classifies the GenAuth statusCodes (and the HTTP
-// status of an OIDC failure), used when the apiCode has no class. An
-// undocumented statusCode is ClassServer.
-var genAuthStatusClasses = map[GenAuthStatus]ErrorClass{
-	ErrGenAuthBadRequest:         ClassInvalidRequest,
-	ErrGenAuthUnauthorized:       ClassReLogin,
-	ErrGenAuthPaymentRequired:    ClassMisconfigured,
-	ErrGenAuthForbidden:          ClassDenied,
-	ErrGenAuthNotFound:           ClassMisconfigured, // the app, pool or connection named does not exist
-	ErrGenAuthConflict:           ClassInvalidRequest,
-	ErrGenAuthPayloadTooLarge:    ClassInvalidRequest,
-	ErrGenAuthUnprocessable:      ClassInvalidRequest,
-	ErrGenAuthTooManyRequests:    ClassRateLimited,
-	ErrGenAuthFailed:             ClassDenied, // a business rule refused the login
-	ErrGenAuthServerError:        ClassServer,
-	ErrGenAuthNotImplemented:     ClassMisconfigured,
-	ErrGenAuthBadGateway:         ClassServer,
-	ErrGenAuthServiceUnavailable: ClassServer,
-	ErrGenAuthStatus601:          ClassServer,
-	ErrGenAuthStatus602:          ClassServer,
-	ErrGenAuthStatus603:          ClassServer,
+// classNamed returns the class whose String is name (the code table's
+// class column).
+func classNamed(name string) ErrorClass {
+	for c, n := range classNames {
+		if n == name {
+			return ErrorClass(c)
+		}
+	}
+	return ClassServer
 }
 
-// genAuthStatusClass returns the class of a GenAuth statusCode and whether
-// a row gives it.
+// genAuthStatusClass returns the class of a GenAuth statusCode (or the HTTP
+// status of an OIDC failure) and whether a row gives it; an undocumented
+// one is ClassServer.
 func genAuthStatusClass(status GenAuthStatus) (ErrorClass, bool) {
-	cl, ok := genAuthStatusClasses[status]
-	if !ok {
-		return ClassServer, false
+	if r := gacodes.Status(int(status)); r != nil {
+		return classNamed(r.Class), true
 	}
-	return cl, true
+	return ClassServer, false
 }
 
 // sentinelClasses classifies the plain sentinels, first match wins. name is
@@ -195,9 +162,9 @@ var sentinelClasses = [...]struct {
 	{"ErrUnexpectedResponse", ErrUnexpectedResponse, ClassServer},
 	{"ErrTokenStore", ErrTokenStore, ClassTemporary},       // the session is not over: try again later
 	{"ErrIDTokenInvalid", ErrIDTokenInvalid, ClassReLogin}, // (a failed key fetch is its cause's class)
-	{"ErrGenAuthStepRequired", ErrGenAuthStepRequired, groupClasses[ErrGenAuthStepRequired]},
-	{"ErrGenAuthTenantDenied", ErrGenAuthTenantDenied, groupClasses[ErrGenAuthTenantDenied]},
-	{"ErrGenAuthAppMisconfigured", ErrGenAuthAppMisconfigured, groupClasses[ErrGenAuthAppMisconfigured]},
+	{"ErrGenAuthStepRequired", ErrGenAuthStepRequired, ClassDenied}, // a step the SDK cannot take for the user
+	{"ErrGenAuthTenantDenied", ErrGenAuthTenantDenied, ClassDenied},
+	{"ErrGenAuthAppMisconfigured", ErrGenAuthAppMisconfigured, ClassMisconfigured},
 }
 
 // codeClass returns the class of a v2 code and whether a row gives it.
@@ -209,14 +176,13 @@ func codeClass(c Code) (ErrorClass, bool) {
 	return cl, true
 }
 
-// apiCodeClass returns the class of a GenAuth apiCode and whether a row or
-// its group gives it.
+// apiCodeClass returns the class of a GenAuth apiCode and whether a row
+// gives it.
 func apiCodeClass(c APICode) (ErrorClass, bool) {
-	if cl, ok := apiCodeClasses[c]; ok {
-		return cl, true
+	if r := gacodes.API(int(c)); r != nil {
+		return classNamed(r.Class), true
 	}
-	cl, ok := groupClasses[c.group()]
-	return cl, ok
+	return ClassServer, false
 }
 
 func (c Code) errorClass() ErrorClass {
@@ -237,7 +203,7 @@ func (c APICode) errorClass() ErrorClass {
 }
 
 func (e *APIError) errorClass() ErrorClass {
-	if e.HTTPStatus == 429 || e.Code == 429 {
+	if rateLimited(e.HTTPStatus, e.Code) {
 		return ClassRateLimited
 	}
 	if e.OAuthError != "" {
@@ -249,10 +215,21 @@ func (e *APIError) errorClass() ErrorClass {
 	if !e.genAuth() {
 		return Code(e.Code).errorClass()
 	}
-	if cl, ok := apiCodeClass(APICode(e.APICode)); ok && e.APICode != 0 {
-		return cl
+	cl, ok := apiCodeClass(APICode(e.APICode))
+	if !ok {
+		cl = GenAuthStatus(e.Code).errorClass()
 	}
-	return GenAuthStatus(e.Code).errorClass()
+	if cl == ClassReLogin && e.Op == OpSignInByMobile && (e.Code == 401 || e.HTTPStatus == 401) {
+		// A sign-in has no session to be over. Its 401 either refuses the
+		// credential (an apiCode says which: tell the user) or, without a
+		// documented apiCode, the client's own authentication (app secret,
+		// method): an operator's fix.
+		if ok {
+			return ClassDenied
+		}
+		return ClassMisconfigured
+	}
+	return cl
 }
 
 // A ValidationError is the caller's mistake, except where it says the
@@ -270,7 +247,7 @@ func (e *ValidationError) errorClass() ErrorClass {
 // anything else is the server's or a gateway's failure.
 func (e *UnexpectedResponseError) errorClass() ErrorClass {
 	switch {
-	case e.HTTPStatus == 429:
+	case rateLimited(e.HTTPStatus, 0):
 		return ClassRateLimited
 	case e.HTTPStatus >= 200 && e.HTTPStatus < 300:
 		return ClassMaybeProcessed

@@ -3,7 +3,6 @@ package enduser
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"go/ast"
 	"go/constant"
 	"go/parser"
@@ -18,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser/internal/gacodes"
 )
 
 // TestEverySentinelHasAClass reads the package's source and checks that
@@ -30,6 +31,7 @@ func TestEverySentinelHasAClass(t *testing.T) {
 		rows[s.name] = true
 	}
 	var codes, apiCodes, statuses, vars int
+	named := map[string]int64{} // GenAuth sentinels by name, for the code table's Name column
 	for _, name := range scope.Names() {
 		obj := scope.Lookup(name)
 		if !obj.Exported() || !strings.HasPrefix(name, "Err") {
@@ -46,10 +48,12 @@ func TestEverySentinelHasAClass(t *testing.T) {
 				assert.True(t, ok, "%s (code %d) has no row in codeClasses (class.go)", name, v)
 			case scope.Lookup("GenAuthStatus").Type():
 				statuses++
+				named[name] = v
 				_, ok := genAuthStatusClass(GenAuthStatus(v))
 				assert.True(t, ok, "%s (statusCode %d) has no row in genAuthStatusClasses (class.go)", name, v)
 			case scope.Lookup("APICode").Type():
 				apiCodes++
+				named[name] = v
 				_, ok := apiCodeClass(APICode(v))
 				assert.True(t, ok, "%s (apiCode %d) has no group and no row in apiCodeClasses (class.go)", name, v)
 			default:
@@ -70,12 +74,12 @@ func TestEverySentinelHasAClass(t *testing.T) {
 			assert.Equal(t, ClassInvalidRequest, Class(f.missing), "%s.%s: the code of a missing field", ep.name, f.name)
 		}
 	}
-	assert.Len(t, apiCodeText, apiCodes, "every documented apiCode is an exported sentinel")
-	assert.Positive(t, statuses)
+	assert.Len(t, gacodes.APICodes, apiCodes, "every apiCode row is an exported sentinel")
+	assert.Len(t, gacodes.Statuses, statuses, "every statusCode row is an exported sentinel")
 	assert.Len(t, sentinelClasses, vars, "every row of sentinelClasses is an exported sentinel")
-	for c := range apiCodeText {
-		_, ok := apiCodeClass(c)
-		assert.True(t, ok, "apiCode %d", c)
+	for _, r := range append(gacodes.Statuses[:len(gacodes.Statuses):len(gacodes.Statuses)], gacodes.APICodes...) {
+		v, ok := named[r.Name]
+		assert.True(t, ok && v == int64(r.Code), "row %d names %s, which is not the sentinel of that value", r.Code, r.Name)
 	}
 }
 
@@ -89,17 +93,24 @@ func TestSentinelRowsAreConsistent(t *testing.T) {
 		assert.Equal(t, cl, Class(c), "code %d", c)
 		assert.Equal(t, cl, Class(&APIError{Op: OpAppleLogin, HTTPStatus: 200, Code: int(c)}), "APIError with code %d", c)
 	}
-	for c := range apiCodeText {
-		cl, _ := apiCodeClass(c)
-		assert.Equal(t, cl, Class(&APIError{Op: OpSignInByMobile, HTTPStatus: 200, Code: 400, APICode: int(c)}), "apiCode %d", c)
-		if g := c.group(); g != nil {
-			assert.Equal(t, cl == groupClasses[g], errors.Is(c, g) || apiCodeClasses[c] == 0, "apiCode %d: a row differs from the group's class only on purpose", c)
+	for _, r := range gacodes.APICodes {
+		cl := classNamed(r.Class)
+		require.Equal(t, r.Class, cl.String(), "apiCode %d: class %q is not a class name", r.Code, r.Class)
+		assert.Equal(t, cl, Class(&APIError{Op: OpSignInByMobile, HTTPStatus: 200, Code: 400, APICode: r.Code}), "apiCode %d", r.Code)
+		if r.Group != "" {
+			g := groups[r.Group]
+			require.NotNil(t, g, "apiCode %d: group %q", r.Code, r.Group)
+			assert.ErrorIs(t, APICode(r.Code), g)
+			assert.Equal(t, Class(g), cl, "apiCode %d has its group's class", r.Code)
+		}
+		if r.Of != 0 {
+			assert.ErrorIs(t, APICode(r.Code), APICode(r.Of))
 		}
 	}
-	for s, cl := range genAuthStatusClasses {
-		if s != ErrGenAuthTooManyRequests {
-			assert.Equal(t, cl, Class(&APIError{Op: OpSignInByMobile, HTTPStatus: 200, Code: int(s)}), "statusCode %d", s)
-		}
+	for _, r := range gacodes.Statuses {
+		cl := classNamed(r.Class)
+		require.Equal(t, r.Class, cl.String(), "statusCode %d: class %q is not a class name", r.Code, r.Class)
+		assert.Equal(t, cl, Class(&APIError{Op: OpOIDCUserInfo, Family: FamilyGenAuth, HTTPStatus: 200, Code: r.Code}), "statusCode %d", r.Code)
 	}
 	for e, cl := range oauthClasses {
 		assert.Equal(t, cl, Class(&APIError{Op: OpSignInByMobile, HTTPStatus: 400, Code: 400, OAuthError: e}), e)

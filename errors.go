@@ -154,7 +154,7 @@ func (e *APIError) Is(target error) bool {
 	if c, ok := target.(Code); ok && !e.genAuth() && sameEmptyField(e.Op, Code(e.Code), c) {
 		return true
 	}
-	return target == ErrRateLimited && (e.HTTPStatus == 429 || e.Code == 429)
+	return target == ErrRateLimited && rateLimited(e.HTTPStatus, e.Code)
 }
 
 // ValidationError reports a request rejected before anything was sent. It
@@ -228,5 +228,5 @@ func (e *UnexpectedResponseError) Unwrap() []error {
 
 // Is makes [ErrRateLimited] match an unparsable answer with HTTP status 429.
 func (e *UnexpectedResponseError) Is(target error) bool {
-	return target == ErrRateLimited && e.HTTPStatus == 429
+	return target == ErrRateLimited && rateLimited(e.HTTPStatus, 0)
 }
