@@ -160,8 +160,8 @@ var sentinelClasses = [...]struct {
 	{"ErrInvalidConfig", ErrInvalidConfig, ClassMisconfigured},
 	{"ErrNotConfigured", ErrNotConfigured, ClassMisconfigured},
 	{"ErrUnexpectedResponse", ErrUnexpectedResponse, ClassServer},
-	{"ErrTokenStore", ErrTokenStore, ClassTemporary},       // the session is not over: try again later
-	{"ErrIDTokenInvalid", ErrIDTokenInvalid, ClassReLogin}, // (a failed key fetch is its cause's class)
+	{"ErrTokenStore", ErrTokenStore, ClassTemporary},                // the session is not over: try again later
+	{"ErrIDTokenInvalid", ErrIDTokenInvalid, ClassReLogin},          // (a failed key fetch is its cause's class)
 	{"ErrGenAuthStepRequired", ErrGenAuthStepRequired, ClassDenied}, // a step the SDK cannot take for the user
 	{"ErrGenAuthTenantDenied", ErrGenAuthTenantDenied, ClassDenied},
 	{"ErrGenAuthAppMisconfigured", ErrGenAuthAppMisconfigured, ClassMisconfigured},
