@@ -44,6 +44,11 @@ import (
 // before it applies ("after"), and "times" (queue it that many times;
 // default 1). Durations are Go durations ("250ms", "2s"). Unknown keys,
 // kinds and endpoints are errors.
+//
+// A script is bounded, and one past a bound is an error, never a partial
+// run: at most 1 MiB of JSON, 1,000 users with 100 credentials each, 1,000
+// fault entries, "times" at most 1,000 per entry and 10,000 queued faults in
+// all, and durations ("delay", "after") of at most one hour.
 type Script struct {
 	Users  []ScriptUser  `json:"users"`
 	Faults []ScriptFault `json:"faults"`
@@ -82,8 +87,16 @@ type ScriptFault struct {
 	Times        int    `json:"times"`
 }
 
-// maxScript bounds a script file.
-const maxScript = 1 << 20
+// The bounds of a script (see Script).
+const (
+	maxScript          = 1 << 20 // bytes of JSON
+	maxScriptUsers     = 1000
+	maxUserCredentials = 100
+	maxScriptEntries   = 1000      // fault entries
+	maxFaultTimes      = 1000      // "times" of one entry
+	maxQueuedFaults    = 10_000    // the sum of "times" over the entries
+	maxScriptDuration  = time.Hour // "delay" and "after"
+)
 
 // ParseScript reads a JSON script (at most 1 MiB) and checks its faults'
 // kinds and fields. Endpoints are checked when the script is applied.
@@ -104,17 +117,50 @@ func ParseScript(r io.Reader) (*Script, error) {
 	if dec.More() {
 		return nil, errors.New("the script has data after its JSON object")
 	}
-	for i := range sc.Faults {
-		if _, err := sc.Faults[i].build(); err != nil {
-			return nil, fmt.Errorf("fault %d (%s): %w", i+1, sc.Faults[i].Endpoint, err)
-		}
+	if err := sc.check(); err != nil {
+		return nil, err
 	}
 	return &sc, nil
 }
 
+// check refuses a script past its bounds or with a fault that does not
+// build, before anything is allocated for its faults.
+func (sc *Script) check() error {
+	if len(sc.Users) > maxScriptUsers {
+		return fmt.Errorf("the script has %d users; at most %d", len(sc.Users), maxScriptUsers)
+	}
+	for i := range sc.Users {
+		if n := len(sc.Users[i].Credentials); n > maxUserCredentials {
+			return fmt.Errorf("user %d has %d credentials; at most %d", i+1, n, maxUserCredentials)
+		}
+	}
+	if len(sc.Faults) > maxScriptEntries {
+		return fmt.Errorf("the script has %d faults; at most %d", len(sc.Faults), maxScriptEntries)
+	}
+	queued := 0
+	for i := range sc.Faults {
+		sf := &sc.Faults[i]
+		if _, err := sf.build(); err != nil {
+			return fmt.Errorf("fault %d (%s): %w", i+1, sf.Endpoint, err)
+		}
+		if sf.Times > maxFaultTimes {
+			return fmt.Errorf("fault %d (%s): \"times\" is %d; at most %d", i+1, sf.Endpoint, sf.Times, maxFaultTimes)
+		}
+		queued += max(sf.Times, 1)
+	}
+	if queued > maxQueuedFaults {
+		return fmt.Errorf("the script queues %d faults; at most %d", queued, maxQueuedFaults)
+	}
+	return nil
+}
+
 // ApplyScript seeds the script's users, then injects its faults in order.
-// It stops at the first fault Inject refuses and returns its error.
+// A script past the bounds of Script is refused before anything is applied;
+// otherwise it stops at the first fault Inject refuses and returns its error.
 func (s *Server) ApplyScript(sc *Script) error {
+	if err := sc.check(); err != nil {
+		return err
+	}
 	for i := range sc.Users {
 		u := &sc.Users[i]
 		s.SeedUser(Profile{
@@ -216,8 +262,8 @@ func (sf *ScriptFault) build() (Fault, error) {
 
 func duration(key, v string) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q must be a duration such as \"250ms\" or \"2s\", not %q", key, v)
+	if err != nil || d < 0 || d > maxScriptDuration {
+		return 0, fmt.Errorf("%q must be a duration such as \"250ms\" or \"2s\" of at most %s, not %q", key, maxScriptDuration, v)
 	}
 	return d, nil
 }

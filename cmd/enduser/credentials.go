@@ -8,8 +8,35 @@ import (
 	"strings"
 )
 
-// maxStdin bounds what is read from standard input for credentials.
+// maxStdin bounds what is read from standard input for credentials: a
+// line past it is an error (exit 2), never cut short and sent.
 const maxStdin = 1 << 20
+
+// stdinLines reads credential lines from standard input, at most maxStdin
+// bytes in all.
+type stdinLines struct {
+	r    *bufio.Reader
+	read int
+}
+
+func newStdinLines(r io.Reader) *stdinLines {
+	return &stdinLines{r: bufio.NewReader(io.LimitReader(r, maxStdin+1))}
+}
+
+// next returns the next line without its line ending; ok is false when
+// standard input ended before it. A line that crosses the bound is an
+// error: its value would be truncated.
+func (s *stdinLines) next(what string) (line string, ok bool, err error) {
+	line, rerr := s.r.ReadString('\n')
+	s.read += len(line)
+	if s.read > maxStdin {
+		return "", false, usagef("%s: standard input is longer than its limit of %d bytes; nothing was sent", what, maxStdin)
+	}
+	if rerr != nil && line == "" {
+		return "", false, nil
+	}
+	return strings.TrimRight(line, "\r\n"), true, nil
+}
 
 // credential is one secret input of a command. Its flag takes only "-"
 // (read the value from standard input); without the flag the value comes
@@ -78,13 +105,16 @@ func (cs *credentials) resolve(e env, cmd string) error {
 			}
 		}
 	}
-	in := bufio.NewReader(io.LimitReader(e.stdin, maxStdin))
+	in := newStdinLines(e.stdin)
 	for _, c := range fromStdin {
-		line, err := in.ReadString('\n')
-		if err != nil && line == "" {
+		line, ok, err := in.next(cmd + ": --" + c.flag + " -")
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return usagef("%s: --%s -: standard input ended before its line", cmd, c.flag)
 		}
-		c.value = strings.TrimRight(line, "\r\n")
+		c.value = line
 		if c.value == "" {
 			return usagef("%s: --%s -: its line on standard input is empty", cmd, c.flag)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/endusertest"
 )
 
@@ -182,4 +183,39 @@ func TestMissingCredentialSaysHow(t *testing.T) {
 
 	r := runCLI(t, with(env, "ENDUSER_MOBILE_ACCESS_TOKEN", "at"), "", "login", "mobile", "--conn-id", "c", "--connection", "baidu")
 	assert.Equal(t, exitOK, r.code, "baidu with an access token only: %s", r.stderr)
+}
+
+// TestStdinOverItsLimitIsAnError: a credential line on standard input
+// longer than maxStdin is a usage error (exit 2) for every credential flag
+// and for sign's secret; it is never cut short and sent. A line within the
+// limit still works.
+func TestStdinOverItsLimitIsAnError(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	env := emulatorEnv(srv)
+	long := strings.Repeat("k", maxStdin) + "TAIL\n"
+	for cmd, creds := range credentialFlags(t) {
+		base := strings.Fields(cmd)
+		if cmd == "login mobile" {
+			base = append(base, "--connection", "wechat")
+		}
+		for _, c := range creds {
+			args := append(append([]string(nil), base...), "--"+c.flag, "-")
+			r := runCLI(t, env, long, args...)
+			assert.Equal(t, exitUsage, r.code, "%v", args)
+			assert.Empty(t, r.stdout, "%v", args)
+			assert.Contains(t, r.stderr, "longer than its limit", "%v", args)
+			assert.NotContains(t, r.stderr, "kkkkkkkk", "%v: the value is never echoed", args)
+		}
+	}
+	assert.Empty(t, srv.Requests(), "nothing is sent")
+
+	noSecret := with(env, "ENDUSER_USER_DOMAIN_SECRET", "")
+	r := runCLI(t, noSecret, long, "sign", "a")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Empty(t, r.stdout)
+
+	within := strings.Repeat("k", maxStdin-1) + "\n"
+	r = runCLI(t, noSecret, within, "sign", "a")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, enduser.Sign(strings.Repeat("k", maxStdin-1), "a")+"\n", r.stdout)
 }

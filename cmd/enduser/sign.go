@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/seed1804ee03/enduser"
 )
@@ -26,11 +23,14 @@ func runSign(e env, args []string) error {
 	}
 	secret := flagged.value
 	if secret == "" {
-		line, err := bufio.NewReader(io.LimitReader(e.stdin, maxStdin)).ReadString('\n')
-		if err != nil && line == "" {
+		line, ok, err := newStdinLines(e.stdin).next("sign")
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return usagef("sign: no secret: set ENDUSER_USER_DOMAIN_SECRET or write it on standard input")
 		}
-		secret = strings.TrimRight(line, "\r\n")
+		secret = line
 	}
 	if secret == "" {
 		return usagef("sign: the secret is empty")
