@@ -3,8 +3,6 @@ package envelope
 import (
 	"encoding/json"
 	"testing"
-
-	"github.com/seed1804ee03/enduser/internal/baseline"
 )
 
 var genAuthOK = []byte(`{"statusCode":200,"message":"","data":{"scope":"openid profile offline_access","access_token":"eyJhbGciOiJSUzI1NiJ9.genauth-access.sig","id_token":"eyJhbGciOiJSUzI1NiJ9.genauth-id.sig","refresh_token":"genauth-refresh-8f0c","token_type":"Bearer","expire_in":7200}}`)
@@ -25,7 +23,13 @@ func BenchmarkDecodeGenAuth(b *testing.B) {
 	b.Run("raw", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			var env baseline.GenAuthEnvelope
+			var env struct { // the answer as plain fixed types, as internal/baseline decodes it
+				StatusCode Int           `json:"statusCode"`
+				Message    string        `json:"message"`
+				APICode    Int           `json:"apiCode"`
+				RequestID  string        `json:"requestId"`
+				Data       *GenAuthToken `json:"data"`
+			}
 			if err := json.Unmarshal(genAuthOK, &env); err != nil {
 				b.Fatal(err)
 			}
