@@ -69,6 +69,7 @@ func (c *Client) do(ctx context.Context, k *call) (int, error) {
 			err = newTransportError(ctx, k.op, err)
 		} else {
 			status = resp.StatusCode
+			noteServerDate(ctx, resp) // the server's clock, for token expiry (tokensource.go)
 			res, err = c.check(ctx, k, resp)
 			setRetryAfter(err, resp)
 		}

@@ -50,6 +50,7 @@ type options struct {
 	userAgent     string
 	bodyLimit     int64
 	clock         func() time.Time
+	clockSet      bool // WithClock given: its clock is taken as the server's (tokensource.go)
 	queryParams   bool
 	insecureHTTP  bool
 	hook          Hook          // nil: none (hook.go)
@@ -148,7 +149,7 @@ func WithClock(now func() time.Time) Option {
 		if now == nil {
 			return errors.New("WithClock: nil clock")
 		}
-		o.clock = now
+		o.clock, o.clockSet = now, true
 		return nil
 	}
 }

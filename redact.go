@@ -155,26 +155,3 @@ func (c *Client) LogValue() slog.Value {
 	}
 	return redactedLogValue(c.config())
 }
-
-// String describes the token source by what it was built with: shared or
-// not, its store key and leeway. It never shows a token, and takes no lock
-// (it is safe to print from a saver).
-func (ts *TokenSource) String() string {
-	if ts == nil {
-		return "<nil>"
-	}
-	return "enduser.TokenSource{Shared:" + strconv.FormatBool(ts.shared) + " Key:" + strconv.Quote(ts.key) +
-		" Leeway:" + ts.leeway.String() + " Client:" + ts.c.String() + "}"
-}
-
-// Format prints String for every verb and flag.
-func (ts *TokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, ts.String()) }
-
-// LogValue logs the token source like String.
-func (ts *TokenSource) LogValue() slog.Value {
-	if ts == nil {
-		return slog.Value{}
-	}
-	return slog.GroupValue(slog.Bool("shared", ts.shared), slog.String("key", ts.key),
-		slog.Duration("leeway", ts.leeway), slog.Any("client", ts.c))
-}

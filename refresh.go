@@ -56,6 +56,17 @@ func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
 // maxLifetime bounds a lifetime in seconds; anything beyond is not one.
 const maxLifetime = 1 << 32
 
+// serverNow is the time of the answer's Date header when a TokenSource
+// asked for it and the Client runs on the real clock (so that the expiry
+// is on the server's clock, as v2's absolute expiries are), else the
+// Client's clock.
+func (c *Client) serverNow(ctx context.Context) time.Time {
+	if p, ok := ctx.Value(serverDateKey{}).(*time.Time); ok && !p.IsZero() && !c.opts.clockSet {
+		return *p
+	}
+	return c.opts.clock()
+}
+
 func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
 	var data envelope.OAuthToken
 	params := []param{{"grant_type", "refresh_token"}, {"refresh_token", t.RefreshToken}}
@@ -75,7 +86,7 @@ func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
 		nt.TokenType = "Bearer"
 	}
 	if data.ExpiresIn > 0 {
-		nt.Expiry = c.opts.clock().Add(time.Duration(data.ExpiresIn) * time.Second)
+		nt.Expiry = c.serverNow(ctx).Add(time.Duration(data.ExpiresIn) * time.Second)
 	}
 	if nt.RefreshToken == "" {
 		nt.RefreshToken, nt.RefreshExpiry = t.RefreshToken, t.RefreshExpiry

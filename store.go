@@ -2,13 +2,22 @@ package enduser
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
 	"time"
 )
 
 // TokenStore keeps the token of a session where every replica of a service
 // can see it, so that one refresh happens per expiry across all of them
-// (see [Client.SharedTokenSource]). Implementations must be safe for
-// concurrent use. The redisstore module implements it on Redis.
+// (see [Client.Sessions] and [Client.SharedTokenSource]). Implementations
+// must be safe for concurrent use, and every read must see the latest
+// write (read-your-writes, across replicas: a Load after a Store or Delete
+// returned, from any process, sees it). A store whose reads may lag, such
+// as a read from a Redis replica, hands out spent refresh tokens. The
+// redisstore module implements it on Redis.
 type TokenStore interface {
 	// Load returns the token stored under key, or nil, nil when there is none.
 	Load(ctx context.Context, key string) (*Token, error)
@@ -21,4 +30,179 @@ type TokenStore interface {
 	// Delete removes the token stored under key (a logout); an absent key
 	// is not an error.
 	Delete(ctx context.Context, key string) error
+}
+
+// ChangeNotifier is implemented by a [TokenStore] that can tell every
+// replica at once that a key changed, so that [Sessions] drops its cached
+// token for the key instead of serving it until [WithMaxStaleness] runs
+// out. NotifyChanges calls changed(key) after any process's Store or
+// Delete of key returned (including this process's own), from one
+// goroutine at a time, until stop is called; stop returns once no changed
+// runs any more. Delivery may be lost (a dropped connection): the
+// staleness bound stays the floor. changed must not block.
+type ChangeNotifier interface {
+	NotifyChanges(changed func(key string)) (stop func())
+}
+
+// MemoryStore is a [TokenStore] in the memory of one process, for a
+// service with a single replica and for tests; it implements
+// [ChangeNotifier] for the Sessions sharing it. Its locks and tokens are
+// gone when the process ends. The zero value is not usable; call
+// [NewMemoryStore]. It keeps copies: changing a Token after Store, or one
+// returned by Load, does not change what is stored. Printed or logged, it
+// shows only how many tokens and locks it holds.
+type MemoryStore struct {
+	mu        sync.Mutex
+	toks      map[string]Token
+	locks     map[string]*memoryLock
+	notify    map[*func(string)]bool
+	notifying sync.Mutex // one changed call at a time
+}
+
+// memoryLock is one owner's hold on a key's refresh lock; its address is
+// the owner's identity.
+type memoryLock struct {
+	expires  time.Time
+	released chan struct{} // closed when the owner unlocks
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{toks: map[string]Token{}, locks: map[string]*memoryLock{}, notify: map[*func(string)]bool{}}
+}
+
+var errNilStoredToken = errors.New("enduser: MemoryStore.Store: nil token")
+
+// Load returns a copy of the token stored under key, or nil, nil.
+func (s *MemoryStore) Load(_ context.Context, key string) (*Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.toks[key]
+	if !ok {
+		return nil, nil
+	}
+	return &t, nil
+}
+
+// Store saves a copy of t under key.
+func (s *MemoryStore) Store(_ context.Context, key string, t *Token) error {
+	if t == nil {
+		return errNilStoredToken
+	}
+	s.mu.Lock()
+	s.toks[key] = *t
+	s.mu.Unlock()
+	s.changed(key)
+	return nil
+}
+
+// Delete removes the token stored under key; an absent key is not an error.
+func (s *MemoryStore) Delete(_ context.Context, key string) error {
+	s.mu.Lock()
+	delete(s.toks, key)
+	s.mu.Unlock()
+	s.changed(key)
+	return nil
+}
+
+// NotifyChanges calls changed(key) after every Store and Delete, until
+// stop is called.
+func (s *MemoryStore) NotifyChanges(changed func(key string)) (stop func()) {
+	f := &changed
+	s.mu.Lock()
+	s.notify[f] = true
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		delete(s.notify, f)
+		s.mu.Unlock()
+		s.notifying.Lock() // wait for a running changed
+		s.notifying.Unlock()
+	}
+}
+
+func (s *MemoryStore) changed(key string) {
+	s.notifying.Lock()
+	defer s.notifying.Unlock()
+	s.mu.Lock()
+	fs := make([]func(string), 0, len(s.notify))
+	for f := range s.notify {
+		fs = append(fs, *f)
+	}
+	s.mu.Unlock()
+	for _, f := range fs {
+		f(key)
+	}
+}
+
+// Lock takes key's refresh lock for at most ttl, waiting while another
+// owner holds it until that owner unlocks, its ttl runs out, or ctx ends
+// (the error then matches ctx.Err()). The returned unlock releases the lock
+// only while this owner still holds it. It never fails.
+func (s *MemoryStore) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
+	if ttl <= 0 {
+		return nil, errors.New("enduser: MemoryStore.Lock: ttl must be positive")
+	}
+	for {
+		s.mu.Lock()
+		now := time.Now()
+		held := s.locks[key]
+		if held == nil || !now.Before(held.expires) {
+			l := &memoryLock{expires: now.Add(ttl), released: make(chan struct{})}
+			s.locks[key] = l
+			s.mu.Unlock()
+			return func(context.Context) error { s.unlock(key, l); return nil }, nil
+		}
+		s.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		timer := time.NewTimer(held.expires.Sub(now))
+		select {
+		case <-held.released:
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, ctx.Err()
+		}
+		timer.Stop()
+	}
+}
+
+// unlock releases key's lock if l still holds it.
+func (s *MemoryStore) unlock(key string, l *memoryLock) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.locks[key] == l {
+		delete(s.locks, key)
+		close(l.released)
+	}
+}
+
+// String shows how many tokens and locks the store holds; never a key or
+// a token.
+func (s *MemoryStore) String() string {
+	if s == nil {
+		return "<nil>"
+	}
+	toks, locks := s.counts()
+	return "enduser.MemoryStore{Tokens:" + strconv.Itoa(toks) + " Locks:" + strconv.Itoa(locks) + "}"
+}
+
+// Format prints String for every verb and flag.
+func (s *MemoryStore) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+
+// LogValue logs the store like String.
+func (s *MemoryStore) LogValue() slog.Value {
+	if s == nil {
+		return slog.Value{}
+	}
+	toks, locks := s.counts()
+	return slog.GroupValue(slog.Int("tokens", toks), slog.Int("locks", locks))
+}
+
+func (s *MemoryStore) counts() (toks, locks int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.toks), len(s.locks)
 }

@@ -4,43 +4,126 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // DefaultExpiryLeeway is how long before expiry a TokenSource refreshes.
 const DefaultExpiryLeeway = time.Minute
 
-// TokenSource hands out a valid token of either family, refreshing it
-// shortly before it expires (through [Client.Refresh], which picks the
-// family's refresh). It implements [Source]. It is safe for concurrent use:
-// when many goroutines ask at once for an expiring token, one refresh runs
-// and all of them get its result.
-//
-// A TokenSource from [Client.TokenSource] keeps the token in this process:
-// give each refresh token exactly one of them, since refresh tokens rotate
-// and two owners would invalidate each other. Services with many replicas
-// use [Client.SharedTokenSource] instead.
-//
-// Expiry is judged by the Client's clock ([WithClock]).
-type TokenSource struct {
-	c       *Client
-	leeway  time.Duration
-	save    func(ctx context.Context, prev, next *Token) error
-	shared  bool // from SharedTokenSource: the token lives in store
-	store   TokenStore
-	key     string
-	lockTTL time.Duration
-
-	mu          sync.Mutex
-	tok         *Token       // the token handed out while usable
-	pending     *pendingSave // a refreshed token whose save failed
-	dead        error        // a refresh failed for good: log in again
-	deadRefresh string       // the refresh token that failed for good
-	inflight    *flight      // the update under way, if any
+// Source hands out a token to send: *[TokenSource] implements it, and
+// [StaticTokenSource] for tests. It is the context-aware form of
+// golang.org/x/oauth2's TokenSource.
+type Source interface {
+	// Token returns a token valid for a call now, or why there is none.
+	Token(ctx context.Context) (*Token, error)
 }
 
-// flight is one update of the token, shared by every caller waiting on it.
+// StaticTokenSource returns a Source that always returns t and never
+// refreshes it. If t is nil, Token fails with an error matching
+// [ErrTokenRequired].
+func StaticTokenSource(t *Token) Source { return staticSource{t} }
+
+type staticSource struct{ t *Token }
+
+// Token returns the fixed token.
+func (s staticSource) Token(context.Context) (*Token, error) {
+	if s.t == nil {
+		return nil, &ValidationError{Op: "StaticTokenSource", Field: "token", Reason: "is nil", Err: ErrTokenRequired}
+	}
+	return s.t, nil
+}
+
+// ErrTokenStore matches every error that a shared [TokenSource] or
+// [Sessions] returns because the [TokenStore] failed (load, lock, store or
+// delete), or because the refresh lock was not free within the lock ttl
+// plus the Client's timeout. Such errors are [ClassTemporary] and their
+// text is the SDK's own (the store's error, which may quote a key, is only
+// in the Unwrap chain). The session is not over: answer 503 and try again
+// later; do not refresh the session some other way meanwhile.
+//
+// No refresh token is spent without the lock. When storing a refreshed
+// token fails, the caller still gets it; the lock stays held and the write
+// is retried in the background, with backoff, until shortly before the
+// lock's ttl ends, so that peers read the rotated token once the store is
+// back. If the store stays down past that, a peer may refresh with the
+// spent token and its user must log in again.
+var ErrTokenStore = errors.New("enduser: token store failed")
+
+// storeError is a failure of the TokenStore, written by the SDK: what
+// failed, never the store's text.
+type storeError struct {
+	what string
+	err  error
+}
+
+func (e *storeError) Error() string          { return "enduser: token store failed: " + e.what }
+func (e *storeError) Unwrap() []error        { return []error{ErrTokenStore, e.err} }
+func (e *storeError) errorClass() ErrorClass { return ClassTemporary }
+
+// saveError is a failure of the caller's saver: its text is the SDK's.
+type saveError struct{ err error }
+
+func (e *saveError) Error() string { return "enduser: saving the refreshed token failed" }
+func (e *saveError) Unwrap() error { return e.err }
+
+// TokenSource hands out a valid token of either family, refreshing it
+// shortly before it expires (through [Client.Refresh]). It implements
+// [Source] and is safe for concurrent use: callers that need an update at
+// the same time share one. A TokenSource from [Client.TokenSource] keeps the
+// token in this process (give each refresh token exactly one owner: refresh
+// tokens rotate); [Client.SharedTokenSource] and [Sessions] keep it in a
+// [TokenStore] shared by replicas. Printed, it shows neither a token nor
+// its store key.
+//
+// Its core is x/oauth2's reuseTokenSource with single flight: a lock-free
+// read of the token while it is usable, else one update at a time, whose
+// strategy is local (refresh) or shared (load, lock, load, refresh, store).
+//
+// Invariants of the fields below mu (all guarded by mu, hot written only
+// under it):
+//   - tok is the token updates start from (possibly expired); hot, when not
+//     nil, holds tok and when it was last confirmed (against the store for a
+//     shared source): only hot is handed out without an update.
+//   - hot is nil while pending or dead is set: a refreshed token is handed
+//     out only once saved, and an ended session hands out nothing.
+//   - pending is a refreshed token whose saver failed; an update saves it
+//     before anything else and never refreshes meanwhile.
+//   - dead ends the session: for good for a local source; for a shared one
+//     while the store still holds the refresh token deadRefresh.
+//   - inflight is the one update under way; every caller needing an update
+//     waits on it. An update runs detached from any caller's context and is
+//     bounded by the Client's timeout and the lock's ttl.
+type TokenSource struct {
+	c       *Client
+	how     strategy
+	leeway  time.Duration
+	save    func(ctx context.Context, prev, next *Token) error
+	lockTTL time.Duration
+	stale   time.Duration // a shared token unconfirmed for longer is loaded again; 0: never, < 0: always
+	skew    *atomic.Int64 // the server's clock minus the Client's, from answers' Date headers
+
+	hot atomic.Pointer[cached]
+
+	mu          sync.Mutex
+	tok         *Token
+	pending     *pendingSave
+	saving      chan struct{} // closed when the running save returns; nil when none runs
+	dead        error
+	deadRefresh string
+	inflight    *flight
+}
+
+type cached struct {
+	tok     *Token
+	checked time.Time // by the Client's clock
+}
+
+// flight is one update, shared by every caller waiting on it.
 type flight struct {
 	done     chan struct{}
 	rejected string // the access token it was started to replace, if any
@@ -48,19 +131,19 @@ type flight struct {
 	err      error
 }
 
-// pendingSave is a refreshed token not yet saved. For a shared source, its
-// refresh lock stays held (up to its ttl) until the save succeeds.
-type pendingSave struct {
-	prev, next *Token
-	unlock     func(context.Context) error
+// pendingSave is a refreshed token not yet saved by the saver.
+type pendingSave struct{ prev, next *Token }
+
+// strategy is how an update obtains a token other than rejected from cur.
+type strategy interface {
+	update(ctx context.Context, ts *TokenSource, cur *Token, rejected string) (*Token, error)
 }
 
 // TokenSourceOption configures a [TokenSource].
 type TokenSourceOption func(*TokenSource)
 
 // WithTokenSaver calls save with every token the source obtains by
-// refreshing, before handing it out: services persist it there. See
-// [WithTokenSwap] for what save sees and when.
+// refreshing, before handing it out. See [WithTokenSwap].
 func WithTokenSaver(save func(ctx context.Context, t *Token) error) TokenSourceOption {
 	return func(ts *TokenSource) {
 		ts.save = nil
@@ -72,21 +155,17 @@ func WithTokenSaver(save func(ctx context.Context, t *Token) error) TokenSourceO
 
 // WithTokenSwap calls swap with the token a refresh replaced (prev) and the
 // one it obtained (next), before next is handed out, so that a store can
-// compare and swap: replace the stored token only if it is still prev (a
-// token stored by someone else means two owners of one session).
-//
-// What the store sees:
-//   - One call per refresh, never two at once, in the order of the refreshes.
-//     prev is the source's starting token for the first refresh, then the
-//     previous next.
-//   - swap runs under the Client's timeout ([WithTimeout]), counted from the
-//     start of the refresh: its ctx ends then and swap must return. Callers
-//     of Token wait for it (up to their own ctx).
-//   - If swap fails, the callers waiting on that refresh get its error, and
-//     no caller gets next until a save succeeds: the next call to Token
-//     calls swap again with the same prev and next (so swap must accept a
-//     repeat), without refreshing again. Until then the stored token is
-//     prev, whose refresh token the server no longer accepts.
+// compare and swap.
+//   - One call at a time, in the order of the refreshes; prev is the
+//     source's starting token for the first refresh, then the previous next.
+//   - swap runs under the Client's timeout ([WithTimeout]) and its ctx ends
+//     then. Callers wait for it at most that long, even when swap ignores
+//     its ctx: they then get an error matching [context.DeadlineExceeded].
+//   - Until a swap succeeds no caller gets next, and nothing is refreshed:
+//     the next update waits for a swap still running (again up to the
+//     timeout) and hands next out if it succeeded, or calls swap again with
+//     the same prev and next (so swap must accept a repeat). Meanwhile the
+//     saved token is prev, whose refresh token the server no longer accepts.
 //
 // The last of WithTokenSaver and WithTokenSwap given wins.
 func WithTokenSwap(swap func(ctx context.Context, prev, next *Token) error) TokenSourceOption {
@@ -103,58 +182,77 @@ func WithExpiryLeeway(d time.Duration) TokenSourceOption {
 	}
 }
 
+// WithLockTTL sets how long a shared source may hold a session's refresh
+// lock (default twice the Client's timeout): how long a replica that
+// crashed while refreshing keeps the others waiting. It is raised to the
+// Client's timeout plus one second if shorter.
+func WithLockTTL(d time.Duration) TokenSourceOption {
+	return func(ts *TokenSource) {
+		if d > 0 {
+			ts.lockTTL = d
+		}
+	}
+}
+
 // TokenSource returns a TokenSource that starts from t (a login's token of
 // either family) and refreshes it through c.
 func (c *Client) TokenSource(t *Token, opts ...TokenSourceOption) *TokenSource {
-	ts := c.newTokenSource(opts)
-	ts.tok = t
+	ts := c.newTokenSource(local{}, new(atomic.Int64), opts)
+	ts.setTok(t)
 	return ts
 }
 
-func (c *Client) newTokenSource(opts []TokenSourceOption) *TokenSource {
-	ts := &TokenSource{c: c, leeway: DefaultExpiryLeeway}
+// SharedTokenSource returns a TokenSource for the one session stored in
+// store under key (store the login's token there first), for a CLI or a
+// job on many replicas; a service with many users uses [Client.Sessions].
+//
+// Token hands out the token cached in this process while it is valid for
+// longer than the leeway, without asking the store. Past that it loads the
+// store's token (a replica may have refreshed it); if that is expiring too,
+// it takes the key's refresh lock ([WithLockTTL]), loads again, and only
+// then refreshes, stores the new token (and calls the saver) and releases
+// the lock. A refresh starts only while at least half of the lock's ttl
+// remains, counted from before Lock was called, and ends before the ttl
+// does. Store failures are errors matching [ErrTokenStore]; an absent token,
+// or one whose refresh token expired or was refused, matches
+// [ErrTokenInvalid]: log the user in again.
+//
+// The store must let every read see the latest write (see [TokenStore]).
+func (c *Client) SharedTokenSource(store TokenStore, key string, opts ...TokenSourceOption) *TokenSource {
+	return c.newTokenSource(shared{store, key}, new(atomic.Int64), opts)
+}
+
+func (c *Client) newTokenSource(how strategy, skew *atomic.Int64, opts []TokenSourceOption) *TokenSource {
+	ts := &TokenSource{c: c, how: how, skew: skew, leeway: DefaultExpiryLeeway}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(ts)
 		}
 	}
+	if ts.lockTTL == 0 {
+		ts.lockTTL = 2 * c.opts.timeout
+	}
+	ts.lockTTL = max(ts.lockTTL, c.opts.timeout+time.Second)
 	return ts
 }
 
 // Token returns the current token while it is valid for longer than the
-// leeway, and otherwise refreshes it. Only one refresh runs at a time; it
-// is not tied to any one caller's context, so a caller that gives up does
-// not cancel it for the others (the Client's timeout still bounds it).
+// leeway, and otherwise updates it. Only one update runs at a time; a
+// caller that gives up does not cancel it for the others.
 //
-// A refreshed token is handed out only once saved (see [WithTokenSwap]):
-// while a save keeps failing, Token returns the save's error, and each call
-// tries the save again without refreshing again.
-//
-// An error matching [ErrTokenInvalid] means the session is over (the
-// refresh token expired or was rejected): log the user in again. It is
-// returned without a request once known.
-//
-// A refresh whose answer was lost (an error of [ClassMaybeProcessed]: the
-// connection broke or timed out after the request was written; or a
-// gateway's 5xx error page) may have spent the refresh token, which rotates: it is never sent again, and later
-// calls fail with an error matching [ErrTokenInvalid]. A shared source
-// also stores the session without its refresh token, so that no replica
-// sends it either; they use the access token while it lasts. The saver is
-// not called: the token it saved last still holds that refresh token, so
-// do not start a new source from it; log the user in again.
-//
-// Errors of the store or the saver never show token material, even when
-// theirs quote it; they still unwrap to the original error.
+// An error matching [ErrTokenInvalid] means the session is over: log the
+// user in again. A refresh whose answer was lost ([ClassMaybeProcessed], or
+// a gateway's 5xx page) may have spent the refresh token, which rotates: it
+// is never sent again (a shared source also stores the session without it)
+// and later calls match [ErrTokenInvalid].
 func (ts *TokenSource) Token(ctx context.Context) (*Token, error) {
 	return ts.get(ctx, "")
 }
 
 // ForceRefresh returns a token other than rejected, which a server refused
-// before its expiry (revoked, or replaced by a refresh elsewhere): if
-// rejected is still the current token, it is refreshed; if it was already
-// replaced, the current token is returned without a request. So any number
-// of callers rejecting the same token cause one refresh between them.
-// Errors are those of [TokenSource.Token]; a nil or empty rejected token is
+// before its expiry: if rejected is still current it is refreshed, else the
+// current token is returned without a request, so any number of callers
+// rejecting one token cause one refresh. A nil or empty rejected token is
 // an error matching [ErrTokenRequired], and nothing is sent.
 func (ts *TokenSource) ForceRefresh(ctx context.Context, rejected *Token) (*Token, error) {
 	if rejected == nil || rejected.AccessToken == "" {
@@ -163,20 +261,22 @@ func (ts *TokenSource) ForceRefresh(ctx context.Context, rejected *Token) (*Toke
 	return ts.get(ctx, rejected.AccessToken)
 }
 
-// get returns a usable token other than rejected ("" for none), joining or
-// starting the one update of the token.
+// get returns a usable token other than rejected ("" for none): the hot one
+// without a lock, else the result of the one update.
 func (ts *TokenSource) get(ctx context.Context, rejected string) (*Token, error) {
+	if h := ts.hot.Load(); h != nil && ts.fresh(h, rejected) {
+		return h.tok, nil
+	}
 	for {
 		ts.mu.Lock()
-		if ts.dead != nil && !ts.shared {
+		if h := ts.hot.Load(); h != nil && ts.fresh(h, rejected) {
+			ts.mu.Unlock()
+			return h.tok, nil
+		}
+		if _, isLocal := ts.how.(local); ts.dead != nil && isLocal {
 			err := ts.dead
 			ts.mu.Unlock()
 			return nil, err
-		}
-		if ts.pending == nil && ts.usable(ts.tok, rejected) {
-			t := ts.tok
-			ts.mu.Unlock()
-			return t, nil
 		}
 		f := ts.inflight
 		if f == nil {
@@ -185,7 +285,6 @@ func (ts *TokenSource) get(ctx context.Context, rejected string) (*Token, error)
 			go ts.fly(context.WithoutCancel(ctx), f)
 		}
 		ts.mu.Unlock()
-
 		select {
 		case <-f.done:
 		case <-ctx.Done():
@@ -202,11 +301,21 @@ func (ts *TokenSource) get(ctx context.Context, rejected string) (*Token, error)
 	}
 }
 
-// usable reports whether t can be handed out: present, not the rejected
-// one, and valid for longer than the leeway by the Client's clock.
+// fresh reports whether h may be handed out: not rejected, valid past the
+// leeway by the server's clock, and confirmed within the staleness bound.
+func (ts *TokenSource) fresh(h *cached, rejected string) bool {
+	now := ts.c.opts.clock()
+	return h.tok.AccessToken != rejected && ts.usableAt(h.tok, now, "") && (ts.stale == 0 || ts.stale > 0 && now.Sub(h.checked) < ts.stale)
+}
+
+// usable reports whether t can be handed out now.
 func (ts *TokenSource) usable(t *Token, rejected string) bool {
+	return ts.usableAt(t, ts.c.opts.clock(), rejected)
+}
+
+func (ts *TokenSource) usableAt(t *Token, now time.Time, rejected string) bool {
 	return t != nil && t.AccessToken != "" && t.AccessToken != rejected &&
-		!t.expiredAt(ts.c.opts.clock(), ts.leeway)
+		!t.expiredAt(now.Add(time.Duration(ts.skew.Load())), ts.leeway)
 }
 
 // fly runs one update and publishes its result to every waiter.
@@ -222,29 +331,29 @@ func (ts *TokenSource) fly(ctx context.Context, f *flight) {
 	close(f.done)
 }
 
-// update obtains a usable token other than rejected. One runs at a time.
+// update obtains a usable token other than rejected; one runs at a time.
 func (ts *TokenSource) update(ctx context.Context, rejected string) (*Token, error) {
 	ts.mu.Lock()
-	p := ts.pending
+	p, cur := ts.pending, ts.tok
 	ts.mu.Unlock()
 	if p != nil {
-		// A refresh succeeded but its save failed: save it before handing it
-		// out, and never refresh again meanwhile.
 		if err := ts.persist(ctx, p); err != nil {
 			return nil, err
 		}
 		if ts.usable(p.next, rejected) {
 			return p.next, nil
 		}
+		cur = p.next
 	}
-	if ts.shared {
-		return ts.updateShared(ctx, rejected)
-	}
+	return ts.how.update(ctx, ts, cur, rejected)
+}
+
+// local refreshes the token held in this process.
+type local struct{}
+
+func (local) update(ctx context.Context, ts *TokenSource, cur *Token, _ string) (*Token, error) {
 	ctx, cancel := context.WithTimeout(ctx, ts.c.opts.timeout)
 	defer cancel()
-	ts.mu.Lock()
-	cur := ts.tok
-	ts.mu.Unlock()
 	if err := ts.refreshable(cur); err != nil {
 		ts.setDead(err, cur)
 		return nil, err
@@ -253,61 +362,189 @@ func (ts *TokenSource) update(ctx context.Context, rejected string) (*Token, err
 	if err != nil {
 		return nil, err
 	}
-	if err := ts.persist(ctx, &pendingSave{prev: cur, next: next}); err != nil {
-		return nil, err
-	}
-	return next, nil
+	return next, ts.persist(ctx, &pendingSave{prev: cur, next: next})
 }
 
-// refresh is the one place where a TokenSource spends a refresh token.
+// shared keeps the token in a store under key, one refresh per expiry
+// across every replica.
+type shared struct {
+	store TokenStore
+	key   string
+}
+
+func (s shared) update(ctx context.Context, ts *TokenSource, cur *Token, rejected string) (*Token, error) {
+	if s.store == nil {
+		return nil, &ValidationError{Op: OpRefreshToken, Field: "store", Reason: "is nil"}
+	}
+	st, err := s.load(ctx, ts)
+	if err != nil || ts.usable(st, rejected) {
+		return ts.adopt(st, err)
+	}
+	if err := ts.sharedRefreshable(st); err != nil {
+		return nil, err
+	}
+	// The lock's time is taken before Lock is called: its answer may come
+	// late, and the ttl runs from the store's grant.
+	began := time.Now()
+	lockEnd := began.Add(ts.lockTTL)
+	wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
+	unlock, err := s.store.Lock(wctx, s.key, ts.lockTTL)
+	cancel()
+	if err == nil && unlock == nil {
+		err = errors.New("Lock returned no unlock function")
+	}
+	if err != nil {
+		return nil, &storeError{"taking the refresh lock", err}
+	}
+	ctx, cancel = context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/10))
+	defer cancel()
+	st, err = s.load(ctx, ts)
+	if err == nil && ts.usable(st, rejected) {
+		ts.release(ctx, unlock)
+		return ts.adopt(st, nil)
+	}
+	if err == nil {
+		err = ts.sharedRefreshable(st)
+	}
+	if err == nil && time.Until(lockEnd) < ts.lockTTL/2 {
+		// Too little of the lock is left to finish a refresh inside it.
+		err = &storeError{"the store answered too late to refresh within the lock", context.DeadlineExceeded}
+	}
+	var next *Token
+	if err == nil {
+		if next, err = ts.refresh(ctx, st); err != nil && maybeSpent(err) {
+			s.retire(ctx, ts, lockEnd, st, unlock)
+			return nil, err
+		}
+	}
+	if err != nil {
+		ts.release(ctx, unlock)
+		return nil, err
+	}
+	// The new token is stored under the lock, whatever the store now holds
+	// (a FLUSHALL meanwhile does not end the session).
+	sctx, scancel := context.WithTimeout(ctx, ts.c.opts.timeout)
+	serr := s.store.Store(sctx, s.key, next)
+	scancel()
+	if serr != nil {
+		go s.storeLater(context.WithoutCancel(ctx), ts, lockEnd, next, unlock)
+	} else {
+		ts.release(ctx, unlock)
+	}
+	return next, ts.persist(ctx, &pendingSave{prev: st, next: next})
+}
+
+// storeLater retries storing next, with backoff, until shortly before the
+// lock ends, holding the lock meanwhile so that no peer refreshes with the
+// spent refresh token; then it releases the lock.
+func (s shared) storeLater(ctx context.Context, ts *TokenSource, lockEnd time.Time, next *Token, unlock func(context.Context) error) {
+	ctx, cancel := context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/20))
+	defer cancel()
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return // the lock's ttl frees it
+		case <-t.C:
+		}
+		if s.store.Store(ctx, s.key, next) == nil {
+			ts.release(ctx, unlock)
+			return
+		}
+	}
+}
+
+// load reads the store's token under the Client's timeout.
+func (s shared) load(ctx context.Context, ts *TokenSource) (*Token, error) {
+	ctx, cancel := context.WithTimeout(ctx, ts.c.opts.timeout)
+	defer cancel()
+	st, err := s.store.Load(ctx, s.key)
+	if err != nil {
+		return nil, &storeError{"loading the token", err}
+	}
+	return st, nil
+}
+
+// retire stores st without its refresh token, which a refresh whose answer
+// was lost may have spent, so that no replica sends it again; a login
+// stored meanwhile stays. Only then is the lock released.
+func (s shared) retire(ctx context.Context, ts *TokenSource, lockEnd time.Time, st *Token, unlock func(context.Context) error) {
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), lockEnd.Add(-ts.lockTTL/20))
+	defer cancel()
+	cur, err := s.store.Load(ctx, s.key)
+	if err != nil {
+		return
+	}
+	if cur != nil && cur.RefreshToken == st.RefreshToken {
+		spent := *cur
+		spent.RefreshToken, spent.RefreshExpiry = "", time.Time{}
+		if s.store.Store(ctx, s.key, &spent) != nil {
+			return
+		}
+	}
+	ts.release(ctx, unlock)
+}
+
+// refresh is the one place where a TokenSource spends a refresh token. It
+// learns the server's clock from the answer's Date header.
 func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) {
 	start := time.Now()
-	next, err := ts.c.Refresh(ctx, cur)
+	var date time.Time
+	next, err := ts.c.Refresh(context.WithValue(ctx, serverDateKey{}, &date), cur)
 	ts.c.observeRefresh(ctx, cur.Family, start, err) // the Hook's Refresh (hook.go)
 	if err != nil {
 		switch {
 		case errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired):
 			ts.setDead(err, cur)
 		case maybeSpent(err):
-			// The server may have rotated the refresh token and the answer
-			// was lost: sending it again would spend it twice.
 			ts.setDead(spentError(cur), cur)
 		}
 		return nil, err
 	}
+	ts.learnSkew(date)
 	return next, nil
 }
 
+// learnSkew records how far the server's clock (an answer's Date header)
+// is from the Client's, when the Client runs on the real clock and they
+// differ by more than the header's resolution and a round trip. A Client
+// given [WithClock] takes its clock as the server's.
+func (ts *TokenSource) learnSkew(date time.Time) {
+	if date.IsZero() || ts.c.opts.clockSet {
+		return
+	}
+	d := date.Sub(ts.c.opts.clock())
+	if d.Abs() < 5*time.Second {
+		d = 0
+	}
+	ts.skew.Store(int64(d))
+}
+
+type serverDateKey struct{}
+
+// noteServerDate records resp's Date header for a refresh that asked.
+func noteServerDate(ctx context.Context, resp *http.Response) {
+	if p, ok := ctx.Value(serverDateKey{}).(*time.Time); ok {
+		if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+			*p = d
+		}
+	}
+}
+
 // maybeSpent reports whether a failed refresh may have spent the refresh
-// token: its answer was lost ([ClassMaybeProcessed]), or a gateway answered
-// in the API's place (an HTTP 5xx that is not the API's own error), as
-// gateways do after forwarding a request.
+// token: its answer was lost, or a gateway answered an HTTP 5xx.
 func maybeSpent(err error) bool {
 	var ure *UnexpectedResponseError
 	return Class(err) == ClassMaybeProcessed || errors.As(err, &ure) && ure.HTTPStatus >= 500
 }
 
-// spentError is the session end of a refresh token that a refresh whose
-// answer was lost may have spent.
+// spentError ends a session whose refresh token may have been spent.
 func spentError(cur *Token) error {
-	op, field := OpRefreshToken, "refreshToken"
-	if cur.Family == FamilyGenAuth {
-		op, field = OpOIDCToken, "refresh_token"
-	}
-	return &ValidationError{Op: op, Field: field, Reason: "may have been spent by a refresh whose answer was lost: log in again", Err: ErrTokenInvalid}
+	return sessionEnd(cur, "may have been spent by a refresh whose answer was lost")
 }
 
-// refreshable reports why cur cannot be refreshed, by the Client's clock.
-func (ts *TokenSource) refreshable(cur *Token) error {
-	reason := ""
-	switch {
-	case cur == nil || cur.RefreshToken == "":
-		reason = "is missing"
-	case !cur.RefreshExpiry.IsZero() && !ts.c.opts.clock().Before(cur.RefreshExpiry):
-		reason = "has expired"
-	default:
-		return nil
-	}
+func sessionEnd(cur *Token, reason string) error {
 	op, field := OpRefreshToken, "refreshToken"
 	if cur != nil && cur.Family == FamilyGenAuth {
 		op, field = OpOIDCToken, "refresh_token"
@@ -315,67 +552,148 @@ func (ts *TokenSource) refreshable(cur *Token) error {
 	return &ValidationError{Op: op, Field: field, Reason: reason + ": log in again", Err: ErrTokenInvalid}
 }
 
+// refreshable reports why cur cannot be refreshed, by the server's clock.
+func (ts *TokenSource) refreshable(cur *Token) error {
+	switch {
+	case cur == nil || cur.RefreshToken == "":
+		return sessionEnd(cur, "is missing")
+	case !cur.RefreshExpiry.IsZero() && !ts.c.opts.clock().Add(time.Duration(ts.skew.Load())).Before(cur.RefreshExpiry):
+		return sessionEnd(cur, "has expired")
+	}
+	return nil
+}
+
+// sharedRefreshable reports why the store's token st cannot be refreshed.
+func (ts *TokenSource) sharedRefreshable(st *Token) error {
+	if st == nil {
+		ts.hot.Store(nil)
+		return &ValidationError{Op: OpRefreshToken, Field: "store", Reason: "holds no token under the key: log in again", Err: ErrTokenInvalid}
+	}
+	ts.mu.Lock()
+	dead := ts.dead != nil && st.RefreshToken == ts.deadRefresh
+	err := ts.dead
+	ts.mu.Unlock()
+	if dead {
+		return err
+	}
+	if err := ts.refreshable(st); err != nil {
+		ts.setDead(err, st)
+		return err
+	}
+	return nil
+}
+
 // setDead records that cur's session is over.
 func (ts *TokenSource) setDead(err error, cur *Token) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	ts.dead = err
-	ts.deadRefresh = ""
+	ts.dead, ts.deadRefresh = err, ""
 	if cur != nil {
 		ts.deadRefresh = cur.RefreshToken
 	}
+	ts.hot.Store(nil)
 }
 
-// persist saves p.next (to the shared store, then through the saver) under
-// the Client's timeout and makes it the current token; on failure p stays
-// pending. On success it releases a shared source's refresh lock.
+// setTok makes t the current token, confirmed now.
+func (ts *TokenSource) setTok(t *Token) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.tok, ts.pending = t, nil
+	ts.hot.Store(nil)
+	if t != nil && (ts.dead == nil || t.RefreshToken != ts.deadRefresh) {
+		ts.dead = nil
+		ts.hot.Store(&cached{t, ts.c.opts.clock()})
+	}
+}
+
+// adopt makes the store's token st current (when err is nil).
+func (ts *TokenSource) adopt(st *Token, err error) (*Token, error) {
+	if err != nil {
+		return nil, err
+	}
+	ts.setTok(st)
+	return st, nil
+}
+
+// persist calls the saver with p under the Client's timeout, waiting for a
+// save still running first, and makes p.next current; on failure p stays
+// pending and nothing is handed out.
 func (ts *TokenSource) persist(ctx context.Context, p *pendingSave) error {
+	if ts.save == nil {
+		ts.setTok(p.next)
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, ts.c.opts.timeout)
 	defer cancel()
-	var err error
-	if ts.shared {
-		if serr := ts.store.Store(ctx, ts.key, p.next); serr != nil {
-			err = scrubbedError(fmt.Errorf("%w: storing the refreshed token: %w", ErrTokenStore, serr), p.prev, p.next)
-		}
-	}
-	if err == nil && ts.save != nil {
-		if serr := ts.save(ctx, p.prev, p.next); serr != nil {
-			err = scrubbedError(fmt.Errorf("enduser: saving the refreshed token: %w", serr), p.prev, p.next)
+	ts.mu.Lock()
+	running := ts.saving
+	ts.mu.Unlock()
+	if running != nil {
+		select { // a save that ignored its ctx: its result is p's
+		case <-running:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 	ts.mu.Lock()
-	if err != nil {
-		ts.pending = p
-	} else {
-		ts.pending = nil
-		ts.tok = p.next
+	if ts.pending != p && running != nil {
+		ts.mu.Unlock()
+		return nil // the running save succeeded
 	}
+	ts.pending, ts.saving = p, make(chan struct{})
+	ts.hot.Store(nil)
+	done := ts.saving
 	ts.mu.Unlock()
-	if err == nil && p.unlock != nil {
-		ts.release(ctx, p.unlock)
-	}
-	return err
-}
-
-// tokenStoreError is an error of a store or a saver, whose text may quote
-// the tokens it was given: its text has every token of the session
-// scrubbed. It unwraps to the original error, for errors.Is and errors.As.
-type tokenStoreError struct {
-	msg string
-	err error
-}
-
-func (e *tokenStoreError) Error() string { return e.msg }
-func (e *tokenStoreError) Unwrap() error { return e.err }
-
-// scrubbedError returns err with the material of toks scrubbed from its
-// text.
-func scrubbedError(err error, toks ...*Token) error {
-	var sc scrubber
-	for _, t := range toks {
-		if t != nil {
-			sc.add(t.AccessToken, t.RefreshToken, t.IDToken)
+	errc := make(chan error, 1)
+	go func() {
+		err := ts.save(ctx, p.prev, p.next)
+		ts.mu.Lock()
+		if err == nil && ts.pending == p {
+			ts.tok, ts.pending, ts.dead = p.next, nil, nil
+			ts.hot.Store(&cached{p.next, ts.c.opts.clock()})
 		}
+		ts.saving = nil
+		ts.mu.Unlock()
+		close(done)
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		if err != nil {
+			return &saveError{err}
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return &tokenStoreError{msg: sc.scrub(err.Error(), 0), err: err}
+}
+
+// release gives the refresh lock back; its failure needs no handling, as
+// the lock's ttl frees it anyway.
+func (ts *TokenSource) release(ctx context.Context, unlock func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ts.c.opts.timeout)
+	defer cancel()
+	_ = unlock(ctx)
+}
+
+// String describes the token source by how it was built: local or shared
+// and its leeway; never a token or the store key. It takes no lock.
+func (ts *TokenSource) String() string {
+	if ts == nil {
+		return "<nil>"
+	}
+	_, isShared := ts.how.(shared)
+	return "enduser.TokenSource{Shared:" + strconv.FormatBool(isShared) + " Leeway:" + ts.leeway.String() + " Client:" + ts.c.String() + "}"
+}
+
+// Format prints String for every verb and flag.
+func (ts *TokenSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(ts.String())) }
+
+// LogValue logs the token source like String.
+func (ts *TokenSource) LogValue() slog.Value {
+	if ts == nil {
+		return slog.Value{}
+	}
+	_, isShared := ts.how.(shared)
+	return slog.GroupValue(slog.Bool("shared", isShared), slog.Duration("leeway", ts.leeway), slog.Any("client", ts.c))
 }

@@ -583,7 +583,9 @@ func TestTokenSourceSaverErrorNeverShowsTokens(t *testing.T) {
 	for _, v := range []string{"GA-AT-0", "GA-RT-0", "GA-AT-1", "GA-RT-1", "h.p.s"} {
 		assert.NotContains(t, text, v, "no token material in the saver's error")
 	}
-	assert.Contains(t, text, "cannot save", "the saver's own words stay")
+	assert.NotContains(t, text, "cannot save", "the error's text is the SDK's own")
+	require.Error(t, errors.Unwrap(err))
+	assert.Contains(t, errors.Unwrap(err).Error(), "cannot save", "the saver's own error stays in the chain")
 }
 
 // A gateway's error page to a refresh (502, 503, 504: the gateway may have

@@ -1,0 +1,385 @@
+package enduser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of [Client.Sessions].
+const (
+	DefaultSessionCache = 10_000           // sessions whose tokens a Sessions keeps in memory
+	DefaultMaxStaleness = 30 * time.Second // how long a cached token is served unconfirmed
+)
+
+// Sessions keeps many users' sessions, each under a key the service
+// chooses (e.g. "session:"+userID), in a [TokenStore] shared by every
+// replica: the x/oauth2 token source one level up. Build one per process
+// and store with [Client.Sessions]; it is safe for concurrent use.
+//
+// Each session runs on the machinery of [Client.SharedTokenSource]: Token
+// hands out the token cached in memory while it is valid past the leeway
+// and was confirmed against the store within [WithMaxStaleness] (no store
+// operation at all); past that one Load confirms it; an expiring token is
+// refreshed once per expiry across all replicas, under the key's lock.
+// Store failures are errors matching [ErrTokenStore] and [ClassTemporary].
+// While the store is down, a replica serves the tokens it has cached until
+// they are older than the staleness bound or expire, and then fails with
+// ErrTokenStore; it never refreshes without the store's lock.
+//
+// A store implementing [ChangeNotifier] makes a change on one replica drop
+// the others' cached entry at once; the staleness bound stays the floor.
+// Printed or logged, a Sessions shows its settings, never a key or token.
+type Sessions struct {
+	c      *Client
+	store  TokenStore
+	max    int
+	stale  time.Duration
+	topts  []TokenSourceOption
+	ttl    time.Duration // of the refresh lock, as each session's source has it
+	skew   atomic.Int64  // the server's clock minus the Client's, shared by all sessions
+	stopFn func()
+
+	m    sync.Map // key → *session: the cache, read without a lock
+	mu   sync.Mutex
+	ring []*session // the cache's entries, swept by hand (CLOCK, second chance)
+	hand int
+}
+
+// session is one cached session. Measured with BenchmarkSessionsMemory, a
+// cached session costs about 900 bytes besides its token's strings.
+type session struct {
+	key  string
+	ts   *TokenSource
+	used atomic.Bool // read since the hand last passed
+	idx  int         // in ring, under Sessions.mu
+}
+
+// SessionsOption configures [Client.Sessions].
+type SessionsOption func(*Sessions)
+
+// WithSessionCache keeps at most maxSessions sessions' tokens in memory
+// (default [DefaultSessionCache]; values below 1 count as 1). When full,
+// the least recently used leaves first, by the CLOCK approximation of LRU:
+// an entry read since the last sweep gets a second chance. A session that
+// left the cache is loaded from the store on its next use.
+func WithSessionCache(maxSessions int) SessionsOption {
+	return func(s *Sessions) { s.max = max(maxSessions, 1) }
+}
+
+// WithMaxStaleness bounds how long a replica serves a cached token without
+// confirming it against the store (default [DefaultMaxStaleness]): after
+// End returns on any replica, no replica serves that session's token for
+// longer than d (by the Client's clock). d <= 0 loads on every Token call.
+func WithMaxStaleness(d time.Duration) SessionsOption {
+	return func(s *Sessions) {
+		s.stale = d
+		if d <= 0 {
+			s.stale = -1
+		}
+	}
+}
+
+// WithSessionTokenOptions applies opts (leeway, lock ttl, saver) to every
+// session's token source.
+func WithSessionTokenOptions(opts ...TokenSourceOption) SessionsOption {
+	return func(s *Sessions) { s.topts = append(s.topts, opts...) }
+}
+
+// Sessions returns the sessions kept in store. If store implements
+// [ChangeNotifier], call [Sessions.Close] when done with it.
+func (c *Client) Sessions(store TokenStore, opts ...SessionsOption) *Sessions {
+	s := &Sessions{c: c, store: store, max: DefaultSessionCache, stale: DefaultMaxStaleness}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(s)
+		}
+	}
+	s.ttl = c.newTokenSource(local{}, &s.skew, s.topts).lockTTL
+	if n, ok := store.(ChangeNotifier); ok {
+		s.stopFn = n.NotifyChanges(s.drop)
+	}
+	return s
+}
+
+// Close stops the store's change notifications, if any. The Sessions keeps
+// working, on the staleness bound alone.
+func (s *Sessions) Close() {
+	if s.stopFn != nil {
+		s.stopFn()
+	}
+}
+
+// Start stores t, a login's token, under key (replacing an earlier session
+// there, after any refresh of it under way) and caches it.
+func (s *Sessions) Start(ctx context.Context, key string, t *Token) error {
+	if err := checkKey("Start", key); err != nil {
+		return err
+	}
+	if t == nil || t.AccessToken == "" {
+		return &ValidationError{Op: "Start", Field: "token", Reason: "is empty", Err: ErrTokenRequired}
+	}
+	err := s.locked(ctx, key, func(ctx context.Context) error {
+		if err := s.store.Store(ctx, key, t); err != nil {
+			return &storeError{"storing the session", err}
+		}
+		return nil
+	})
+	if err == nil {
+		s.entry(key).ts.setTok(t)
+	}
+	return err
+}
+
+// Token returns a valid token of the session under key: from memory, else
+// the store, else one refresh per expiry across replicas. An error
+// matching [ErrTokenInvalid] means the session ended, is absent or cannot
+// be refreshed: log the user in again.
+func (s *Sessions) Token(ctx context.Context, key string) (*Token, error) {
+	if key == "" {
+		return nil, checkKey("Token", key)
+	}
+	return s.entry(key).ts.get(ctx, "")
+}
+
+// ForceRefresh returns a token of the session other than rejected, which
+// an API refused before its expiry; see [TokenSource.ForceRefresh].
+func (s *Sessions) ForceRefresh(ctx context.Context, key string, rejected *Token) (*Token, error) {
+	if err := checkKey("ForceRefresh", key); err != nil {
+		return nil, err
+	}
+	return s.entry(key).ts.ForceRefresh(ctx, rejected)
+}
+
+// End logs the session under key out: under the key's lock (so it never
+// races a refresh) it loads and deletes the session, then revokes its
+// token at its family's host ([Client.Logout]). No replica serves the
+// token past [WithMaxStaleness] afterwards. An absent session is no error.
+//
+// An error matching [ErrTokenStore] means nothing was deleted: try again.
+// Any other error means the session is gone from the store but revoking
+// it failed: its tokens stay valid at the host until they expire (an
+// already invalid token counts as revoked).
+func (s *Sessions) End(ctx context.Context, key string) error {
+	if err := checkKey("End", key); err != nil {
+		return err
+	}
+	var t *Token
+	err := s.locked(ctx, key, func(ctx context.Context) (err error) {
+		if t, err = s.store.Load(ctx, key); err != nil {
+			return &storeError{"loading the session", err}
+		}
+		if err = s.store.Delete(ctx, key); err != nil {
+			return &storeError{"deleting the session", err}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.forget(key)
+	if t == nil {
+		return nil
+	}
+	if err := s.c.Logout(ctx, t, ""); err != nil && !errors.Is(err, ErrTokenInvalid) {
+		return err
+	}
+	return nil
+}
+
+// locked runs f, each store call under the Client's timeout, holding key's
+// refresh lock (waiting for it up to its ttl plus the timeout).
+func (s *Sessions) locked(ctx context.Context, key string, f func(context.Context) error) error {
+	wctx, cancel := context.WithTimeout(ctx, s.ttl+s.c.opts.timeout)
+	unlock, err := s.store.Lock(wctx, key, s.ttl)
+	cancel()
+	if err == nil && unlock == nil {
+		err = errors.New("Lock returned no unlock function")
+	}
+	if err != nil {
+		return &storeError{"taking the session's lock", err}
+	}
+	ctx, cancel = context.WithTimeout(ctx, s.c.opts.timeout)
+	defer cancel()
+	err = f(ctx)
+	_ = unlock(ctx)
+	return err
+}
+
+func checkKey(op, key string) error {
+	if key == "" {
+		return &ValidationError{Op: op, Field: "key", Reason: "is empty", Err: ErrInvalidRequest}
+	}
+	return nil
+}
+
+// entry returns key's cached session, adding it (and evicting one) if absent.
+func (s *Sessions) entry(key string) *session {
+	if v, ok := s.m.Load(key); ok {
+		e := v.(*session)
+		if !e.used.Load() {
+			e.used.Store(true)
+		}
+		return e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.m.Load(key); ok {
+		return v.(*session)
+	}
+	e := &session{key: key, ts: s.c.newTokenSource(shared{s.store, key}, &s.skew, s.topts)}
+	e.ts.stale = s.stale
+	if len(s.ring) < s.max {
+		e.idx = len(s.ring)
+		s.ring = append(s.ring, e)
+	} else {
+		for s.ring[s.hand].used.Load() {
+			s.ring[s.hand].used.Store(false)
+			s.hand = (s.hand + 1) % len(s.ring)
+		}
+		s.m.Delete(s.ring[s.hand].key)
+		e.idx = s.hand
+		s.ring[s.hand] = e
+		s.hand = (s.hand + 1) % len(s.ring)
+	}
+	s.m.Store(key, e)
+	return e
+}
+
+// forget removes key's session from the cache.
+func (s *Sessions) forget(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m.LoadAndDelete(key)
+	if !ok {
+		return
+	}
+	e := v.(*session)
+	e.ts.hot.Store(nil)
+	last := s.ring[len(s.ring)-1]
+	s.ring[e.idx], last.idx = last, e.idx
+	s.ring = s.ring[:len(s.ring)-1]
+	if s.hand >= len(s.ring) {
+		s.hand = 0
+	}
+}
+
+// drop makes key's cached token unconfirmed: the next Token loads it.
+func (s *Sessions) drop(key string) {
+	if v, ok := s.m.Load(key); ok {
+		v.(*session).ts.hot.Store(nil)
+	}
+}
+
+// String shows the settings and how many sessions are cached; never a key
+// or a token.
+func (s *Sessions) String() string {
+	if s == nil {
+		return "<nil>"
+	}
+	return "enduser.Sessions{Cached:" + strconv.Itoa(s.cached()) + " MaxSessions:" + strconv.Itoa(s.max) +
+		" MaxStaleness:" + s.stale.String() + " Client:" + s.c.String() + "}"
+}
+
+// Format prints String for every verb and flag.
+func (s *Sessions) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+
+// LogValue logs the sessions like String.
+func (s *Sessions) LogValue() slog.Value {
+	if s == nil {
+		return slog.Value{}
+	}
+	return slog.GroupValue(slog.Int("cached", s.cached()), slog.Int("max_sessions", s.max),
+		slog.Duration("max_staleness", s.stale), slog.Any("client", s.c))
+}
+
+func (s *Sessions) cached() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ring)
+}
+
+// HTTPClient returns an http.Client that calls the platform's other APIs
+// on behalf of the session under key, through base (nil:
+// http.DefaultTransport), as x/oauth2's Transport does: each request is
+// cloned and sent with the session's Authorization header. When the API
+// answers 401, the token is refreshed once ([Sessions.ForceRefresh]) and
+// the request sent again only if that is safe: its method is idempotent
+// (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) and its body is empty or can be
+// rewound (http.Request.GetBody, as http.NewRequest sets for in-memory
+// bodies). Any other request gets the 401 back, as does one whose refresh
+// failed. Redirects to another host are not followed (the token would go
+// with them): the redirect is returned as is.
+func (s *Sessions) HTTPClient(key string, base http.RoundTripper) *http.Client {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &http.Client{
+		Transport: &sessionTransport{s, key, base},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if req.URL.Host != via[0].URL.Host || len(via) >= 10 {
+				return http.ErrUseLastResponse
+			}
+			return nil
+		},
+	}
+}
+
+type sessionTransport struct {
+	s    *Sessions
+	key  string
+	base http.RoundTripper
+}
+
+// RoundTrip sends req with the session's token; see [Sessions.HTTPClient].
+func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	tok, err := t.s.Token(ctx, t.key)
+	if err != nil {
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+		return nil, err
+	}
+	resp, err := t.base.RoundTrip(authorized(req, tok, req.Body))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !resendable(req) {
+		return resp, err
+	}
+	next, err := t.s.ForceRefresh(ctx, t.key, tok)
+	if err != nil {
+		return resp, nil // the API's 401 stands
+	}
+	body := io.ReadCloser(http.NoBody)
+	if req.GetBody != nil {
+		if body, err = req.GetBody(); err != nil {
+			return resp, nil
+		}
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	_ = resp.Body.Close()
+	return t.base.RoundTrip(authorized(req, next, body))
+}
+
+func authorized(req *http.Request, tok *Token, body io.ReadCloser) *http.Request {
+	r := req.Clone(req.Context())
+	r.Body = body
+	r.Header.Set("Authorization", tok.AuthorizationHeader())
+	return r
+}
+
+// resendable reports whether req may be sent again: an idempotent method
+// (RFC 9110 section 9.2.2) and a body that is empty or can be rewound.
+func resendable(req *http.Request) bool {
+	switch req.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	}
+	return false
+}
