@@ -114,7 +114,14 @@ func TestCluster(t *testing.T) {
 	}
 	assert.Greater(t, len(slots), 10, "sessions spread over the cluster")
 
-	storetest.Run(t, func(*testing.T) enduser.TokenStore { return s })
+	var p peers
+	storetest.Run(t, func(t *testing.T) enduser.TokenStore {
+		return p.newStore(t, func(t *testing.T) redis.UniversalClient {
+			c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: rdb.Options().Addrs})
+			t.Cleanup(func() { _ = c.Close() })
+			return c
+		}, redisstore.WithEncryption(key1))
+	}, p.option())
 
 	t.Run("WaiterWokenByRelease", func(t *testing.T) {
 		slow, err := redisstore.New(rdb, redisstore.WithLockBackoff(2*time.Second, 2*time.Second))
@@ -138,4 +145,24 @@ func TestCluster(t *testing.T) {
 		require.True(t, ok)
 		assert.Less(t, at.Sub(released), 700*time.Millisecond, "woken by the release")
 	})
+}
+
+// A Cluster client that reads from replicas would load a token older than
+// the last one stored (a spent refresh token): New refuses it, with no I/O.
+func TestClusterReplicaReadsAreRefused(t *testing.T) {
+	for name, o := range map[string]redis.ClusterOptions{
+		"ReadOnly":       {ReadOnly: true},
+		"RouteByLatency": {RouteByLatency: true},
+		"RouteRandomly":  {RouteRandomly: true},
+	} {
+		o.Addrs = []string{"127.0.0.1:1"}
+		rdb := redis.NewClusterClient(&o)
+		_, err := redisstore.New(rdb)
+		assert.Error(t, err, name)
+		require.NoError(t, rdb.Close())
+	}
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:1"}})
+	_, err := redisstore.New(rdb)
+	assert.NoError(t, err, "reads from the masters")
+	require.NoError(t, rdb.Close())
 }

@@ -42,9 +42,25 @@
 //
 // # Failures
 //
-// Errors from Redis are wrapped (errors.Is and errors.As reach the go-redis
-// error) and never contain token material, even when Redis or a proxy in
-// front of it quotes the command in its error: the token, its stored value
-// and the lock's owner value are cut from the text. A session key is not a
-// secret, but it does not appear in errors either.
+// Every error of a Store method (Load, Store, Lock, the unlock it returns,
+// Delete) matches [enduser.ErrTokenStore], so [enduser.Class] says
+// [enduser.ClassTemporary]: Redis is down, paused, read-only or answered
+// an error, and the session is not over; answer 503 and try again later.
+// Only the caller's own mistakes, caught before any command is sent (an
+// invalid key, a nil token), are [enduser.ClassInvalidRequest]. The errors
+// wrap their cause (errors.Is and errors.As reach the go-redis error, and
+// context.DeadlineExceeded when the caller's deadline ended the call).
+//
+// Their text never shows a command, a key or a value: a token, its stored
+// value, a lock's owner value and the session key stay out, even when Redis
+// or a proxy in front of it quotes the command in its error; the text is
+// cut where the quote starts.
+//
+// go-redis honours a context's deadline only with ContextTimeoutEnabled in
+// its options; without it a call waits for ReadTimeout and WriteTimeout
+// (3 s by default) whatever the context says.
+//
+// A Load must see the latest Store (see the storetest package): give the
+// store a client that reads from masters. [New] refuses a Cluster client
+// that reads from replicas.
 package redisstore

@@ -40,14 +40,14 @@ return 0
 // a deadline exactly.
 func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
 	if err := checkKey(key); err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	if ttl < time.Millisecond {
-		return nil, fmt.Errorf("redisstore: lock TTL %v: want at least 1ms", ttl)
+		return nil, invalid(fmt.Errorf("redisstore: lock TTL %v: want at least 1ms", ttl))
 	}
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return nil, fmt.Errorf("redisstore: lock owner: %w", err)
+		return nil, failed(fmt.Errorf("redisstore: lock owner: %w", err))
 	}
 	owner := hex.EncodeToString(b[:])
 	lk, ch := s.LockKey(key), s.ReleaseChannel(key)
@@ -56,13 +56,13 @@ func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (func(c
 	for {
 		ok, err := s.rdb.SetNX(ctx, lk, owner, ttl).Result()
 		if err != nil {
-			return nil, redisError(ctx, "taking the lock", err, owner, lk)
+			return nil, redisError(ctx, "taking the lock", err, "set", lk, key, owner)
 		}
 		if ok {
-			return s.unlocker(lk, ch, owner), nil
+			return s.unlocker(key, lk, ch, owner), nil
 		}
 		if err := w.next(ctx); err != nil {
-			return nil, fmt.Errorf("redisstore: waiting for the lock: %w", err)
+			return nil, failed(fmt.Errorf("redisstore: waiting for the lock: %w", err))
 		}
 	}
 }
@@ -168,7 +168,7 @@ func (w *waiter) close() {
 	}
 }
 
-func (s *Store) unlocker(lockKey, channel, owner string) func(context.Context) error {
+func (s *Store) unlocker(key, lockKey, channel, owner string) func(context.Context) error {
 	var mu sync.Mutex
 	released := false
 	return func(ctx context.Context) error {
@@ -179,11 +179,11 @@ func (s *Store) unlocker(lockKey, channel, owner string) func(context.Context) e
 		}
 		n, err := unlockScript.Run(ctx, s.rdb, []string{lockKey}, owner, channel).Int()
 		if err != nil {
-			return redisError(ctx, "releasing the lock", err, owner, lockKey, channel)
+			return redisError(ctx, "releasing the lock", err, "evalsha", lockKey, key, owner, channel, unlockScript.Hash(), "eval ")
 		}
 		released = true
 		if n == 0 {
-			return ErrLockNotHeld
+			return failed(ErrLockNotHeld)
 		}
 		return nil
 	}

@@ -30,10 +30,18 @@ var _ enduser.TokenStore = (*Store)(nil)
 // session is over rather than finding nothing.
 const minTTL = time.Second
 
-// New returns a Store on rdb. It does no I/O; a bad option is an error.
+// New returns a Store on rdb. It does no I/O; a bad option is an error,
+// and so is a Cluster client that reads from replicas (ReadOnly,
+// RouteByLatency or RouteRandomly): a replica lags behind its master, and a
+// Load must see the latest Store (see the storetest package).
 func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
 	if rdb == nil {
 		return nil, errors.New("redisstore: nil Redis client")
+	}
+	if c, ok := rdb.(*redis.ClusterClient); ok {
+		if o := c.Options(); o.ReadOnly || o.RouteByLatency || o.RouteRandomly {
+			return nil, errors.New("redisstore: the Cluster client reads from replicas (ReadOnly, RouteByLatency or RouteRandomly): a Load could miss the latest Store")
+		}
 	}
 	o := options{
 		prefix:     DefaultPrefix,
@@ -79,7 +87,7 @@ func checkKey(key string) error {
 // (never stored, or expired with its refresh token).
 func (s *Store) Load(ctx context.Context, key string) (*enduser.Token, error) {
 	if err := checkKey(key); err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	rk := s.TokenKey(key)
 	val, err := s.rdb.Get(ctx, rk).Result()
@@ -87,15 +95,15 @@ func (s *Store) Load(ctx context.Context, key string) (*enduser.Token, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, redisError(ctx, "loading a token", err, rk)
+		return nil, redisError(ctx, "loading a token", err, "get", rk, key)
 	}
 	plain, err := s.decode(rk, val)
 	if err != nil {
-		return nil, err
+		return nil, failed(err)
 	}
 	var t enduser.Token
 	if err := json.Unmarshal(plain, &t); err != nil {
-		return nil, ErrCorrupt // the JSON error could quote token material
+		return nil, failed(ErrCorrupt) // the JSON error could quote token material
 	}
 	return &t, nil
 }
@@ -116,24 +124,24 @@ func (s *Store) decode(redisKey, val string) ([]byte, error) {
 // with a TTL at t's refresh expiry (see the package documentation).
 func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
 	if err := checkKey(key); err != nil {
-		return err
+		return invalid(err)
 	}
 	if t == nil {
-		return errors.New("redisstore: storing a nil token")
+		return invalid(errors.New("redisstore: storing a nil token"))
 	}
 	plain, err := json.Marshal(t) //nolint:gosec // G117: storing the token is the point; WithEncryption protects it at rest
 	if err != nil {
-		return errors.New("redisstore: encoding the token")
+		return failed(errors.New("redisstore: encoding the token"))
 	}
 	rk := s.TokenKey(key)
 	val := string(plain)
 	if s.opts.keys != nil {
 		if val, err = s.opts.keys.seal(rk, plain); err != nil {
-			return err
+			return failed(err)
 		}
 	}
 	if err := s.rdb.Set(ctx, rk, val, s.ttl(t, time.Now())).Err(); err != nil {
-		return redisError(ctx, "storing a token", err, append([]string{val, string(plain), rk}, tokenSecrets(t)...)...)
+		return redisError(ctx, "storing a token", err, append([]string{"set", rk, key, val, string(plain)}, tokenSecrets(t)...)...)
 	}
 	return nil
 }
@@ -144,11 +152,11 @@ func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
 // [enduser.ErrTokenInvalid].
 func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := checkKey(key); err != nil {
-		return err
+		return invalid(err)
 	}
 	rk := s.TokenKey(key)
 	if err := s.rdb.Del(ctx, rk).Err(); err != nil {
-		return redisError(ctx, "deleting a token", err, rk)
+		return redisError(ctx, "deleting a token", err, "del", rk, key)
 	}
 	return nil
 }
@@ -169,41 +177,6 @@ func (s *Store) ttl(t *enduser.Token, now time.Time) time.Duration {
 	}
 	return d
 }
-
-// redisError wraps an error of go-redis. When ctx has ended it wraps ctx's
-// error too: go-redis reports a deadline that cut a read short as a network
-// timeout, which errors.Is would not match with context.DeadlineExceeded.
-//
-// secrets are arguments of the command that no error may show (a token, its
-// stored value, a lock's owner, and the Redis keys, which name the session):
-// a server or a proxy may quote the command in its error. They are cut from the text; the error still unwraps to the
-// original.
-func redisError(ctx context.Context, doing string, err error, secrets ...string) error {
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("redisstore: %s: %w: %w", doing, ctxErr, err)
-	} else {
-		err = fmt.Errorf("redisstore: %s: %w", doing, err)
-	}
-	msg := err.Error()
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "[redacted]")
-		}
-	}
-	if msg == err.Error() {
-		return err
-	}
-	return &scrubbedError{msg: msg, err: err}
-}
-
-// scrubbedError is an error whose text had secrets cut out.
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }
 
 // tokenSecrets are the strings of t that no error may show.
 func tokenSecrets(t *enduser.Token) []string {

@@ -172,17 +172,33 @@ func TestInvalidInputIsRejectedBeforeRedis(t *testing.T) {
 	s, err := redisstore.New(rdb)
 	require.NoError(t, err)
 	ctx := context.Background()
+	// The caller's mistakes: ErrTokenStore like every store error, but
+	// ClassInvalidRequest (trying again will not help), and nothing sent.
+	invalid := func(err error, what string) {
+		t.Helper()
+		require.Error(t, err, what)
+		assert.ErrorIs(t, err, enduser.ErrTokenStore, what)
+		assert.ErrorIs(t, err, enduser.ErrInvalidRequest, what)
+		assert.Equal(t, enduser.ClassInvalidRequest, enduser.Class(err), what)
+		assert.NotContains(t, err.Error(), "dial", "%s: rejected before any command", what)
+	}
 	for _, key := range []string{"", "a}b", "}"} {
 		_, err := s.Load(ctx, key)
 		require.ErrorIs(t, err, redisstore.ErrInvalidKey, "Load %q", key)
-		require.ErrorIs(t, s.Store(ctx, key, fullToken(time.Now())), redisstore.ErrInvalidKey, "Store %q", key)
+		invalid(err, "Load "+key)
+		err = s.Store(ctx, key, fullToken(time.Now()))
+		require.ErrorIs(t, err, redisstore.ErrInvalidKey, "Store %q", key)
+		invalid(err, "Store "+key)
 		_, err = s.Lock(ctx, key, time.Second)
 		require.ErrorIs(t, err, redisstore.ErrInvalidKey, "Lock %q", key)
+		invalid(err, "Lock "+key)
+		err = s.Delete(ctx, key)
+		require.ErrorIs(t, err, redisstore.ErrInvalidKey, "Delete %q", key)
+		invalid(err, "Delete "+key)
 	}
-	require.Error(t, s.Store(ctx, "k", nil))
+	invalid(s.Store(ctx, "k", nil), "Store nil")
 	_, err = s.Lock(ctx, "k", 0)
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "dial", "rejected before any command")
+	invalid(err, "Lock ttl 0")
 
 	_, err = redisstore.New(nil)
 	require.Error(t, err)

@@ -5,15 +5,36 @@
 //		storetest.Run(t, func(t *testing.T) enduser.TokenStore { return newStore(t) })
 //	}
 //
+// # What a TokenStore guarantees
+//
+// Sessions and shared token sources on many replicas are correct only on a
+// store that guarantees all of this, and Run checks each:
+//
+//   - Round trip: Load returns every field of the Token last stored under
+//     the key, as a copy (changing a Token after Store, or one Load
+//     returned, changes nothing stored); an absent key loads nil, nil.
+//   - Read your writes, across clients: once Store (or Delete) has
+//     returned, every Load that starts afterwards, on any client of the
+//     store in any process, sees that write or a later one, never an
+//     older value. A store that reads from asynchronous replicas (a Redis
+//     replica, an eventually consistent cache) breaks it: a replica would
+//     load a refresh token that was already spent, and the user would be
+//     told to log in again.
+//   - Delete: removes the key's token (an absent key is not an error), and
+//     leaves its refresh lock as it was.
+//   - Lock: mutual exclusion per key, owner-only release (an unlock after
+//     the ttl ran out does not release the next owner's lock), ttl
+//     self-heal (a lock never released is free again after its ttl), and a
+//     wait on a held lock that gives up with its context's error.
+//   - Keys are independent: no key is a prefix of another, for tokens and
+//     for locks.
+//
 // [Run] calls newStore once per subtest (subtests run in parallel) and uses
 // keys of its own, unique to each Run, so a store backed by a shared server
-// needs no cleaning between runs. It checks: a Store/Load round trip of every
-// Token field, nil, nil for an absent key, copies (changing a Token after
-// Store does not change what is stored), overwriting, mutual exclusion of
-// Lock, owner-only release (an unlock after the ttl ran out does not release
-// the next owner's lock), ttl self-heal (a lock never released is free again
-// after its ttl), per-key isolation of tokens and locks, and a Lock waiting
-// on a held lock that gives up with its context's error.
+// needs no cleaning between runs. By default the read-your-writes checks
+// write and read through one store value from different goroutines; give
+// [WithPeer] so that they read through another client of the same store,
+// as another replica would.
 //
 // The lock ttls it uses are short (from 300 ms) and its time bounds generous,
 // so a store whose waiters poll with a bounded backoff passes.
@@ -23,6 +44,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -43,10 +67,31 @@ const (
 	held     = 150 * time.Millisecond
 )
 
+// Option configures [Run].
+type Option func(*config)
+
+type config struct {
+	peer func(t *testing.T, s enduser.TokenStore) enduser.TokenStore
+}
+
+// WithPeer gives Run another client of the same store as s: what another
+// replica of a service would use (for a store on a server, a second
+// connection pool to it, with the same configuration). The read-your-writes
+// checks write through s and read through the peer.
+func WithPeer(peer func(t *testing.T, s enduser.TokenStore) enduser.TokenStore) Option {
+	return func(c *config) { c.peer = peer }
+}
+
 // Run runs the TokenStore contract as parallel subtests of t, each on a
 // store from newStore.
-func Run(t *testing.T, newStore func(t *testing.T) enduser.TokenStore) {
+func Run(t *testing.T, newStore func(t *testing.T) enduser.TokenStore, opts ...Option) {
 	t.Helper()
+	var c config
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
 	prefix := "storetest-" + randomHex(t) + ":"
 	tests := []struct {
 		name string
@@ -64,6 +109,13 @@ func Run(t *testing.T, newStore func(t *testing.T) enduser.TokenStore) {
 		{"OwnerOnlyRelease", testOwnerOnlyRelease},
 		{"PerKeyLocks", testPerKeyLocks},
 		{"LockWaitCanceled", testLockWaitCanceled},
+		{"DeleteAbsent", testDeleteAbsent},
+		{"DeleteThenLoad", testDeleteThenLoad},
+		{"DeleteKeepsTheLock", testDeleteKeepsTheLock},
+		{"ReadYourWrites", func(t *testing.T, s enduser.TokenStore, key string) { testReadYourWrites(t, s, c.peerOf(t, s), key) }},
+		{"ReadYourWritesConcurrently", func(t *testing.T, s enduser.TokenStore, key string) {
+			testReadYourWritesConcurrently(t, s, c.peerOf(t, s), key)
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,6 +125,16 @@ func Run(t *testing.T, newStore func(t *testing.T) enduser.TokenStore) {
 			tc.fn(t, s, prefix+tc.name)
 		})
 	}
+}
+
+// peerOf returns the peer of s (s itself without WithPeer).
+func (c *config) peerOf(t *testing.T, s enduser.TokenStore) enduser.TokenStore {
+	if c.peer == nil {
+		return s
+	}
+	p := c.peer(t, s)
+	require.NotNil(t, p, "WithPeer returned nil")
+	return p
 }
 
 func randomHex(t *testing.T) string {
@@ -340,4 +402,136 @@ func testLockWaitCanceled(t *testing.T, s enduser.TokenStore, key string) {
 	assert.False(t, lockWithin(t, s, key, held), "the waiters' failures did not release the owner's lock")
 	require.NoError(t, unlock(ctxFor(t, quickly)))
 	assert.True(t, lockWithin(t, s, key, quickly))
+}
+
+func testDeleteAbsent(t *testing.T, s enduser.TokenStore, key string) {
+	ctx := ctxFor(t, quickly)
+	assert.NoError(t, s.Delete(ctx, key), "deleting an absent key is not an error")
+	got, err := s.Load(ctx, key)
+	require.NoError(t, err)
+	assert.Nil(t, got)
+}
+
+func testDeleteThenLoad(t *testing.T, s enduser.TokenStore, key string) {
+	ctx := ctxFor(t, quickly)
+	require.NoError(t, s.Store(ctx, key, fullToken("1")))
+	require.NoError(t, s.Store(ctx, key+"/other", fullToken("other")))
+	require.NoError(t, s.Delete(ctx, key))
+	got, err := s.Load(ctx, key)
+	require.NoError(t, err, "a deleted key is absent, not an error")
+	assert.Nil(t, got, "a deleted key loads nil")
+	assert.NoError(t, s.Delete(ctx, key), "deleting it again is not an error")
+
+	other, err := s.Load(ctx, key+"/other")
+	require.NoError(t, err)
+	assertSameToken(t, fullToken("other"), other) // only that key
+
+	require.NoError(t, s.Store(ctx, key, fullToken("2")))
+	got, err = s.Load(ctx, key)
+	require.NoError(t, err)
+	assertSameToken(t, fullToken("2"), got) // a new session under the key
+}
+
+// testDeleteKeepsTheLock: a logout while another owner refreshes must not
+// let a third one in (it would refresh with the same refresh token).
+func testDeleteKeepsTheLock(t *testing.T, s enduser.TokenStore, key string) {
+	ctx := ctxFor(t, quickly)
+	require.NoError(t, s.Store(ctx, key, fullToken("1")))
+	unlock := lock(t, s, key, longTTL)
+	require.NoError(t, s.Delete(ctx, key))
+	assert.False(t, lockWithin(t, s, key, held), "Delete did not release the held lock")
+	require.NoError(t, unlock(ctxFor(t, quickly)), "the owner still releases it")
+	assert.True(t, lockWithin(t, s, key, quickly))
+	got, err := s.Load(ctx, key)
+	require.NoError(t, err)
+	assert.Nil(t, got, "the token stays deleted")
+}
+
+// versioned is token number n of a sequence of writes.
+func versioned(n int) *enduser.Token {
+	return fullToken(strconv.Itoa(n))
+}
+
+// versionOf returns n of a token from versioned, or -1 for nil.
+func versionOf(t *testing.T, tok *enduser.Token) int {
+	t.Helper()
+	if tok == nil {
+		return -1
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(strings.SplitN(tok.AccessToken, "/", 2)[0], "at-"))
+	require.NoError(t, err, "a token this test did not write")
+	return n
+}
+
+// readYourWritesRounds is how many writes each read-your-writes check makes.
+const readYourWritesRounds = 50
+
+// testReadYourWrites: after Store returns, a Load through the peer sees
+// exactly that token; after Delete returns, it sees nothing.
+func testReadYourWrites(t *testing.T, s, peer enduser.TokenStore, key string) {
+	ctx := ctxFor(t, quickly*4)
+	for n := range readYourWritesRounds {
+		require.NoError(t, s.Store(ctx, key, versioned(n)))
+		got, err := peer.Load(ctx, key)
+		require.NoError(t, err)
+		require.Equal(t, n, versionOf(t, got), "a Load after Store returned sees that write")
+		if n%10 == 9 {
+			require.NoError(t, s.Delete(ctx, key))
+			got, err := peer.Load(ctx, key)
+			require.NoError(t, err)
+			require.Nil(t, got, "a Load after Delete returned sees no token")
+		}
+	}
+}
+
+// testReadYourWritesConcurrently: readers in other goroutines, told of each
+// write only after it returned, never see an older version than the last
+// one they were told of, nor a version that goes back.
+func testReadYourWritesConcurrently(t *testing.T, s, peer enduser.TokenStore, key string) {
+	const readers = 4
+	ctx := ctxFor(t, quickly*4)
+	var written atomic.Int64 // the last version whose Store has returned
+	written.Store(-1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan string, readers)
+	for range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := -1
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				floor := int(written.Load()) // read before the Load starts
+				got, err := peer.Load(ctx, key)
+				if err != nil {
+					errs <- "Load: " + err.Error()
+					return
+				}
+				v := -1
+				if got != nil {
+					v = versionOf(t, got)
+				}
+				if v < floor || v < last {
+					errs <- fmt.Sprintf("loaded version %d after version %d was stored (and %d loaded)", v, floor, last)
+					return
+				}
+				last = v
+			}
+		}()
+	}
+	for n := range readYourWritesRounds {
+		require.NoError(t, s.Store(ctx, key, versioned(n)))
+		written.Store(int64(n))
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
