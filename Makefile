@@ -5,9 +5,9 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 GOLANGCI_LINT := $(GOBIN)/golangci-lint
 FUZZTIME      ?= 20s
 # Every module of the repository: the core and the optional modules beside it.
-MODULES       := . $(patsubst %/go.mod,%,$(wildcard */go.mod))
+MODULES       := . $(patsubst %/go.mod,%,$(wildcard */go.mod */*/go.mod))
 
-.PHONY: test check fmt vet lint cover bench fuzz
+.PHONY: test check fmt vet lint cover bench fuzz release-check release-record
 
 ## test: the whole suite with the race detector. The redisstore tests run
 ## against REDIS_ADDR when set, else a redis-server started for the run when
@@ -29,6 +29,17 @@ $(GOLANGCI_LINT):
 
 lint: $(GOLANGCI_LINT)
 	@for m in $(MODULES); do (cd $$m && $(GOLANGCI_LINT) run ./...) || exit 1; done
+
+## release-check: build a module proxy from the repository at the release tags
+## of release/versions and build and test a consumer module against it alone
+## (no replace, no network); see tools/releasecheck.
+release-check:
+	cd tools/releasecheck && $(GO) run . -repo ../..
+
+## release-record: write the commits of the release tags into release/versions
+## (run after creating the tags, then commit the file).
+release-record:
+	cd tools/releasecheck && $(GO) run . -repo ../.. -record
 
 ## cover: tests with a coverage summary
 cover:

@@ -3,7 +3,7 @@ module github.com/seed1804ee03/enduser/enduserotel
 go 1.26.0
 
 require (
-	github.com/seed1804ee03/enduser v0.0.0
+	github.com/seed1804ee03/enduser v0.3.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/metric v1.47.0

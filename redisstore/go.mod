@@ -7,7 +7,7 @@ replace github.com/seed1804ee03/enduser => ../
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/redis/go-redis/v9 v9.22.0
-	github.com/seed1804ee03/enduser v0.0.0-00010101000000-000000000000
+	github.com/seed1804ee03/enduser v0.3.0
 	github.com/stretchr/testify v1.11.1
 	go.uber.org/goleak v1.3.0
 )
