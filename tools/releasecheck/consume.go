@@ -24,8 +24,8 @@ func consume(r *repo, rels []release, proxy, work string) error {
 		return err
 	}
 	download := filepath.Join(srcCache, "cache", "download")
-	if _, err := os.Stat(download); err != nil {
-		return fmt.Errorf("the dependencies are served from the local module cache, and it has none: %w (run `go mod download` in each module first)", err)
+	if err := primeCache(r, rels); err != nil {
+		return err
 	}
 	dir := filepath.Join(work, "consumer")
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -77,6 +77,25 @@ func consume(r *repo, rels []release, proxy, work string) error {
 		}
 	}
 	return checkConsumer(dir, env, rels, filepath.Join(work, "modcache"))
+}
+
+// primeCache fills the local module cache with every module the releases'
+// builds need, go.mod files of the whole module graph included (what
+// `go build` in each module directory would fetch), with the caller's own Go
+// settings. The consumer's build then reads them from the cache alone.
+func primeCache(r *repo, rels []release) error {
+	for _, rel := range rels {
+		dir := filepath.Join(r.root, filepath.FromSlash(rel.Subdir))
+		for _, args := range [][]string{{"list", "-m", "all"}, {"mod", "download"}} {
+			cmd := exec.Command("go", args...)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "GOWORK=off")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("go %s in %s: %w\n%s", strings.Join(args, " "), dir, err, out)
+			}
+		}
+	}
+	return nil
 }
 
 // checkConsumer checks that the consumer required each module at its
