@@ -143,7 +143,7 @@ func consumerEnv(corePath, goproxy, modcache string) []string {
 		}
 	}
 	return append(env,
-		"GOENV=off",        // no settings from the user's go env file
+		"GOENV=off",         // no settings from the user's go env file
 		"GOTOOLCHAIN=local", // never download a toolchain
 		"GOWORK=off",
 		"GOPROXY="+goproxy, // file:// only: no network
