@@ -3,6 +3,7 @@ package enduser
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/seed1804ee03/enduser/internal/gacodes"
 )
@@ -244,14 +245,31 @@ func (e *ValidationError) errorClass() ErrorClass {
 
 // An unusable answer: a 429 is rate limiting; a 2xx means the server
 // accepted the request and its answer was lost (cut off, empty, no token);
-// anything else is the server's or a gateway's failure.
+// another 4xx is a page of a host that is not the API (a wrong base path:
+// no retry helps); anything else is the server's or a gateway's failure.
 func (e *UnexpectedResponseError) errorClass() ErrorClass {
 	switch {
 	case rateLimited(e.HTTPStatus, 0):
 		return ClassRateLimited
+	case misdirected(e.HTTPStatus):
+		return ClassMisconfigured
 	case e.HTTPStatus >= 200 && e.HTTPStatus < 300:
 		return ClassMaybeProcessed
 	default:
 		return ClassServer
 	}
+}
+
+// misdirected reports whether an answer of this status without the API's
+// envelope means the configured URL is not the API's: a 4xx page (404 HTML
+// or text), other than 429.
+func misdirected(status int) bool { return status >= 400 && status < 500 && !rateLimited(status, 0) }
+
+// withoutQuery is a called URL for an error: scheme, host and path; the
+// query (which may carry credentials under WithQueryParams) is cut.
+func withoutQuery(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -354,4 +355,40 @@ func TestClassOfOtherErrors(t *testing.T) {
 
 	_, err := enduser.NewClient(testConfig(), enduser.WithTimeout(-1))
 	assert.Equal(t, enduser.ClassMisconfigured, enduser.Class(err))
+}
+
+// TestNonEnvelope4xxIsMisconfigured: a host whose base path is wrong
+// answers a 404 page (HTML or text), or another 4xx page: no retry can
+// help, so it is ClassMisconfigured, and the message names the URL called
+// (scheme, host and path; never the query, where WithQueryParams puts the
+// signature) and says it answered without the API's envelope.
+func TestNonEnvelope4xxIsMisconfigured(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{404, 400, 403, 405} {
+		for _, contentType := range []string{"text/html", "text/plain"} {
+			srv, _ := countingServer(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", contentType)
+				w.WriteHeader(status)
+				_, _ = w.Write([]byte("<html>404 page not found</html>"))
+			})
+			cfg := enduser.Config{BaseURL: srv.URL + "/wrong", UserDomain: testDomain, UserDomainSecret: testSecret,
+				GenAuth: enduser.GenAuthConfig{Host: srv.URL + "/wrong", AppID: testAppID}}
+			c, err := enduser.NewClient(cfg, enduser.WithQueryParams())
+			require.NoError(t, err)
+			_, v2Err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOKEN-404"})
+			_, gaErr := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "CODE-404"}})
+			for path, err := range map[string]error{"/wrong/v2/enduser/enduserapi/appleAuthLogin": v2Err, "/wrong/api/v3/signin-by-mobile": gaErr} {
+				require.ErrorIs(t, err, enduser.ErrUnexpectedResponse)
+				assert.Equal(t, enduser.ClassMisconfigured, enduser.Class(err), "HTTP %d %s", status, contentType)
+				assert.Contains(t, err.Error(), srv.URL+path+" answered HTTP "+strconv.Itoa(status)+" without the API's envelope")
+				for _, secret := range []string{"IDTOKEN-404", "CODE-404", "?", "signature="} {
+					assert.NotContains(t, err.Error(), secret)
+				}
+			}
+			c.CloseIdleConnections()
+		}
+	}
+	// A 429 or a 5xx page is no wrong URL.
+	assert.Equal(t, enduser.ClassRateLimited, enduser.Class(&enduser.UnexpectedResponseError{HTTPStatus: 429}))
+	assert.Equal(t, enduser.ClassServer, enduser.Class(&enduser.UnexpectedResponseError{HTTPStatus: 502}))
 }

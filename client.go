@@ -76,7 +76,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		c.genAuthURL = strings.TrimRight(cfg.GenAuth.Host, "/") + "/api/v3/signin-by-mobile"
 		c.genAuthHost = hostOf(cfg.GenAuth.Host)
 		keys.scrub.add(cfg.GenAuth.AppSecret)
-		if cfg.GenAuth.AuthMethod == AuthClientSecretBasic {
+		if cfg.GenAuth.AppSecret != "" { // for the endpoints whose method is client_secret_basic
 			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
 			keys.scrub.add(keys.basicAuth)
 		}

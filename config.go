@@ -33,6 +33,16 @@ type GenAuthConfig struct {
 	AppID      string           // sent as x-authing-app-id
 	AppSecret  string           // needed by AuthClientSecretPost and AuthClientSecretBasic
 	AuthMethod ClientAuthMethod // how the client authenticates; AuthNone by default
+	// TokenEndpointAuthMethod, IntrospectionEndpointAuthMethod and
+	// RevocationEndpointAuthMethod set the client authentication of the
+	// OIDC token (refresh), introspection and revocation endpoints, where
+	// the app's differs from AuthMethod (Authing's Node SDK:
+	// tokenEndPointAuthMethod, introspectionEndPointAuthMethod,
+	// revocationEndPointAuthMethod): "none", "client_secret_post" or
+	// "client_secret_basic". "" means AuthMethod.
+	TokenEndpointAuthMethod         string
+	IntrospectionEndpointAuthMethod string
+	RevocationEndpointAuthMethod    string
 	// IDTokenSigningAlg is how the app signs id tokens, as set in the GenAuth
 	// console: IDTokenRS256 ("" means RS256: the host's published keys) or
 	// IDTokenHS256 (HMAC with AppSecret, which must then be at least 32
@@ -63,6 +73,16 @@ func (m ClientAuthMethod) String() string {
 		return "client_secret_basic"
 	}
 	return fmt.Sprintf("ClientAuthMethod(%d)", int(m))
+}
+
+// parseAuthMethod returns the method String names.
+func parseAuthMethod(name string) (ClientAuthMethod, bool) {
+	for m := AuthNone; m <= AuthClientSecretBasic; m++ {
+		if m.String() == name {
+			return m, true
+		}
+	}
+	return AuthNone, false
 }
 
 // String describes the config with its secrets redacted.
@@ -139,14 +159,20 @@ func (c Config) validate(insecure bool) error {
 	if hasControl(g.AppID) {
 		return configError("GenAuth.AppID", "holds a control character (it is sent in a header)")
 	}
-	switch g.AuthMethod {
-	case AuthNone:
-	case AuthClientSecretPost, AuthClientSecretBasic:
-		if g.AppSecret == "" {
-			return configError("GenAuth.AppSecret", "is empty but "+g.AuthMethod.String()+" needs it")
+	for _, e := range [...]struct{ field, value string }{
+		{"AuthMethod", g.AuthMethod.String()},
+		{"TokenEndpointAuthMethod", g.TokenEndpointAuthMethod},
+		{"IntrospectionEndpointAuthMethod", g.IntrospectionEndpointAuthMethod},
+		{"RevocationEndpointAuthMethod", g.RevocationEndpointAuthMethod},
+	} {
+		m, ok := parseAuthMethod(e.value)
+		switch {
+		case e.value == "":
+		case !ok:
+			return configError("GenAuth."+e.field, `is not "none", "client_secret_post" or "client_secret_basic"`)
+		case m != AuthNone && g.AppSecret == "":
+			return configError("GenAuth.AppSecret", "is empty but "+e.field+" "+m.String()+" needs it")
 		}
-	default:
-		return configError("GenAuth.AuthMethod", "is not a known method")
 	}
 	switch g.IDTokenSigningAlg {
 	case "", IDTokenRS256:

@@ -13,15 +13,19 @@ import (
 //
 // GenAuth: revokes the refresh token and then the access token, each with
 // POST {GenAuth.Host}/oidc/token/revocation (RFC 7009), authenticated as
-// Config.GenAuth.AuthMethod says; deviceID is not used. Both revocations
-// are attempted; the error joins their failures. A token the server does
-// not know counts as revoked.
+// the revocation endpoint's client authentication says. GenAuth has no
+// device to name: a deviceID is an [ErrInvalidRequest] and nothing is
+// sent. Both revocations are attempted; the error joins their failures. A
+// token the server does not know counts as revoked.
 func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
 	fam, err := c.familyOf(OpLogout, t)
 	if err != nil {
 		return err
 	}
 	if fam == FamilyGenAuth {
+		if deviceID != "" {
+			return &ValidationError{Op: OpOIDCRevocation, Field: "deviceID", Reason: "is for v2 logouts only: GenAuth revokes the tokens and knows no device"}
+		}
 		return c.revokeSession(ctx, t)
 	}
 	auth, err := authHeader(OpLogout, t)

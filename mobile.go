@@ -92,7 +92,7 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 	k := &call{
 		op: OpSignInByMobile, family: FamilyGenAuth, method: http.MethodPost,
 		url: c.genAuthURL, host: c.genAuthHost, contentType: "application/json",
-		body: body, auth: c.keys().basicAuth, appID: c.genAuth.AppID, payload: r.Payload,
+		body: body, auth: c.signInAuth(), appID: c.genAuth.AppID, payload: r.Payload,
 	}
 	var data envelope.GenAuthToken
 	k.out = &data
@@ -119,6 +119,15 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		tok.Expiry = c.opts.clock().Add(time.Duration(lifetime) * time.Second)
 	}
 	return tok, nil
+}
+
+// signInAuth is the sign-in's Authorization header: Basic credentials
+// under client_secret_basic, nothing otherwise.
+func (c *Client) signInAuth() string {
+	if c.genAuth.AuthMethod == AuthClientSecretBasic {
+		return c.keys().basicAuth
+	}
+	return ""
 }
 
 // mobileBody validates r and encodes the exact JSON body: the identifier,

@@ -25,12 +25,25 @@ func (c *Client) oidcURL(op string) string {
 	return strings.TrimRight(c.genAuth.Host, "/") + "/" + op
 }
 
-// withClientAuth adds the client authentication of the app's method to a
-// form and returns the Authorization header it needs: client_id (none),
+// authMethod returns the client authentication of endpoint op: its own
+// setting, else the app's AuthMethod.
+func (c *Client) authMethod(op string) ClientAuthMethod {
+	own := map[string]string{
+		OpOIDCToken: c.genAuth.TokenEndpointAuthMethod, OpOIDCIntrospection: c.genAuth.IntrospectionEndpointAuthMethod,
+		OpOIDCRevocation: c.genAuth.RevocationEndpointAuthMethod,
+	}[op]
+	if m, ok := parseAuthMethod(own); ok && own != "" {
+		return m
+	}
+	return c.genAuth.AuthMethod
+}
+
+// withClientAuth adds the client authentication of op's method to a form
+// and returns the Authorization header it needs: client_id (none),
 // client_id and client_secret (client_secret_post), or HTTP Basic
 // (client_secret_basic).
-func (c *Client) withClientAuth(form []byte) ([]byte, string) {
-	switch c.genAuth.AuthMethod {
+func (c *Client) withClientAuth(form []byte, op string) ([]byte, string) {
+	switch c.authMethod(op) {
 	case AuthClientSecretBasic:
 		return form, c.keys().basicAuth
 	case AuthClientSecretPost:
@@ -55,7 +68,7 @@ func postOIDC(ctx context.Context, c *Client, op string, idempotent bool, params
 	for _, p := range params {
 		form = appendParam(form, p.key, p.value)
 	}
-	form, auth := c.withClientAuth(form)
+	form, auth := c.withClientAuth(form, op)
 	if auth != "" { // an echo of the bare Basic credentials is scrubbed too
 		secrets = append(secrets[:len(secrets):len(secrets)], strings.TrimPrefix(auth, "Basic "))
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
 )
 
 // Secrets of a GenAuth session, markers the leak checks grep for.
@@ -494,4 +495,89 @@ func TestOIDCErrorsNeverEchoSecrets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// oidcEndpoints calls each OIDC endpoint with client authentication once
+// for a fresh session's token.
+var oidcEndpoints = []struct {
+	op   string
+	call func(c *enduser.Client, t *enduser.Token) error
+}{
+	{enduser.OpOIDCToken, func(c *enduser.Client, t *enduser.Token) error { _, err := c.Refresh(bg, t); return err }},
+	{enduser.OpOIDCIntrospection, func(c *enduser.Client, t *enduser.Token) error { _, err := c.Introspect(bg, t); return err }},
+	{enduser.OpOIDCRevocation, func(c *enduser.Client, t *enduser.Token) error { return c.Logout(bg, t, "") }},
+}
+
+// TestPerEndpointClientAuthAgainstEmulator: for each OIDC endpoint and each
+// method, an app that demands that method there and another one for its
+// sign-in is served by a client configured so; a client with the app's one
+// method is refused (invalid_client, ClassMisconfigured) at that endpoint.
+func TestPerEndpointClientAuthAgainstEmulator(t *testing.T) {
+	t.Parallel()
+	for _, ep := range oidcEndpoints {
+		for m := enduser.AuthNone; m <= enduser.AuthClientSecretBasic; m++ {
+			appMethod := (m + 1) % (enduser.AuthClientSecretBasic + 1)
+			t.Run(ep.op+"/"+m.String(), func(t *testing.T) {
+				t.Parallel()
+				srv := endusertest.NewServer(t,
+					endusertest.WithGenAuthApp(endusertest.DefaultAppID, endusertest.DefaultAppSecret, appMethod),
+					endusertest.WithEndpointAuthMethod(ep.op, m))
+				for _, perEndpoint := range []bool{true, false} {
+					cfg := srv.Config()
+					if !perEndpoint {
+						cfg.GenAuth.TokenEndpointAuthMethod, cfg.GenAuth.IntrospectionEndpointAuthMethod, cfg.GenAuth.RevocationEndpointAuthMethod = "", "", ""
+					}
+					c, err := enduser.NewClient(cfg)
+					require.NoError(t, err)
+					tok, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x",
+						Payload: enduser.WechatPayload{Code: fmt.Sprint("c-", perEndpoint)}, Options: &enduser.MobileSignInOptions{Scope: "openid offline_access"}})
+					require.NoError(t, err, "the sign-in uses the app's method")
+					err = ep.call(c, tok)
+					if perEndpoint {
+						assert.NoError(t, err)
+					} else {
+						var apiErr *enduser.APIError
+						require.ErrorAs(t, err, &apiErr)
+						assert.Equal(t, "invalid_client", apiErr.OAuthError)
+						assert.Equal(t, enduser.ClassMisconfigured, enduser.Class(err))
+					}
+					c.CloseIdleConnections()
+				}
+				assert.GreaterOrEqual(t, srv.Count(ep.op), 2, "both clients reached the endpoint")
+			})
+		}
+	}
+}
+
+func TestPerEndpointClientAuthConfig(t *testing.T) {
+	t.Parallel()
+	cfg := genAuthConfig(enduser.AuthNone)
+	cfg.GenAuth.RevocationEndpointAuthMethod = "client_secret_jwt"
+	_, err := enduser.NewClient(cfg)
+	require.ErrorIs(t, err, enduser.ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "RevocationEndpointAuthMethod")
+
+	cfg = genAuthConfig(enduser.AuthNone)
+	cfg.GenAuth.AppSecret = ""
+	cfg.GenAuth.IntrospectionEndpointAuthMethod = "client_secret_basic"
+	_, err = enduser.NewClient(cfg)
+	require.ErrorIs(t, err, enduser.ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "AppSecret")
+
+	cfg.GenAuth.IntrospectionEndpointAuthMethod = "none"
+	_, err = enduser.NewClient(cfg)
+	require.NoError(t, err)
+}
+
+// TestLogoutGenAuthRefusesDeviceID: GenAuth has no device to log out, so a
+// device id is the caller's mistake, refused before anything is sent (the
+// mock fails the test on any request), never silently dropped.
+func TestLogoutGenAuthRefusesDeviceID(t *testing.T) {
+	t.Parallel()
+	c, mt := newTestClient(t, genAuthConfig(enduser.AuthClientSecretPost))
+	err := c.Logout(bg, genAuthToken(), "device-1")
+	require.ErrorIs(t, err, enduser.ErrInvalidRequest)
+	assert.Equal(t, enduser.ClassInvalidRequest, enduser.Class(err))
+	assert.Contains(t, err.Error(), "deviceID")
+	assert.Zero(t, mt.GetTotalCallCount())
 }

@@ -123,6 +123,9 @@ func (c *Client) scrubberFor(k *call) *scrubber {
 func (c *Client) unexpected(k *call, resp *http.Response, body []byte, err error) error {
 	sc := c.scrubberFor(k)
 	text := sc.addAnswer(string(body))
+	if misdirected(resp.StatusCode) { // a page, not the API: the URL is wrong (class.go)
+		err = fmt.Errorf("%s answered HTTP %d without the API's envelope: check the configured host and path", withoutQuery(k.url), resp.StatusCode)
+	}
 	return &UnexpectedResponseError{
 		Op: k.op, HTTPStatus: resp.StatusCode, ContentType: sc.scrub(resp.Header.Get("Content-Type"), maxServerID),
 		Excerpt: sc.scrub(text, excerptLen), Err: err,

@@ -125,7 +125,7 @@ func serveSignInByMobile(s *Server, c *call) response {
 	if body == nil {
 		return genAuthFail(http.StatusBadRequest, 0, "the body is not a JSON object")
 	}
-	if why := s.clientAuthFailure(c.r, body["client_id"], body["client_secret"], "JSON body"); why != "" {
+	if why := s.clientAuthFailure(c.r, s.set.authMethod, body["client_id"], body["client_secret"], "JSON body"); why != "" {
 		return genAuthFail(http.StatusUnauthorized, 0, "client authentication failed: "+why)
 	}
 	id, _ := body["extIdpConnidentifier"].(string)
@@ -207,13 +207,13 @@ func serveSignInByMobile(s *Server, c *call) response {
 	return response{http.StatusOK, map[string]any{"statusCode": 200, "message": "", "data": data}, nil}
 }
 
-// clientAuthFailure checks the client authentication the app demands and
-// says what is wrong, or "" when it holds. id and secret are what the
-// request carried in its body or form (where names the place).
-func (s *Server) clientAuthFailure(r *http.Request, id, secret any, where string) string {
+// clientAuthFailure checks the client authentication method the app
+// demands and says what is wrong, or "" when it holds. id and secret are
+// what the request carried in its body or form (where names the place).
+func (s *Server) clientAuthFailure(r *http.Request, method enduser.ClientAuthMethod, id, secret any, where string) string {
 	basic := r.Header.Get("Authorization")
 	isBasic := len(basic) > 6 && strings.EqualFold(basic[:6], "basic ")
-	switch s.set.authMethod {
+	switch method {
 	case enduser.AuthClientSecretPost:
 		switch {
 		case isBasic:

@@ -40,19 +40,24 @@ func formValue(c *call, key string) any {
 }
 
 // oidcClientFailure checks an OIDC endpoint's client authentication: the
-// app's method, and for none the client_id in the form.
+// endpoint's method (WithEndpointAuthMethod) or the app's, and for none the
+// client_id in the form.
 func (s *Server) oidcClientFailure(c *call) response {
 	if c.r.URL.Query().Get("client_secret") != "" {
 		return oauthError(http.StatusBadRequest, "invalid_request", "client_secret must not travel in the URL query")
 	}
 	id, secret := formValue(c, "client_id"), formValue(c, "client_secret")
-	if why := s.clientAuthFailure(c.r, id, secret, "form"); why != "" {
+	method, own := s.set.endpointAuth[c.ep.name]
+	if !own {
+		method = s.set.authMethod
+	}
+	if why := s.clientAuthFailure(c.r, method, id, secret, "form"); why != "" {
 		return oauthError(http.StatusUnauthorized, "invalid_client", "client authentication failed: "+why)
 	}
 	switch {
-	case s.set.authMethod == enduser.AuthNone && id != s.set.appID:
+	case method == enduser.AuthNone && id != s.set.appID:
 		return oauthError(http.StatusUnauthorized, "invalid_client", "client authentication failed: the app's method is none, so client_id in the form must be the app id")
-	case s.set.authMethod == enduser.AuthClientSecretBasic && id != nil && id != s.set.appID:
+	case method == enduser.AuthClientSecretBasic && id != nil && id != s.set.appID:
 		return oauthError(http.StatusUnauthorized, "invalid_client", "client authentication failed: client_id in the form is not the app id of the Basic credentials")
 	}
 	return response{}

@@ -15,6 +15,7 @@ type settings struct {
 	appID           string
 	appSecret       string
 	authMethod      enduser.ClientAuthMethod
+	endpointAuth    map[string]enduser.ClientAuthMethod // OIDC endpoints whose method differs
 	accessLifetime  time.Duration
 	refreshLifetime time.Duration
 	codeLifetime    time.Duration
@@ -54,6 +55,21 @@ func WithUserDomain(domain, secret string) Option {
 // /oidc/token, revocation and introspection endpoints).
 func WithGenAuthApp(appID, appSecret string, method enduser.ClientAuthMethod) Option {
 	return func(s *settings) { s.appID, s.appSecret, s.authMethod = appID, appSecret, method }
+}
+
+// WithEndpointAuthMethod makes the app demand method on one OIDC endpoint
+// (enduser.OpOIDCToken, OpOIDCIntrospection or OpOIDCRevocation) instead
+// of the app's method, as an app configured per endpoint in the console
+// does (Authing's Node SDK: tokenEndPointAuthMethod,
+// introspectionEndPointAuthMethod, revocationEndPointAuthMethod). Config
+// then carries the setting for the client.
+func WithEndpointAuthMethod(op string, method enduser.ClientAuthMethod) Option {
+	return func(s *settings) {
+		if s.endpointAuth == nil {
+			s.endpointAuth = map[string]enduser.ClientAuthMethod{}
+		}
+		s.endpointAuth[op] = method
+	}
 }
 
 // WithTokenLifetimes sets the lifetimes of issued access and refresh tokens

@@ -117,12 +117,23 @@ func (s *Server) URL() string { return s.url }
 func (s *Server) Issuer() string { return s.url + "/oidc" }
 
 // Config returns a client config for the emulator: both families, its
-// credentials and its client authentication method.
+// credentials and its client authentication methods.
 func (s *Server) Config() enduser.Config {
-	return enduser.Config{
+	cfg := enduser.Config{
 		BaseURL: s.url, UserDomain: s.set.userDomain, UserDomainSecret: s.set.secret,
 		GenAuth: enduser.GenAuthConfig{Host: s.url, AppID: s.set.appID, AppSecret: s.set.appSecret, AuthMethod: s.set.authMethod},
 	}
+	for op, m := range s.set.endpointAuth {
+		switch op {
+		case enduser.OpOIDCToken:
+			cfg.GenAuth.TokenEndpointAuthMethod = m.String()
+		case enduser.OpOIDCIntrospection:
+			cfg.GenAuth.IntrospectionEndpointAuthMethod = m.String()
+		case enduser.OpOIDCRevocation:
+			cfg.GenAuth.RevocationEndpointAuthMethod = m.String()
+		}
+	}
+	return cfg
 }
 
 // Close stops the emulator, ends delayed answers and waits for its
