@@ -281,7 +281,7 @@ func TestLogoutGenAuthWire(t *testing.T) {
 			rec := &recorder{}
 			mt.RegisterResponder(http.MethodPost, oidcURL("token/revocation"), rec.responder(200, nil))
 
-			require.NoError(t, c.Logout(bg, genAuthToken(), "device-1"))
+			require.NoError(t, c.Logout(bg, genAuthToken(), ""))
 			require.Len(t, rec.reqs, 2)
 			assertFormPost(t, rec.reqs[0], "token/revocation", withAuth(map[string][]string{
 				"token": {gaRefresh}, "token_type_hint": {"refresh_token"},
