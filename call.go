@@ -3,11 +3,16 @@ package enduser
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
+	"github.com/seed1804ee03/enduser/internal/scrub"
 )
 
 // call is one HTTP exchange, built by a family's request builder (callV2,
@@ -23,7 +28,7 @@ type call struct {
 	body        []byte
 	auth        string   // Authorization header, "" for none
 	appID       string   // x-authing-app-id, GenAuth only
-	scrub       []string // the request's credentials: see scrubber
+	scrub       []string // the request's credentials: see scrubberFor
 	signature   string   // the v2 signature
 	payload     any      // a GenAuth payload: its strings are credentials too
 	oauth       bool     // a plain OAuth/OIDC answer (no envelope), GenAuth's /oidc/* endpoints
@@ -38,14 +43,28 @@ type call struct {
 	idempotent bool
 }
 
+// outcome is what one attempt came to, every part of it computed once,
+// where its error is made: the HTTP status (0 without an answer), the
+// envelope, the error, its class, and the server's Retry-After on a 429 or
+// 503 (also recorded on the error).
+type outcome struct {
+	status     int
+	res        envelope.Result
+	err        error
+	class      ErrorClass
+	retryAfter time.Duration
+}
+
+// failed returns the outcome of err: its class computed here, once.
+func failed(status int, res envelope.Result, err error, retryAfter time.Duration) outcome {
+	return outcome{status: status, res: res, err: err, class: Class(err), retryAfter: retryAfter}
+}
+
 // do sends k, retrying as the policy allows (shouldRetry), checks each
-// answer (check: body limit, envelope, data into k.out) and logs one record
-// per attempt. It returns the HTTP status of the last answer (0 without
-// one). Failures are an *APIError, an *UnexpectedResponseError or a
-// *TransportError.
-//
-// One attempt is send, then check: extensions (hooks, overrides) belong
-// between them or around the loop, not inside either.
+// answer (check: body limit, envelope, data into k.out), reports each
+// attempt to the hook and the log, and returns the HTTP status of the last
+// answer (0 without one). Failures are an *APIError, an
+// *UnexpectedResponseError or a *TransportError.
 func (c *Client) do(ctx context.Context, k *call) (int, error) {
 	p, timeout, err := c.callSettings(ctx, k.op)
 	if err != nil {
@@ -62,31 +81,32 @@ func (c *Client) do(ctx context.Context, k *call) (int, error) {
 	ctx, obs := c.observe(ctx, k)
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		resp, err := c.send(ctx, k) //nolint:bodyclose // check closes it
-		status := 0
-		var res envelope.Result
-		if err != nil {
-			err = newTransportError(ctx, k.op, err)
-		} else {
-			status = resp.StatusCode
-			noteServerDate(ctx, resp) // the server's clock, for token expiry (tokensource.go)
-			res, err = c.check(ctx, k, resp)
-			setRetryAfter(err, resp)
-		}
-		wait, why := c.shouldRetry(ctx, k, p, attempt, status, res, err)
-		obs.attempt(ctx, attempt, start, status, res, err, why != "", wait)
+		o := c.attempt(ctx, k)
+		wait, why := c.shouldRetry(ctx, k, p, attempt, o)
+		obs.attempt(ctx, attempt, start, o, why != "", wait)
 		if why == "" {
-			c.log(ctx, slog.LevelDebug, k, attempt, start, status, res, err, "")
-			obs.end(ctx, status, res, err)
-			return status, err
+			c.log(ctx, slog.LevelDebug, k, attempt, start, o, "")
+			obs.end(ctx, o)
+			return o.status, o.err
 		}
-		c.log(ctx, slog.LevelWarn, k, attempt, start, status, res, err, why)
+		c.log(ctx, slog.LevelWarn, k, attempt, start, o, why)
 		if serr := sleep(ctx, wait); serr != nil {
-			err = &TransportError{Op: k.op, Err: serr, Written: Class(err) != ClassRateLimited && Class(err) != ClassTemporary}
-			obs.end(ctx, status, res, err)
-			return 0, err
+			written := o.class != ClassRateLimited && o.class != ClassTemporary
+			o = failed(0, o.res, &TransportError{Op: k.op, Err: serr, Written: written}, 0)
+			obs.end(ctx, o)
+			return 0, o.err
 		}
 	}
+}
+
+// attempt sends k once and checks the answer.
+func (c *Client) attempt(ctx context.Context, k *call) outcome {
+	resp, err := c.send(ctx, k) //nolint:bodyclose // check closes it
+	if err != nil {
+		return failed(0, envelope.Result{}, newTransportError(ctx, k.op, err), 0)
+	}
+	noteServerDate(ctx, resp) // the server's clock, for token expiry (tokensource.go)
+	return c.check(ctx, k, resp)
 }
 
 // send makes one attempt. The body goes in as an io.Reader so that resty
@@ -110,4 +130,173 @@ func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 		return nil, err
 	}
 	return resp.RawResponse, nil
+}
+
+// Bounds of what the SDK copies from a server into an error's data fields,
+// in bytes, after scrubbing.
+const (
+	excerptLen    = 128 // UnexpectedResponseError.Excerpt
+	maxServerText = 512 // APIError.Message and ExtMsg
+	maxServerID   = 128 // APIError.OAuthError and ContentType
+	maxRequestID  = 64  // APIError.RequestID
+)
+
+// Closed-set problems of an answer that is not a usable envelope: the
+// decoders' own errors quote the body.
+var (
+	errTooLarge = errors.New("body too large")
+	errNotJSON  = errors.New("body is not JSON")
+	errBadField = errors.New("a field of the envelope has the wrong type")
+)
+
+// check reads resp's body through the body limit, closes it and turns it
+// into the attempt's outcome: the envelope's result with the data decoded
+// into k.out, or an *APIError for a failure envelope, an
+// *UnexpectedResponseError for an answer that is not one (or a success
+// without data when k.out is set), a *TransportError when reading failed
+// because the context ended.
+func (c *Client) check(ctx context.Context, k *call, resp *http.Response) outcome {
+	status := resp.StatusCode
+	body, err := readBody(resp, c.opts.bodyLimit)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return failed(status, envelope.Result{}, newTransportError(ctx, k.op, err), 0)
+	case err != nil:
+		return c.unexpected(k, resp, body, fmt.Errorf("reading body: %w", safeCause(err)))
+	case int64(len(body)) > c.opts.bodyLimit:
+		return c.unexpected(k, resp, body[:c.opts.bodyLimit], fmt.Errorf("body exceeds %d bytes", c.opts.bodyLimit))
+	}
+	var res envelope.Result
+	var hasData bool
+	switch {
+	case k.oauth:
+		res, hasData, err = envelope.DecodeOAuth(status, resp.Header.Get("WWW-Authenticate"), body, k.out)
+	case k.family == FamilyGenAuth:
+		res, hasData, err = envelope.DecodeGenAuth(body, k.out)
+	default:
+		res, hasData, err = envelope.DecodeV2(body, k.out)
+	}
+	switch {
+	case err != nil:
+		return c.unexpected(k, resp, body, decodeProblem(err))
+	case !res.OK():
+		return c.failure(k, resp, res, body)
+	}
+	if res.RequestID != "" && (c.opts.hook != nil || c.opts.logger.Enabled(ctx, slog.LevelDebug)) {
+		// A success's request id reaches only the log and the Hook, and
+		// only when someone reads it.
+		res.RequestID = requestID(c.scrubberFor(k), res.RequestID)
+	}
+	if k.out != nil && !hasData {
+		return failed(status, res, successWithout(k.op, status, "data"), 0)
+	}
+	return outcome{status: status, res: res}
+}
+
+// decodeProblem names why an answer did not decode, in the SDK's words.
+func decodeProblem(err error) error {
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(err, envelope.ErrNoCode):
+		return envelope.ErrNoCode
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return errNotJSON
+	}
+	return errBadField
+}
+
+// failure builds the *APIError of a failure envelope. Its server texts are
+// scrubbed data fields; the result holds the scrubbed request id too (the
+// log and the Hook read it).
+func (c *Client) failure(k *call, resp *http.Response, res envelope.Result, body []byte) outcome {
+	sc := c.scrubberFor(k)
+	sc.AddAnswer(string(body)) // a failure's data may carry a continuation token
+	res.RequestID = requestID(sc, res.RequestID)
+	family := k.family
+	if k.oauth {
+		family = FamilyGenAuth
+	}
+	wait := retryAfterOf(resp, res.Code)
+	err := &APIError{
+		Op: k.op, Family: family, HTTPStatus: resp.StatusCode, Code: res.Code, APICode: res.APICode,
+		Message: sc.Scrub(res.Message, maxServerText), ExtMsg: sc.Scrub(res.ExtMsg, maxServerText),
+		RequestID: res.RequestID, OAuthError: sc.Scrub(res.OAuthError, maxServerID),
+		Continuation: ContinuationToken(res.Continuation), RetryAfter: wait,
+	}
+	return failed(resp.StatusCode, res, err, wait)
+}
+
+// unexpected builds the *UnexpectedResponseError of an answer that is not a
+// usable envelope. Its excerpt and content type are data fields, scrubbed
+// of every secret of the call and of every value the answer carried
+// outside the envelope's public fields (the tokens of a cut, oversized or
+// undecodable success).
+func (c *Client) unexpected(k *call, resp *http.Response, body []byte, problem error) outcome {
+	sc := c.scrubberFor(k)
+	text := sc.AddAnswer(string(body))
+	if misdirected(resp.StatusCode) { // a page, not the API: the URL is wrong (class.go)
+		problem = fmt.Errorf("%s answered HTTP %d without the API's envelope: check the configured host and path", withoutQuery(k.url), resp.StatusCode)
+	}
+	wait := retryAfterOf(resp, 0)
+	err := &UnexpectedResponseError{
+		Op: k.op, HTTPStatus: resp.StatusCode, ContentType: sc.Scrub(resp.Header.Get("Content-Type"), maxServerID),
+		Excerpt: sc.Scrub(text, excerptLen), Err: problem, RetryAfter: wait,
+	}
+	return failed(resp.StatusCode, envelope.Result{}, err, wait)
+}
+
+// requestID returns a server's request id as the SDK passes it on (into
+// errors, log records and Hook events): only when it has the shape of an
+// id (at most 64 letters, digits, '-', '_', '.' and ':') and no secret of
+// the call shows in it; "" otherwise.
+func requestID(sc *scrub.Scrubber, id string) string {
+	if len(id) > maxRequestID {
+		return ""
+	}
+	for i := 0; i < len(id); i++ {
+		ch := id[i]
+		if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || ch == '-' || ch == '_' || ch == '.' || ch == ':') {
+			return ""
+		}
+	}
+	if sc.Scrub(id, 0) != id {
+		return ""
+	}
+	return id
+}
+
+// readBody reads and closes resp's body, at most limit+1 bytes of it (one
+// more than allowed, so that an oversized body shows). A body of announced
+// length within the limit is read into one exact buffer; a short one is
+// io.ErrUnexpectedEOF.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		body := make([]byte, n)
+		read, err := io.ReadFull(resp.Body, body)
+		return body[:read], err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
+}
+
+// successWithout is the error of a success envelope that lacks what the
+// call needs (its data, a token, a claim): what names it.
+func successWithout(op string, status int, what string) error {
+	return &UnexpectedResponseError{Op: op, HTTPStatus: status, Err: errors.New("success without " + what)}
+}
+
+// scrubberFor returns the scrubber of one call: the configured secrets and
+// the call's credentials.
+func (c *Client) scrubberFor(k *call) *scrub.Scrubber {
+	sc := c.keys().scrub.Clone()
+	sc.Add(k.auth, k.signature)
+	sc.Add(k.scrub...)
+	sc.Add(secretStrings(k.payload)...)
+	return sc
+}
+
+// drain discards a little of an unused body so its connection can be reused.
+func drain(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	_ = resp.Body.Close()
 }

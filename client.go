@@ -3,13 +3,21 @@ package enduser
 import (
 	"encoding/base64"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-resty/resty/v2"
+
+	"github.com/seed1804ee03/enduser/internal/redact"
+	"github.com/seed1804ee03/enduser/internal/scrub"
 )
+
+// Version is the SDK's semantic version; it is sent in the User-Agent.
+const Version = "0.1.0"
 
 // Client calls both API families. Build it once with [NewClient] and share
 // it: it is immutable and safe for concurrent use by many goroutines.
@@ -24,7 +32,7 @@ type Client struct {
 	genAuth     GenAuthConfig // without AppSecret, which is in keys
 	// keys returns the configured secrets: sealed in a closure, which fmt
 	// prints as an address whatever the verb, so even a reflective print of
-	// a Client value shows none of them. *Client prints redacted (redact.go).
+	// a Client value shows none of them. *Client prints redacted (String).
 	keys func() *clientKeys
 	// idTokenVerifier returns the one id token verifier, built on first use.
 	idTokenVerifier func() *oidc.IDTokenVerifier
@@ -34,8 +42,8 @@ type Client struct {
 type clientKeys struct {
 	userDomainSecret string
 	appSecret        string
-	basicAuth        string   // precomputed Authorization for AuthClientSecretBasic
-	scrub            scrubber // the configured secrets, in every encoding
+	basicAuth        string          // precomputed Authorization for AuthClientSecretBasic
+	scrub            *scrub.Scrubber // the configured secrets, in every encoding
 }
 
 // v2Path is the path of the v2 end-user API under Config.BaseURL.
@@ -63,22 +71,22 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		userDomain: cfg.UserDomain,
 		genAuth:    cfg.GenAuth,
 	}
-	keys := &clientKeys{userDomainSecret: cfg.UserDomainSecret, appSecret: cfg.GenAuth.AppSecret}
+	keys := &clientKeys{userDomainSecret: cfg.UserDomainSecret, appSecret: cfg.GenAuth.AppSecret, scrub: &scrub.Scrubber{}}
 	c.genAuth.AppSecret = ""
 	c.keys = func() *clientKeys { return keys }
 	c.idTokenVerifier = sync.OnceValue(c.newIDTokenVerifier)
 	if cfg.v2Configured() {
 		c.v2Base = strings.TrimRight(cfg.BaseURL, "/") + v2Path
 		c.v2Host = hostOf(cfg.BaseURL)
-		keys.scrub.add(cfg.UserDomainSecret)
+		keys.scrub.Add(cfg.UserDomainSecret)
 	}
 	if cfg.GenAuth.Host != "" {
 		c.genAuthURL = strings.TrimRight(cfg.GenAuth.Host, "/") + "/api/v3/signin-by-mobile"
 		c.genAuthHost = hostOf(cfg.GenAuth.Host)
-		keys.scrub.add(cfg.GenAuth.AppSecret)
+		keys.scrub.Add(cfg.GenAuth.AppSecret)
 		if cfg.GenAuth.AppSecret != "" { // for the endpoints whose method is client_secret_basic
 			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
-			keys.scrub.add(keys.basicAuth)
+			keys.scrub.Add(keys.basicAuth)
 		}
 	}
 	return c, nil
@@ -96,3 +104,46 @@ func hostOf(rawURL string) string {
 	}
 	return ""
 }
+
+// config is the Config c was built from, for printing it redacted.
+func (c *Client) config() Config {
+	cfg := Config{UserDomain: c.userDomain, UserDomainSecret: c.keys().userDomainSecret, GenAuth: c.genAuth}
+	cfg.GenAuth.AppSecret = c.keys().appSecret
+	if c.v2Base != "" {
+		cfg.BaseURL = strings.TrimSuffix(c.v2Base, v2Path)
+	}
+	return cfg
+}
+
+// String describes the client by its hosts and identifiers, never its
+// secrets: the user-domain secret, the app secret and the Basic credential.
+func (c *Client) String() string {
+	if c == nil {
+		return "<nil>"
+	}
+	return "enduser.Client" + strings.TrimPrefix(redact.Text(c.config()), "enduser.Config")
+}
+
+// Format prints String for every verb and flag (%v %+v %#v %s %q %d …).
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue logs the client as its redacted configuration.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.Value{}
+	}
+	return redact.LogValue(c.config())
+}
+
+// The package's secret-holding types print through internal/redact: one
+// String, Format and LogValue each, every verb and flag (%v %+v %#v %s %q
+// %x …) and slog showing no secret. %p of a value (not a pointer) is the
+// one verb fmt handles before any method: it prints the fields raw through
+// its bad-verb path; go vet's printf check reports it ("wrong type").
+const redacted = redact.Marker
+
+func redactedText(v any) string          { return redact.Text(v) }
+func formatRedacted(f fmt.State, v any)  { redact.Format(f, v) }
+func redactedLogValue(v any) slog.Value  { return redact.LogValue(v) }
+func redactedString(s string) string     { return redact.String(s) }
+func secretStrings(payload any) []string { return redact.Strings(payload) }

@@ -1,8 +1,12 @@
 package enduser
 
 import (
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -43,8 +47,9 @@ var (
 // For the v2 end-user API, Code is the envelope's code and the error unwraps
 // to it as a [Code]. For GenAuth, Code is the statusCode, APICode the apiCode,
 // and the error unwraps to both as a [GenAuthStatus] and an [APICode] (which
-// match their groups, e.g. [ErrGenAuthTenantDenied]). Error never includes
-// anything the caller sent, and never the Continuation token.
+// match their groups, e.g. [ErrGenAuthTenantDenied]). Error and every fmt
+// verb print only the SDK's own text and closed-set values: never anything
+// the caller sent, the server's messages or the Continuation token.
 type APIError struct {
 	Op string // endpoint, e.g. "twitterAuthLogin" or "signin-by-mobile"
 	// Family is the API family that answered: it decides whether Code is a
@@ -54,13 +59,14 @@ type APIError struct {
 	HTTPStatus int    // HTTP status of the answer
 	Code       int    // v2 code, or GenAuth statusCode
 	APICode    int    // GenAuth apiCode (0 if none)
-	Message    string // the server's message
-	ExtMsg     string // v2 extended message
-	RequestID  string // GenAuth request id
+	Message    string // the server's message, scrubbed; never in Error (see SECURITY.md)
+	ExtMsg     string // v2 extended message, scrubbed; never in Error
+	RequestID  string // GenAuth request id: kept only when it has the shape of one, and scrubbed
 	// OAuthError is the RFC 6749 error code of a GenAuth OpenID Connect
 	// endpoint's failure (refresh, user info, revocation, introspection),
 	// e.g. "invalid_grant"; Code is then the HTTP status and Message the
-	// error_description. "invalid_grant" and "invalid_token" match
+	// error_description. Error prints it only when RFC 6749 or RFC 6750
+	// defines it. "invalid_grant" and "invalid_token" match
 	// [ErrTokenInvalid]: the session is over.
 	OAuthError string
 	// Continuation is the token to continue a GenAuth login with after
@@ -77,16 +83,21 @@ func (e *APIError) genAuth() bool {
 	return e.Op == OpSignInByMobile || isOIDCOp(e.Op)
 }
 
-// Error describes the failure: op, code and its meaning, the server's
-// message, HTTP status and request id.
+// Error describes the failure in the SDK's words: op, code and the SDK's
+// meaning of it (or the OAuth error code when it is one RFC 6749 or RFC
+// 6750 defines), HTTP status and request id. It never holds Message,
+// ExtMsg or any other text of the server's: those are fields to read on
+// purpose (see SECURITY.md).
 func (e *APIError) Error() string {
 	b := make([]byte, 0, 128)
 	b = append(b, "enduser: "...)
 	b = append(b, e.Op...)
-	switch {
-	case e.OAuthError != "":
+	switch _, known := oauthClasses[e.OAuthError]; {
+	case known:
 		b = append(b, ": "...)
 		b = append(b, e.OAuthError...)
+	case e.OAuthError != "":
+		b = append(b, ": OAuth error"...)
 	case e.genAuth():
 		b = append(b, ": statusCode "...)
 		b = strconv.AppendInt(b, int64(e.Code), 10)
@@ -101,15 +112,6 @@ func (e *APIError) Error() string {
 		b = strconv.AppendInt(b, int64(e.Code), 10)
 		b = appendText(b, Code(e.Code).Text())
 	}
-	if e.Message != "" {
-		b = append(b, ": "...)
-		b = append(b, e.Message...)
-	}
-	if e.ExtMsg != "" {
-		b = append(b, " ["...)
-		b = append(b, e.ExtMsg...)
-		b = append(b, ']')
-	}
 	b = append(b, " (HTTP "...)
 	b = strconv.AppendInt(b, int64(e.HTTPStatus), 10)
 	if e.RequestID != "" {
@@ -119,6 +121,10 @@ func (e *APIError) Error() string {
 	b = append(b, ')')
 	return string(b)
 }
+
+// Format prints Error for every verb and flag (%#v included), so that no
+// verb shows Message or ExtMsg.
+func (e *APIError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 
 // appendText appends " (text)" when text is not empty.
 func appendText(b []byte, text string) []byte {
@@ -183,6 +189,9 @@ func (e *ValidationError) Error() string {
 	return s
 }
 
+// Format prints Error for every verb and flag (%#v included).
+func (e *ValidationError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
 // Unwrap returns [ErrInvalidRequest] and the matching code, if any.
 func (e *ValidationError) Unwrap() []error {
 	if e.Err == nil {
@@ -197,25 +206,38 @@ type UnexpectedResponseError struct {
 	Op          string
 	HTTPStatus  int
 	ContentType string
-	Excerpt     string        // at most 128 bytes of the body, printable ASCII, configured secrets removed
-	Err         error         // the decoding problem, if any
+	Excerpt     string        // at most 128 bytes of the body, printable ASCII, known secrets removed; never in Error
+	Err         error         // the decoding problem in the SDK's words, if any
 	RetryAfter  time.Duration // on a 429 or 503: the server's Retry-After, 0 if none (see [RetryAfter])
 }
 
-// Error names the op, the HTTP status and a short excerpt of the body.
+// Error names the op, the HTTP status, the media type when it is a common
+// one, and the decoding problem. Never the excerpt, which is the server's.
 func (e *UnexpectedResponseError) Error() string {
 	s := "enduser: " + e.Op + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus)
-	if e.ContentType != "" {
-		s += ", " + e.ContentType
+	if mt := mediaType(e.ContentType); mt != "" {
+		s += ", " + mt
 	}
 	s += ")"
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}
-	if e.Excerpt != "" {
-		s += ": " + strconv.Quote(e.Excerpt)
-	}
 	return s
+}
+
+// Format prints Error for every verb and flag (%#v included).
+func (e *UnexpectedResponseError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// mediaType returns the media type of a Content-Type when it is one of a
+// few common ones, "" otherwise.
+func mediaType(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch mt {
+	case "application/json", "text/html", "text/plain", "text/xml", "application/xml", "application/problem+json":
+		return mt
+	}
+	return ""
 }
 
 // Unwrap returns [ErrUnexpectedResponse] and the decoding problem.
@@ -229,4 +251,19 @@ func (e *UnexpectedResponseError) Unwrap() []error {
 // Is makes [ErrRateLimited] match an unparsable answer with HTTP status 429.
 func (e *UnexpectedResponseError) Is(target error) bool {
 	return target == ErrRateLimited && rateLimited(e.HTTPStatus, 0)
+}
+
+// formatError prints err's Error text for every verb: quoted for %q, in
+// hex for %x and %X, as is otherwise (%#v included), never the fields.
+func formatError(f fmt.State, verb rune, err error) {
+	text := err.Error()
+	switch verb {
+	case 'q':
+		text = strconv.Quote(text)
+	case 'x':
+		text = hex.EncodeToString([]byte(text))
+	case 'X':
+		text = strings.ToUpper(hex.EncodeToString([]byte(text)))
+	}
+	_, _ = io.WriteString(f, text)
 }

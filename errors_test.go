@@ -16,7 +16,7 @@ func TestCodeTexts(t *testing.T) {
 	assert.ErrorIs(t, enduser.APICode(1636), enduser.ErrGenAuthMFARequired)
 	assert.NotErrorIs(t, enduser.ErrGenAuthMFARequired, enduser.APICode(1636))
 	e := &enduser.APIError{Op: "signin-by-mobile", HTTPStatus: 200, Code: 400, APICode: 2011, Message: "m", RequestID: "r-1"}
-	assert.Equal(t, "enduser: signin-by-mobile: statusCode 400 (invalid argument), apiCode 2011 (app does not exist): m (HTTP 200, request id r-1)", e.Error())
+	assert.Equal(t, "enduser: signin-by-mobile: statusCode 400 (invalid argument), apiCode 2011 (app does not exist) (HTTP 200, request id r-1)", e.Error())
 }
 
 // The family stored on an APIError decides how its code reads, whatever

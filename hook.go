@@ -2,7 +2,7 @@ package enduser
 
 import (
 	"context"
-	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -23,8 +23,10 @@ import (
 // nothing is sent.
 // Refresh is called after each refresh a [TokenSource] makes.
 //
-// Hooks run inline: keep them fast and never block. The infos carry no
-// credential, and neither do the errors in them (see SECURITY.md). Embed
+// Hooks run inline: keep them fast and never block. The infos carry only
+// the SDK's own text and closed-set values (op, family, method, host,
+// status, code, apiCode, class, a request id of an id's shape), and the
+// errors in them print no server text under any verb (see SECURITY.md). Embed
 // [NopHook] to implement only some of the methods.
 type Hook interface {
 	CallStart(ctx context.Context, info CallInfo) context.Context
@@ -92,26 +94,6 @@ func (NopHook) CallEnd(context.Context, CallEndInfo) {}
 // Refresh does nothing.
 func (NopHook) Refresh(context.Context, RefreshInfo) {}
 
-// WithHook installs h to observe every call, attempt and token refresh.
-// Given more than once, every hook sees everything, in the order given
-// (CallStart contexts chain).
-func WithHook(h Hook) Option {
-	return func(o *options) error {
-		if h == nil {
-			return errors.New("WithHook: nil Hook")
-		}
-		switch prev := o.hook.(type) {
-		case nil:
-			o.hook = h
-		case hooks:
-			o.hook = append(append(hooks{}, prev...), h)
-		default:
-			o.hook = hooks{prev, h}
-		}
-		return nil
-	}
-}
-
 // hooks calls several hooks in turn.
 type hooks []Hook
 
@@ -165,29 +147,28 @@ func (c *Client) observe(ctx context.Context, k *call) (context.Context, observe
 	return ctx, o
 }
 
-// attempt reports one attempt: status 0 without an answer, res the decoded
-// envelope (zero without one), err its failure, wait the wait before the
-// retry (retry only).
-func (o *observer) attempt(ctx context.Context, n int, start time.Time, status int, res envelope.Result, err error, retry bool, wait time.Duration) {
-	if o.h == nil {
+// attempt reports attempt n, which came to o; wait is the wait before
+// the retry (retry only).
+func (ob *observer) attempt(ctx context.Context, n int, start time.Time, o outcome, retry bool, wait time.Duration) {
+	if ob.h == nil {
 		return
 	}
-	o.attempts = n
-	o.h.Attempt(ctx, AttemptInfo{
-		CallInfo: o.info, Attempt: n, Duration: time.Since(start), HTTPStatus: status,
-		Code: res.Code, APICode: res.APICode, RequestID: res.RequestID,
-		Class: Class(err), Err: err, Retry: retry, Wait: wait,
+	ob.attempts = n
+	ob.h.Attempt(ctx, AttemptInfo{
+		CallInfo: ob.info, Attempt: n, Duration: time.Since(start), HTTPStatus: o.status,
+		Code: o.res.Code, APICode: o.res.APICode, RequestID: o.res.RequestID,
+		Class: o.class, Err: o.err, Retry: retry, Wait: wait,
 	})
 }
 
-// end reports the end of the call.
-func (o *observer) end(ctx context.Context, status int, res envelope.Result, err error) {
-	if o.h == nil {
+// end reports the end of the call, whose last attempt came to o.
+func (ob *observer) end(ctx context.Context, o outcome) {
+	if ob.h == nil {
 		return
 	}
-	o.h.CallEnd(ctx, CallEndInfo{
-		CallInfo: o.info, Attempts: o.attempts, Duration: time.Since(o.start), HTTPStatus: status,
-		Code: res.Code, APICode: res.APICode, Class: Class(err), Err: err,
+	ob.h.CallEnd(ctx, CallEndInfo{
+		CallInfo: ob.info, Attempts: ob.attempts, Duration: time.Since(ob.start), HTTPStatus: o.status,
+		Code: o.res.Code, APICode: o.res.APICode, Class: o.class, Err: o.err,
 	})
 }
 
@@ -197,18 +178,17 @@ func (o *observer) roundTrip(ctx context.Context, start time.Time, resp *http.Re
 	if o.h == nil {
 		return
 	}
-	status := 0
+	var out outcome
 	switch {
 	case err != nil:
-		err = newTransportError(ctx, o.info.Op, err)
+		out = failed(0, envelope.Result{}, newTransportError(ctx, o.info.Op, err), 0)
 	case resp.StatusCode >= 400:
-		status = resp.StatusCode
-		err = &UnexpectedResponseError{Op: o.info.Op, HTTPStatus: status}
+		out = failed(resp.StatusCode, envelope.Result{}, &UnexpectedResponseError{Op: o.info.Op, HTTPStatus: resp.StatusCode}, 0)
 	default:
-		status = resp.StatusCode
+		out = outcome{status: resp.StatusCode}
 	}
-	o.attempt(ctx, 1, start, status, envelope.Result{}, err, false, 0)
-	o.end(ctx, status, envelope.Result{}, err)
+	o.attempt(ctx, 1, start, out, false, 0)
+	o.end(ctx, out)
 }
 
 // observeRefresh reports a TokenSource refresh of a family's token that
@@ -217,4 +197,42 @@ func (c *Client) observeRefresh(ctx context.Context, family Family, start time.T
 	if h := c.opts.hook; h != nil {
 		h.Refresh(ctx, RefreshInfo{Family: family, Duration: time.Since(start), Class: Class(err), Err: err})
 	}
+}
+
+// log writes the one record of an attempt: op, method, host, attempt,
+// duration, status, code, apiCode, request id and the error's text (the
+// SDK's own, see SECURITY.md). Never a URL, a header, a body or any other
+// text of the server's.
+func (c *Client) log(ctx context.Context, level slog.Level, k *call, attempt int, start time.Time, o outcome, retry string) {
+	l := c.opts.logger
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 11)
+	attrs = append(attrs,
+		slog.String("op", k.op),
+		slog.String("method", k.method),
+		slog.String("host", k.host),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", time.Since(start)),
+	)
+	if o.status != 0 {
+		attrs = append(attrs, slog.Int("status", o.status))
+	}
+	if o.res.Code != 0 {
+		attrs = append(attrs, slog.Int("code", o.res.Code))
+	}
+	if o.res.APICode != 0 {
+		attrs = append(attrs, slog.Int("api_code", o.res.APICode))
+	}
+	if o.res.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", o.res.RequestID))
+	}
+	if o.err != nil {
+		attrs = append(attrs, slog.String("class", o.class.String()), slog.String("error", o.err.Error()))
+	}
+	if retry != "" {
+		attrs = append(attrs, slog.String("retry", retry))
+	}
+	l.LogAttrs(ctx, level, "enduser: call", attrs...)
 }

@@ -1,6 +1,7 @@
 package enduser
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,9 @@ import (
 const (
 	DefaultTimeout           = 15 * time.Second
 	DefaultResponseBodyLimit = 1 << 20 // 1 MiB
+	// DefaultRateLimitWait is how long a Client waits on its own for a
+	// 429's Retry-After before retrying; see [WithRateLimitWait].
+	DefaultRateLimitWait = time.Second
 )
 
 // defaultRetry is documented on RetryPolicy.
@@ -53,8 +57,8 @@ type options struct {
 	clockSet      bool // WithClock given: its clock is taken as the server's (tokensource.go)
 	queryParams   bool
 	insecureHTTP  bool
-	hook          Hook          // nil: none (hook.go)
-	rateLimitWait time.Duration // retryafter.go
+	hook          Hook // nil: none
+	rateLimitWait time.Duration
 }
 
 func defaultOptions() options {
@@ -97,7 +101,7 @@ func WithTimeout(d time.Duration) Option {
 // WithRetry replaces the default retry policy (see [RetryPolicy]). MaxAttempts 1 disables retries.
 func WithRetry(p RetryPolicy) Option {
 	return func(o *options) error {
-		if p.MaxAttempts < 1 || p.MinBackoff < 0 || p.MaxBackoff < p.MinBackoff {
+		if !p.valid() {
 			return errors.New("WithRetry: need MaxAttempts >= 1 and 0 <= MinBackoff <= MaxBackoff")
 		}
 		o.retry = p
@@ -172,4 +176,66 @@ func WithInsecureHTTP() Option {
 		o.insecureHTTP = true
 		return nil
 	}
+}
+
+// WithRateLimitWait sets the longest wait the Client sits out on its own
+// before retrying a 429 (default [DefaultRateLimitWait], 1 s): the
+// server's Retry-After, or without one the policy's backoff. A 429 asking
+// for longer is returned at once, its wait available from [RetryAfter].
+// 0 returns every 429 at once.
+//
+// The default is short on purpose: a login handler that sleeps through a
+// 30 s Retry-After holds its goroutine, its connection and its user, who
+// has likely given up, while the service could have answered 429 with the
+// same hint. One second absorbs a momentary burst limit (per-second
+// limiters say "Retry-After: 1") within a login's usual latency budget.
+func WithRateLimitWait(d time.Duration) Option {
+	return func(o *options) error {
+		if d < 0 {
+			return errors.New("WithRateLimitWait: duration must not be negative")
+		}
+		o.rateLimitWait = d
+		return nil
+	}
+}
+
+// WithHook installs h to observe every call, attempt and token refresh.
+// Given more than once, every hook sees everything, in the order given
+// (CallStart contexts chain).
+func WithHook(h Hook) Option {
+	return func(o *options) error {
+		if h == nil {
+			return errors.New("WithHook: nil Hook")
+		}
+		switch prev := o.hook.(type) {
+		case nil:
+			o.hook = h
+		case hooks:
+			o.hook = append(append(hooks{}, prev...), h)
+		default:
+			o.hook = hooks{prev, h}
+		}
+		return nil
+	}
+}
+
+// WithCallRetry returns a context under which calls use p instead of the
+// Client's retry policy (see [WithRetry]): e.g. RetryPolicy{MaxAttempts: 1}
+// for a call that must not wait at all. An invalid p makes the call fail
+// with [ErrInvalidRequest] before anything is sent.
+func WithCallRetry(ctx context.Context, p RetryPolicy) context.Context {
+	o := overridesOf(ctx)
+	o.retry, o.hasRetry = p, true
+	return context.WithValue(ctx, callOverridesKey{}, o)
+}
+
+// WithCallTimeout returns a context under which each call is bounded by d
+// (retries included) instead of the Client's [WithTimeout]; unlike a
+// context deadline, it may be longer than the Client's. The context's own
+// deadline still wins when sooner. d <= 0 makes the call fail with
+// [ErrInvalidRequest] before anything is sent.
+func WithCallTimeout(ctx context.Context, d time.Duration) context.Context {
+	o := overridesOf(ctx)
+	o.timeout, o.hasTimeout = d, true
+	return context.WithValue(ctx, callOverridesKey{}, o)
 }

@@ -7,49 +7,46 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
-// shouldRetry decides whether the attempt of k that ended with status (0
-// without an answer), envelope res and err may be sent again under policy
-// p, and how long to wait first. It returns a reason for the log, or "" for
-// no retry. Only what the server cannot have processed is retried: a
-// request that never left this process (a [*TransportError] that is not
-// Written, except a bad certificate, which will not fix itself) and a 429
-// of either family whose wait is within the Client's rate-limit wait. A
-// 503 is retried only for an idempotent read: gateways answer 503 after
-// they forwarded the request, so for a login it is no proof the code was
-// not redeemed.
-func (c *Client) shouldRetry(ctx context.Context, k *call, p RetryPolicy, attempt, status int, res envelope.Result, err error) (time.Duration, string) {
-	if err == nil || attempt >= p.MaxAttempts || ctx.Err() != nil {
+// shouldRetry decides whether the attempt of k that came to o may be sent
+// again under policy p, and how long to wait first. It returns a reason
+// for the log, or "" for no retry. Only what the server cannot have
+// processed is retried: a request that never left this process (a
+// [*TransportError] that is not Written, except a bad certificate, which
+// will not fix itself) and a 429 of either family whose wait is within the
+// Client's rate-limit wait. A 503 is retried only for an idempotent read:
+// gateways answer 503 after they forwarded the request, so for a login it
+// is no proof the code was not redeemed.
+func (c *Client) shouldRetry(ctx context.Context, k *call, p RetryPolicy, attempt int, o outcome) (time.Duration, string) {
+	if o.err == nil || attempt >= p.MaxAttempts || ctx.Err() != nil {
 		return 0, ""
 	}
 	var why string
 	wait := backoff(p, attempt)
 	var te *TransportError
 	switch {
-	case errors.As(err, &te):
+	case errors.As(o.err, &te):
 		if !te.retryable() {
 			return 0, ""
 		}
 		why = "connection failed before the request was sent"
-	case rateLimited(status, res.Code):
+	case o.class == ClassRateLimited:
 		why = "HTTP 429"
-		if status != http.StatusTooManyRequests {
+		if o.status != http.StatusTooManyRequests {
 			why = "statusCode 429"
 		}
-		if hint, ok := RetryAfter(err); ok {
-			wait = hint
+		if o.retryAfter > 0 {
+			wait = o.retryAfter
 		}
 		if wait > c.opts.rateLimitWait {
 			return 0, "" // the caller decides: RetryAfter(err) tells how long
 		}
 		wait = min(wait, p.MaxBackoff)
-	case status == http.StatusServiceUnavailable && k.idempotent:
+	case o.status == http.StatusServiceUnavailable && k.idempotent:
 		why = "HTTP 503"
-		if hint := retryAfterOf(err); hint > 0 {
-			wait = min(hint, p.MaxBackoff)
+		if o.retryAfter > 0 {
+			wait = min(o.retryAfter, p.MaxBackoff)
 		}
 	default:
 		return 0, ""
@@ -73,6 +70,58 @@ func backoff(p RetryPolicy, attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1) //nolint:gosec // G404: jitter needs no cryptographic randomness
 }
 
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// RetryAfter returns how long the server asked the caller to wait, when err
+// is a 429 of either family (an HTTP 429, or an envelope whose code or
+// statusCode is 429) that carried a positive Retry-After header. ok is false
+// for any other error and for a 429 without a wait.
+//
+// Under the default policy a Client waits out a Retry-After of up to
+// [DefaultRateLimitWait] itself and retries; a longer one is returned at
+// once, so that a service can pass it on (e.g. as its own Retry-After)
+// instead of holding its handler.
+func RetryAfter(err error) (time.Duration, bool) {
+	var d time.Duration
+	var ae *APIError
+	var ue *UnexpectedResponseError
+	switch {
+	case errors.As(err, &ae):
+		d = ae.RetryAfter
+	case errors.As(err, &ue):
+		d = ue.RetryAfter
+	}
+	return d, d > 0 && Class(err) == ClassRateLimited
+}
+
+// rateLimited reports whether an answer with this HTTP status and envelope
+// code is a 429: an HTTP 429, or an envelope whose code (v2) or statusCode
+// (GenAuth, which answers HTTP 200 for everything) is 429. It is the one
+// test: [ErrRateLimited] and [ClassRateLimited] read it.
+func rateLimited(status, code int) bool { return status == 429 || code == 429 }
+
+// retryAfterOf returns the Retry-After of resp, an answer whose envelope
+// code is code, when it is a 429 of either family or a 503; 0 otherwise.
+func retryAfterOf(resp *http.Response, code int) time.Duration {
+	if !rateLimited(resp.StatusCode, code) && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0
+	}
+	return parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+}
+
 // parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
@@ -87,17 +136,46 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
+// Per-call overrides travel in the context: a call's options are its
+// context, so every method keeps its signature and a caller can set them
+// once in a middleware.
+
+type callOverridesKey struct{}
+
+// callOverrides are the settings of one call that differ from the Client's.
+type callOverrides struct {
+	retry      RetryPolicy
+	hasRetry   bool
+	timeout    time.Duration // 0 = the Client's
+	hasTimeout bool
+}
+
+func overridesOf(ctx context.Context) callOverrides {
+	o, _ := ctx.Value(callOverridesKey{}).(callOverrides)
+	return o
+}
+
+// callSettings returns the retry policy and timeout of a call of op, or the
+// error for an invalid override.
+func (c *Client) callSettings(ctx context.Context, op string) (RetryPolicy, time.Duration, error) {
+	p, d := c.opts.retry, c.opts.timeout
+	o := overridesOf(ctx)
+	if o.hasRetry {
+		if !o.retry.valid() {
+			return p, d, &ValidationError{Op: op, Field: "WithCallRetry", Reason: "needs MaxAttempts >= 1 and 0 <= MinBackoff <= MaxBackoff"}
+		}
+		p = o.retry
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	if o.hasTimeout {
+		if o.timeout <= 0 {
+			return p, d, &ValidationError{Op: op, Field: "WithCallTimeout", Reason: "must be positive"}
+		}
+		d = o.timeout
 	}
+	return p, d, nil
+}
+
+// valid reports whether p is a usable policy.
+func (p RetryPolicy) valid() bool {
+	return p.MaxAttempts >= 1 && p.MinBackoff >= 0 && p.MaxBackoff >= p.MinBackoff
 }

@@ -101,7 +101,7 @@ func TestShouldRetry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			wait, why := c.shouldRetry(context.Background(), tt.k, p, tt.attempt, tt.status, envelope.Result{}, tt.err)
+			wait, why := c.shouldRetry(context.Background(), tt.k, p, tt.attempt, failed(tt.status, envelope.Result{}, tt.err, 0))
 			assert.Equal(t, tt.retry, why != "", "reason %q", why)
 			if tt.retry {
 				assert.LessOrEqual(t, wait, p.MaxBackoff)
@@ -110,7 +110,7 @@ func TestShouldRetry(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, why := c.shouldRetry(ctx, login, p, 1, 0, envelope.Result{}, refused)
+	_, why := c.shouldRetry(ctx, login, p, 1, failed(0, envelope.Result{}, refused, 0))
 	assert.Empty(t, why, "never after the context ended")
 	assert.False(t, errors.Is(refused, context.Canceled))
 }

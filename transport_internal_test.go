@@ -341,3 +341,38 @@ func BenchmarkTransport(b *testing.B) {
 		srv.Close()
 	}
 }
+
+// BenchmarkScrub measures what scrubbing costs, which only failures pay
+// (BENCHMARKS.md): the scrubber of a GenAuth call with client_secret_basic
+// (configured secrets, Authorization, a two-credential payload), then a
+// 512-byte failure message, then a 1 MiB body cut to an excerpt.
+func BenchmarkScrub(b *testing.B) {
+	c, err := NewClient(Config{GenAuth: GenAuthConfig{Host: "https://g.example", AppID: "app-0123456789",
+		AppSecret: "APPSECRET-2fe7c87a81f867", AuthMethod: AuthClientSecretBasic}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := &call{op: OpSignInByMobile, auth: c.keys().basicAuth, payload: LinePayload{AccessToken: "line-access-token-0123456789", IDToken: "eyJhbGciOiJSUzI1NiJ9.line-id.sig"}}
+	msg := strings.Repeat("the server says no, ", 26)[:512]
+	big := `{"statusCode":200,"data":{"access_token":"` + strings.Repeat("A", 1<<20) + `"}}`
+	b.Run("scrubber", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = c.scrubberFor(k)
+		}
+	})
+	b.Run("message 512 B", func(b *testing.B) {
+		sc := c.scrubberFor(k)
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = sc.Scrub(msg, maxServerText)
+		}
+	})
+	b.Run("excerpt of 1 MiB", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sc := c.scrubberFor(k)
+			_ = sc.Scrub(sc.AddAnswer(big), excerptLen)
+		}
+	})
+}

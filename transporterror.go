@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -222,3 +223,6 @@ func certCause(err error) error {
 	}
 	return errors.New("x509: certificate does not verify")
 }
+
+// Format prints Error for every verb and flag (%#v included).
+func (e *TransportError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }

@@ -315,9 +315,14 @@ func TestV2ExcerptIsScrubbed(t *testing.T) {
 
 	_, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "IDTOK-SECRET"})
 	require.ErrorIs(t, err, enduser.ErrUnexpectedResponse)
-	assert.NotContains(t, err.Error(), "IDTOK-SECRET")
-	assert.NotContains(t, err.Error(), testSecret)
-	assert.Contains(t, err.Error(), "[redacted]")
+	var ue *enduser.UnexpectedResponseError
+	require.ErrorAs(t, err, &ue)
+	for _, text := range []string{err.Error(), ue.Excerpt} {
+		assert.NotContains(t, text, "IDTOK-SECRET")
+		assert.NotContains(t, text, testSecret)
+	}
+	assert.Contains(t, ue.Excerpt, "[redacted]", "the excerpt is kept, scrubbed")
+	assert.NotContains(t, err.Error(), "html", "the excerpt is data, never in Error")
 }
 
 func TestV2CancelledContext(t *testing.T) {

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/internal/scrub"
 )
 
 // maxErrorLine bounds an error line, so a server cannot flood the terminal.
@@ -107,3 +111,47 @@ func printableJSON(b []byte) []byte {
 	}
 	return out
 }
+
+// redacted replaces a secret in what the command prints.
+const redacted = scrub.Redacted
+
+// scrubber removes the secrets this process handed to the SDK (and the
+// tokens it got back) from text the command prints, in every encoding the
+// SDK's own scrubber knows: it is that scrubber (internal/scrub), so the
+// command and the SDK agree on what a secret looks like.
+type scrubber struct{ sc *scrub.Scrubber }
+
+// newScrubber returns a scrubber for secrets. Empty strings are ignored.
+func newScrubber(secrets ...string) scrubber {
+	sc := &scrub.Scrubber{}
+	sc.Add(secrets...)
+	return scrubber{sc}
+}
+
+// contains reports whether s holds any form of a secret.
+func (s scrubber) contains(text string) bool { return s.sc.Contains(text) }
+
+// err returns err as the line the command prints: the SDK's text and, for
+// an *enduser.APIError, the server's message, which the SDK keeps out of
+// its errors and the command shows on purpose. Secrets are removed and the
+// text is made printable; then it is scrubbed again, since escaping a
+// control character writes a backslash sequence, which could complete a
+// secret that holds one. A usageError when usage says the command line is
+// at fault (exit 2), else a failure (exit 1).
+func (s scrubber) err(err error, usage bool) error {
+	msg := withoutPrefix(err.Error())
+	var ae *enduser.APIError
+	if errors.As(err, &ae) && ae.Message+ae.ExtMsg != "" {
+		msg += ": the server says: " + strings.TrimSpace(ae.Message+" "+ae.ExtMsg)
+	}
+	msg = s.sc.Scrub(printable(s.sc.Scrub(msg, 0)), 0)
+	if usage {
+		return usageError{msg}
+	}
+	return failure{msg}
+}
+
+// failure is a failed call: exit status 1.
+type failure struct{ msg string }
+
+func (f failure) Error() string { return f.msg }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode"
@@ -9,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/internal/scrub"
 )
 
 func TestPrintableEscapesEveryControl(t *testing.T) {
@@ -89,4 +95,54 @@ func FuzzPrintable(f *testing.F) {
 			t.Fatalf("printableJSON broke %s: %v", raw, err)
 		}
 	})
+}
+
+func TestScrubEveryFormEveryCopy(t *testing.T) {
+	const s = "se/cr+et=\"x\"&y"
+	sc := newScrubber(s, "")
+	for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s), `se/cr+et=\"x\"\u0026y`,
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s))} {
+		text := "a " + form + " b " + form + form
+		out := sc.err(errors.New(text), false).Error()
+		assert.NotContains(t, out, form, form)
+		assert.Contains(t, out, scrub.Redacted, form)
+		assert.True(t, sc.contains(text))
+	}
+	assert.False(t, sc.contains("nothing here"))
+	assert.Equal(t, "nothing here", newScrubber().err(errors.New("nothing here"), false).Error())
+}
+
+func TestScrubberErrKeepsExitStatus(t *testing.T) {
+	sc := newScrubber("tok-123")
+	var ue usageError
+	assert.ErrorAs(t, sc.err(errors.New("bad tok-123"), true), &ue)
+	assert.Equal(t, "bad [redacted]", ue.Error())
+	err := sc.err(errors.New("failed tok-123"), false)
+	assert.NotErrorAs(t, err, &ue)
+	assert.Equal(t, "failed [redacted]", err.Error())
+}
+
+func TestScrubberErrCannotBeAssembled(t *testing.T) {
+	// A secret that holds a backslash sequence, echoed with the raw
+	// control character: escaping must not complete it.
+	sc := newScrubber(`tok\x0dEN-77`)
+	err := sc.err(errors.New("enduser: op: tok\rEN-77"), false)
+	assert.NotContains(t, err.Error(), `tok\x0dEN-77`)
+	assert.True(t, strings.HasPrefix(err.Error(), "op: "), err.Error())
+
+	// A secret split around the SDK's prefix is not joined.
+	sc = newScrubber("secret-77")
+	err = sc.err(errors.New("enduser: op: secenduser: ret-77"), false)
+	assert.NotContains(t, errorLine(err.Error()), "secret-77")
+}
+
+// TestScrubberShowsTheServersMessage: the SDK's errors never carry the
+// server's message; the command reads it from the APIError on purpose and
+// shows it scrubbed.
+func TestScrubberShowsTheServersMessage(t *testing.T) {
+	sc := newScrubber("tok-123456")
+	err := sc.err(&enduser.APIError{Op: "op", Family: enduser.FamilyV2, HTTPStatus: 200, Code: 5420,
+		Message: "denied tok-123456", ExtMsg: "more"}, false)
+	assert.Contains(t, err.Error(), "the server says: denied [redacted] more")
+	assert.NotContains(t, err.Error(), "tok-123456")
 }

@@ -66,6 +66,12 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 
 	for _, l := range logins(getenv, remote) {
 		tok, err := l.do(ctx, client)
+		// The server's message is data an error never prints: read it on
+		// purpose (it is scrubbed of the credentials the SDK knows).
+		var ae *enduser.APIError
+		if errors.As(err, &ae) && ae.Message != "" {
+			return fmt.Errorf("%s: %w (the server says %q)", l.name, err, ae.Message)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", l.name, err)
 		}

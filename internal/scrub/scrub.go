@@ -1,16 +1,20 @@
-package enduser
+// Package scrub removes known secrets from text a server wrote, in every
+// encoding a secret travels in, before the SDK keeps that text in a data
+// field (APIError.Message, UnexpectedResponseError.Excerpt …) or a command
+// prints it. It is the second line: the first is that errors, log records,
+// Hook events and spans never carry server text at all.
+package scrub
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// scrubber is the one place that knows every secret of a call: the
+// Scrubber is the one place that knows every secret of a call: the
 // configured secrets (user-domain secret, app secret, Basic credential),
 // the request's credentials, its Authorization value and bare token, its
 // signature, and the tokens of the answer being decoded. Every piece of
@@ -29,10 +33,23 @@ import (
 // A secret shorter than minSecret bytes (a test code like "a") cannot be
 // told from ordinary text: it is redacted only where it stands alone (not
 // inside a word or number), and not looked for in base64.
-type scrubber struct {
+type Scrubber struct {
 	forms []string // every form of every secret, sanitized and canonical (see canon)
 	short []string // secrets under minSecret bytes, sanitized and canonical
 }
+
+// Redacted replaces a secret.
+const Redacted = "[redacted]"
+
+// Clone returns a copy of sc that secrets can be added to without
+// changing sc.
+func (sc *Scrubber) Clone() *Scrubber {
+	return &Scrubber{forms: sc.forms[:len(sc.forms):len(sc.forms)], short: sc.short[:len(sc.short):len(sc.short)]}
+}
+
+// Contains reports whether text holds a secret in any of the forms Scrub
+// finds.
+func (sc *Scrubber) Contains(text string) bool { return sc.Scrub(text, 0) != sanitize(text) }
 
 // minPartial is the shortest tail of a text that is taken for the start of
 // a secret cut off by the end of the text (a truncated answer).
@@ -42,15 +59,15 @@ const minPartial = 4
 // appears, in every encoding; a shorter one only where it stands alone.
 const minSecret = 4
 
-// add records s and every encoding of it. Empty strings are ignored.
-func (sc *scrubber) add(secrets ...string) {
+// Add records s and every encoding of it. Empty strings are ignored.
+func (sc *Scrubber) Add(secrets ...string) {
 	for _, s := range secrets {
 		if s == "" {
 			continue
 		}
 		if scheme, rest, ok := strings.Cut(s, " "); ok && rest != "" &&
 			(strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "basic")) {
-			sc.add(rest)
+			sc.Add(rest)
 		}
 		if len(s) < minSecret {
 			f := canonString(sanitize(s))
@@ -59,7 +76,7 @@ func (sc *scrubber) add(secrets ...string) {
 			}
 			continue
 		}
-		// The URL and JSON escapes of s are read through by scrub (see canonical); its
+		// The URL and JSON escapes of s are read through by Scrub (see canonical); its
 		// base64 is not. Inside a longer blob, s starts at any of three
 		// alignments; the characters at either end then carry bits of
 		// its neighbours, so only the ones made of s alone are looked for
@@ -89,8 +106,8 @@ func (sc *scrubber) add(secrets ...string) {
 }
 
 // addForm records f as it is looked for in a text's raw and decoded views
-// (see scrub).
-func (sc *scrubber) addForm(f string) {
+// (see Scrub).
+func (sc *Scrubber) addForm(f string) {
 	f = sanitize(f)
 	fs := []string{canonString(f)}
 	if strings.ContainsAny(f, `%\\&`) {
@@ -115,13 +132,13 @@ func jsonNoHTML(s string) string {
 	return out[1 : len(out)-1]
 }
 
-// scrub returns text as printable ASCII (every other byte becomes '.'),
+// Scrub returns text as printable ASCII (every other byte becomes '.'),
 // with every occurrence of every secret replaced by [redacted], and with a
 // tail that starts a secret (minPartial bytes or more: the text was cut
 // inside it) replaced too; then it cuts the result to at most limit bytes
 // (0: no limit). The whole text is scrubbed before it is cut, so no copy of
 // a secret can slide into view.
-func (sc *scrubber) scrub(text string, limit int) string {
+func (sc *Scrubber) Scrub(text string, limit int) string {
 	t := sanitize(text)
 	var mask []bool
 	cover := func(from, to int) {
@@ -138,7 +155,7 @@ func (sc *scrubber) scrub(text string, limit int) string {
 		sc.find(v, pos, cut, cover)
 	}
 	if limit <= 0 {
-		limit = len(t) + len(redacted)*len(t) // no cut: room for every marker
+		limit = len(t) + len(Redacted)*len(t) // no cut: room for every marker
 	}
 	if mask == nil {
 		return t[:min(limit, len(t))]
@@ -156,10 +173,10 @@ func (sc *scrubber) scrub(text string, limit int) string {
 			i++
 			continue
 		}
-		if b.Len()+len(redacted) > limit {
+		if b.Len()+len(Redacted) > limit {
 			break
 		}
-		b.WriteString(redacted)
+		b.WriteString(Redacted)
 		for i < len(t) && mask[i] {
 			i++
 		}
@@ -171,7 +188,7 @@ func (sc *scrubber) scrub(text string, limit int) string {
 // every secret in v and a tail of v that starts one. pos[i] is where byte
 // i of v starts in t and pos[len(v)] is len(t); nil means byte for byte.
 // The text ends at cut in v if an escape was cut off there (see decoded).
-func (sc *scrubber) find(v string, pos []int32, cut int, cover func(from, to int)) {
+func (sc *Scrubber) find(v string, pos []int32, cut int, cover func(from, to int)) {
 	at := func(i int) int {
 		if pos == nil {
 			return i
@@ -410,13 +427,13 @@ const (
 	maxIssued = 8 << 10
 )
 
-// addAnswer records, for an answer that could not be used (cut, oversized,
+// AddAnswer records, for an answer that could not be used (cut, oversized,
 // undecodable), the string values under every key that is not known to be
 // public: the tokens it issued, whole or cut off at the end. It returns the
 // body with those values redacted in place, so that a value the scrubber
 // cannot know (a cut one that is too short) is gone too. A body that does
 // not start like JSON is returned as is.
-func (sc *scrubber) addAnswer(body string) string {
+func (sc *Scrubber) AddAnswer(body string) string {
 	i := 0
 	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n') {
 		i++
@@ -456,12 +473,12 @@ func (sc *scrubber) addAnswer(body string) string {
 		default:
 			v := strings.TrimSuffix(strings.TrimPrefix(str, `"`), `"`)
 			if len(v) >= minIssued && len(v) <= maxIssued {
-				sc.add(v)
+				sc.Add(v)
 				if u, err := unquoteJSON(str); err == nil && u != v {
-					sc.add(u)
+					sc.Add(u)
 				}
 			}
-			b.WriteString(redacted)
+			b.WriteString(Redacted)
 		}
 		i = end
 	}
@@ -472,29 +489,4 @@ func unquoteJSON(s string) (string, error) {
 	var u string
 	err := json.Unmarshal([]byte(s), &u)
 	return u, err
-}
-
-// secretStrings lists the non-empty strings of a payload, to scrub them
-// from response excerpts.
-func secretStrings(p any) []string {
-	var out []string
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.String:
-			if v.Len() > 0 {
-				out = append(out, v.String())
-			}
-		case reflect.Struct:
-			for i := range v.NumField() {
-				walk(v.Field(i))
-			}
-		}
-	}
-	walk(reflect.ValueOf(p))
-	return out
 }

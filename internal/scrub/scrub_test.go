@@ -1,4 +1,4 @@
-package enduser
+package scrub
 
 import (
 	"encoding/base64"
@@ -45,37 +45,37 @@ func TestScrubEveryEncodingEveryCopy(t *testing.T) {
 	t.Parallel()
 	secrets := []string{"S3CRET/with+odd chars&=<>", "Bearer eyJhbGciOiJIUzI1NiJ9.bare-token", "Basic YXBwOnNlY3JldA=="}
 	for name, enc := range encodings {
-		var sc scrubber
-		sc.add(secrets...)
+		var sc Scrubber
+		sc.Add(secrets...)
 		for _, s := range secrets {
 			text := "a " + enc(s) + " b " + enc(s) + strings.Repeat("x", 300) + enc(s)
-			got := sc.scrub(text, 0)
+			got := sc.Scrub(text, 0)
 			assert.NotContains(t, got, enc(s), name)
-			assert.Equal(t, 3, strings.Count(got, redacted), "%s: every copy, however far: %q", name, got)
+			assert.Equal(t, 3, strings.Count(got, Redacted), "%s: every copy, however far: %q", name, got)
 		}
 	}
-	var sc scrubber
-	sc.add("Bearer eyJhbGciOiJIUzI1NiJ9.bare-token")
-	assert.Equal(t, "token [redacted] echoed", sc.scrub("token eyJhbGciOiJIUzI1NiJ9.bare-token echoed", 0), "the bare token")
+	var sc Scrubber
+	sc.Add("Bearer eyJhbGciOiJIUzI1NiJ9.bare-token")
+	assert.Equal(t, "token [redacted] echoed", sc.Scrub("token eyJhbGciOiJIUzI1NiJ9.bare-token echoed", 0), "the bare token")
 }
 
 func TestScrubBeforeCutting(t *testing.T) {
 	t.Parallel()
 	secret := "S3CRET-" + strings.Repeat("x", 600)
-	var sc scrubber
-	sc.add(secret)
+	var sc Scrubber
+	sc.Add(secret)
 	for _, at := range []int{0, 1, 100, 127, 500, 511, 512} {
-		got := sc.scrub(strings.Repeat("a", at)+secret+"tail"+secret, excerptLen)
+		got := sc.Scrub(strings.Repeat("a", at)+secret+"tail"+secret, 128)
 		assert.NotContains(t, got, "S3CRET", "secret at %d", at)
 		assert.NotContains(t, got, "xxxx", "secret at %d", at)
-		assert.LessOrEqual(t, len(got), excerptLen)
+		assert.LessOrEqual(t, len(got), 128)
 	}
-	assert.Equal(t, "cut: [redacted]", sc.scrub("cut: S3CRET-xx", 0), "a text that ends inside a secret")
-	assert.Equal(t, "bad.gateway...", sc.scrub("bad\ngateway\xe4\xb8\xad", 0), "printable ASCII only")
-	var short scrubber
-	short.add("abcd") // minSecret: a shorter one is redacted only where it stands alone
-	assert.Equal(t, "1", short.scrub("1abcd2abcd", 10), "a marker that does not fit is left out, not cut")
-	assert.Equal(t, "1[redacted]2", short.scrub("1abcd2abcd", 12), "markers count against the limit")
+	assert.Equal(t, "cut: [redacted]", sc.Scrub("cut: S3CRET-xx", 0), "a text that ends inside a secret")
+	assert.Equal(t, "bad.gateway...", sc.Scrub("bad\ngateway\xe4\xb8\xad", 0), "printable ASCII only")
+	var short Scrubber
+	short.Add("abcd") // minSecret: a shorter one is redacted only where it stands alone
+	assert.Equal(t, "1", short.Scrub("1abcd2abcd", 10), "a marker that does not fit is left out, not cut")
+	assert.Equal(t, "1[redacted]2", short.Scrub("1abcd2abcd", 12), "markers count against the limit")
 }
 
 func TestScrubAnswerTokens(t *testing.T) {
@@ -95,8 +95,8 @@ func TestScrubAnswerTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var sc scrubber
-			got := sc.scrub(sc.addAnswer(tt.body), 0)
+			var sc Scrubber
+			got := sc.Scrub(sc.AddAnswer(tt.body), 0)
 			for _, g := range tt.gone {
 				assert.NotContains(t, got, g)
 			}
@@ -120,10 +120,10 @@ func FuzzScrub(f *testing.F) {
 		}
 		names := []string{"raw", "query", "path", "json", "json no html", "json slash", "base64", "base64url", "every byte %xx", "upper case"}
 		enc := encodings[names[int(how)%len(names)]]
-		var sc scrubber
-		sc.add(s1, s2)
+		var sc Scrubber
+		sc.Add(s1, s2)
 		text := pre + enc(s1) + post + enc(s2) + pre + enc(s1)
-		got := sc.scrub(text, limit)
+		got := sc.Scrub(text, limit)
 		if limit > 0 && len(got) > limit {
 			t.Fatalf("%d bytes over the limit %d", len(got), limit)
 		}
@@ -133,11 +133,11 @@ func FuzzScrub(f *testing.F) {
 			}
 		}
 		// What is left besides the markers must hold no secret, whole.
-		rest := strings.ReplaceAll(got, redacted, "\x00")
+		rest := strings.ReplaceAll(got, Redacted, "\x00")
 		for _, s := range []string{s1, s2} {
 			if len(s) < minSecret { // redacted only where it stands alone
-				if s != "" && sc.scrub(s, 0) != redacted {
-					t.Fatalf("short secret %q alone survives as %q", s, sc.scrub(s, 0))
+				if s != "" && sc.Scrub(s, 0) != Redacted {
+					t.Fatalf("short secret %q alone survives as %q", s, sc.Scrub(s, 0))
 				}
 				continue
 			}
@@ -146,41 +146,6 @@ func FuzzScrub(f *testing.F) {
 					t.Fatalf("secret %q survives as %q in %q", s, f, got)
 				}
 			}
-		}
-	})
-}
-
-// BenchmarkScrub measures what scrubbing costs, which only failures pay
-// (BENCHMARKS.md): the scrubber of a GenAuth call with client_secret_basic
-// (configured secrets, Authorization, a two-credential payload), then a
-// 512-byte failure message, then a 1 MiB body cut to an excerpt.
-func BenchmarkScrub(b *testing.B) {
-	c, err := NewClient(Config{GenAuth: GenAuthConfig{Host: "https://g.example", AppID: "app-0123456789",
-		AppSecret: "APPSECRET-2fe7c87a81f867", AuthMethod: AuthClientSecretBasic}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	k := &call{op: OpSignInByMobile, auth: c.keys().basicAuth, payload: LinePayload{AccessToken: "line-access-token-0123456789", IDToken: "eyJhbGciOiJSUzI1NiJ9.line-id.sig"}}
-	msg := strings.Repeat("the server says no, ", 26)[:512]
-	big := `{"statusCode":200,"data":{"access_token":"` + strings.Repeat("A", 1<<20) + `"}}`
-	b.Run("scrubber", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			_ = c.scrubberFor(k)
-		}
-	})
-	b.Run("message 512 B", func(b *testing.B) {
-		sc := c.scrubberFor(k)
-		b.ReportAllocs()
-		for b.Loop() {
-			_ = sc.scrub(msg, maxServerText)
-		}
-	})
-	b.Run("excerpt of 1 MiB", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			sc := c.scrubberFor(k)
-			_ = sc.scrub(sc.addAnswer(big), excerptLen)
 		}
 	})
 }
@@ -228,16 +193,16 @@ func TestScrubHostileEncodings(t *testing.T) {
 		"signature upper":     strings.ToUpper(sig),
 	}
 	for name, echoed := range tests {
-		var sc scrubber
-		sc.add(secret, sig)
-		got := sc.scrub("the server says: "+echoed+" (twice: "+echoed+")", 0)
+		var sc Scrubber
+		sc.Add(secret, sig)
+		got := sc.Scrub("the server says: "+echoed+" (twice: "+echoed+")", 0)
 		assert.Contains(t, got, "the server says: ", name)
-		assert.Equal(t, 2, strings.Count(got, redacted), "%s: %q -> %q", name, echoed, got)
+		assert.Equal(t, 2, strings.Count(got, Redacted), "%s: %q -> %q", name, echoed, got)
 		assert.NotContains(t, got, echoed, name)
 		if strings.HasPrefix(name, "base64") || name == "basic of other id" {
 			// Only a few characters at either end of a secret inside a
 			// blob may stay: they carry bits of its neighbours.
-			rest := strings.ReplaceAll(got, redacted, "\x00")
+			rest := strings.ReplaceAll(got, Redacted, "\x00")
 			for _, part := range strings.Split(rest, "\x00") {
 				for _, w := range strings.Fields(part) {
 					assert.LessOrEqual(t, len(w), 40, "%s: %q", name, got)
@@ -257,9 +222,9 @@ func strconvHex(b byte) string {
 // stands alone, so the rest of the message stays readable.
 func TestScrubShortSecrets(t *testing.T) {
 	t.Parallel()
-	var sc scrubber
-	sc.add("a", "42")
+	var sc Scrubber
+	sc.Add("a", "42")
 	assert.Equal(t, "code [redacted] was already used (data 420, [redacted]/[redacted])",
-		sc.scrub("code a was already used (data 420, 42/A)", 0))
-	assert.Equal(t, "bad param =[redacted]", sc.scrub("bad param =%61", 0), "escaped too")
+		sc.Scrub("code a was already used (data 420, 42/A)", 0))
+	assert.Equal(t, "bad param =[redacted]", sc.Scrub("bad param =%61", 0), "escaped too")
 }
