@@ -314,8 +314,8 @@ func (s *Sessions) cached() int {
 // the request sent again only if that is safe: its method is idempotent
 // (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) and its body is empty or can be
 // rewound (http.Request.GetBody, as http.NewRequest sets for in-memory
-// bodies). Any other request gets the 401 back, as does one whose refresh
-// failed. Redirects to another host are not followed (the token would go
+// bodies). Any other request gets the 401 back (its next request carries
+// the new token), as does one whose refresh failed. Redirects to another host are not followed (the token would go
 // with them): the redirect is returned as is.
 func (s *Sessions) HTTPClient(key string, base http.RoundTripper) *http.Client {
 	if base == nil {
@@ -349,12 +349,12 @@ func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	resp, err := t.base.RoundTrip(authorized(req, tok, req.Body))
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || !resendable(req) {
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
 	next, err := t.s.ForceRefresh(ctx, t.key, tok)
-	if err != nil {
-		return resp, nil // the API's 401 stands
+	if err != nil || !resendable(req) {
+		return resp, nil // the API's 401 stands; a later request gets next
 	}
 	body := io.ReadCloser(http.NoBody)
 	if req.GetBody != nil {

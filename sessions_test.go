@@ -1,8 +1,16 @@
 package enduser_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
 )
 
 // storeOps is the number of operations r's store has seen.
@@ -154,4 +163,278 @@ func TestSessionsRefusesBadInput(t *testing.T) {
 	require.ErrorIs(t, err, enduser.ErrTokenRequired)
 	require.ErrorIs(t, s.End(context.Background(), ""), enduser.ErrInvalidRequest)
 	assert.Equal(t, before, r.storeOps())
+}
+
+// lateLockStore grants the lock at once but answers Lock late, like a
+// reply held up by the network or a GC pause.
+type lateLockStore struct {
+	enduser.TokenStore
+	late time.Duration
+}
+
+func (s *lateLockStore) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
+	unlock, err := s.TokenStore.Lock(ctx, key, ttl)
+	time.Sleep(s.late)
+	return unlock, err
+}
+
+// The lock's time runs from before Lock is called: a grant answered at
+// 97% of its ttl leaves too little to refresh within it, so nothing is
+// sent, and the session is not over.
+func TestSessionsNoRefreshOnALateLockReply(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1, enduser.WithTimeout(300*time.Millisecond)) // the lock ttl is 1.3 s
+	s := r.cs[0].Sessions(&lateLockStore{r.store, 1260 * time.Millisecond})
+	require.NoError(t, s.Start(bg, sessionKey, r.login))
+	r.clk.Advance(3 * time.Hour)
+	_, err := s.Token(bg, sessionKey)
+	require.ErrorIs(t, err, enduser.ErrTokenStore)
+	assert.Equal(t, enduser.ClassTemporary, enduser.Class(err))
+	assert.Zero(t, r.srv.Count(enduser.OpRefreshToken), "no refresh that could outlive the lock")
+}
+
+// shiftedDate sets each answer's Date header to the server's clock, which
+// is off from this replica's by d.
+type shiftedDate struct{ d time.Duration }
+
+func (s shiftedDate) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		resp.Header.Set("Date", time.Now().Add(s.d).UTC().Format(http.TimeFormat))
+	}
+	return resp, err
+}
+
+// skewed is a session on a replica whose clock is off from the server's by
+// -serverOffset, with 30-minute access tokens.
+func skewed(t *testing.T, serverOffset time.Duration) (*endusertest.Server, *enduser.Client, *enduser.Sessions, *enduser.Token) {
+	t.Helper()
+	srv := endusertest.NewServer(t, endusertest.WithClock(func() time.Time { return time.Now().Add(serverOffset) }),
+		endusertest.WithTokenLifetimes(30*time.Minute, 24*time.Hour))
+	c, err := enduser.NewClient(srv.Config(), enduser.WithHTTPClient(&http.Client{Transport: shiftedDate{serverOffset}}))
+	require.NoError(t, err)
+	login, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(t, err)
+	s := c.Sessions(enduser.NewMemoryStore())
+	require.NoError(t, s.Start(bg, sessionKey, login))
+	return srv, c, s, login
+}
+
+// A replica an hour ahead of the server, with 30-minute tokens: by its own
+// clock every token is expired; judged by the server's clock (the Date
+// header), one refresh serves every later call.
+func TestSessionsReplicaClockAhead(t *testing.T) {
+	t.Parallel()
+	srv, _, s, _ := skewed(t, -time.Hour)
+	for range 10 {
+		_, err := s.Token(bg, sessionKey)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken), "no refresh storm")
+}
+
+// A replica an hour behind the server: a token expired by the server's
+// clock (but not by the replica's) is refreshed, not handed out.
+func TestSessionsReplicaClockBehind(t *testing.T) {
+	t.Parallel()
+	srv, c, s, login := skewed(t, time.Hour)
+	fresh, err := s.ForceRefresh(bg, sessionKey, login) // the replica learns the server's clock
+	require.NoError(t, err)
+	expired := *fresh
+	expired.Expiry = time.Now().Add(time.Hour - 5*time.Minute) // 5 minutes ago, by the server's clock
+	require.NoError(t, s.Start(bg, sessionKey, &expired))
+
+	tok, err := s.Token(bg, sessionKey)
+	require.NoError(t, err)
+	assert.NotEqual(t, expired.AccessToken, tok.AccessToken, "the expired token is not handed out")
+	assert.Equal(t, 2, srv.Count(enduser.OpRefreshToken))
+	_, err = c.UserInfo(bg, tok)
+	require.NoError(t, err, "the token handed out is live")
+}
+
+// A saver that ignores its context: callers are not held past the
+// Client's timeout, no second refresh happens, and once the saver returns
+// the refreshed token is handed out.
+func TestTokenSourceSaverIgnoringItsContext(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	srv := endusertest.NewServer(t, endusertest.WithClock(clk.Now))
+	c, err := enduser.NewClient(srv.Config(), enduser.WithClock(clk.Now), enduser.WithTimeout(200*time.Millisecond))
+	require.NoError(t, err)
+	login, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(t, err)
+	release := make(chan struct{})
+	var saves atomic.Int32
+	ts := c.TokenSource(login, enduser.WithTokenSaver(func(context.Context, *enduser.Token) error {
+		saves.Add(1)
+		<-release // ignores its ctx
+		return nil
+	}))
+	clk.Advance(3 * time.Hour)
+	for range 3 {
+		done := make(chan error, 1)
+		go func() { _, err := ts.Token(bg); done <- err }()
+		select {
+		case err := <-done:
+			require.ErrorIs(t, err, context.DeadlineExceeded, "released at the Client's timeout")
+		case <-time.After(20 * time.Second):
+			t.Fatal("Token held by a saver that ignores its context")
+		}
+	}
+	assert.Equal(t, int32(1), saves.Load(), "a running save is waited for, not repeated")
+	close(release)
+	require.Eventually(t, func() bool { _, err := ts.Token(bg); return err == nil }, 10*time.Second, 10*time.Millisecond,
+		"once the saver returns, its token is handed out")
+	assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken))
+	assert.Equal(t, int32(1), saves.Load())
+}
+
+// Printing never shows a token or a session key, under any verb or slog.
+func TestSessionsPrintingRedacts(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	store := enduser.NewMemoryStore()
+	s := r.cs[0].Sessions(store)
+	defer s.Close()
+	require.NoError(t, s.Start(bg, sessionKey, r.login))
+	values := map[string]any{"MemoryStore": store, "Sessions": s, "TokenSource": r.cs[0].SharedTokenSource(store, sessionKey)}
+	secrets := []string{sessionKey, "user-42", r.login.AccessToken, strings.TrimPrefix(r.login.AccessToken, "Bearer "), r.login.RefreshToken}
+	for name, v := range values {
+		var logged bytes.Buffer
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "v", v)
+		text := fmt.Sprintf("%v %+v %#v %s %q %x %X %d %p %T", v, v, v, v, v, v, v, v, v, v) + fmt.Sprint(v) + fmt.Sprintln(v) + logged.String()
+		for _, secret := range secrets {
+			assert.NotContains(t, text, secret, name)
+		}
+	}
+}
+
+// hostileAPI is another API of the platform: it rejects every token but
+// accept (401 when accept is empty), records what it saw, and may
+// redirect elsewhere.
+type hostileAPI struct {
+	accept   atomic.Value // string: the Authorization it accepts
+	redirect string
+	mu       sync.Mutex
+	seen     []string // method, Authorization and body of each request
+}
+
+func (h *hostileAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	h.seen = append(h.seen, r.Method+" "+r.Header.Get("Authorization")+" "+string(body))
+	h.mu.Unlock()
+	if h.redirect != "" {
+		http.Redirect(w, r, h.redirect, http.StatusFound)
+		return
+	}
+	if a, _ := h.accept.Load().(string); a == "" || a != r.Header.Get("Authorization") {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	_, _ = io.WriteString(w, "ok")
+}
+
+func (h *hostileAPI) requests() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.seen...)
+}
+
+// The session's HTTP client: the API rejects the current token, the client
+// refreshes once and resends what is safe to resend, never anything else.
+func TestSessionsHTTPClient(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		method  string
+		body    func() io.Reader
+		resends bool
+	}{
+		{"GET", http.MethodGet, func() io.Reader { return nil }, true},
+		{"PUT with a rewindable body", http.MethodPut, func() io.Reader { return strings.NewReader("payload") }, true},
+		{"DELETE", http.MethodDelete, func() io.Reader { return nil }, true},
+		{"POST", http.MethodPost, func() io.Reader { return strings.NewReader("payload") }, false},
+		{"PUT with a stream", http.MethodPut, func() io.Reader { return io.MultiReader(strings.NewReader("payload")) }, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newReplicas(t, 1)
+			s := r.cs[0].Sessions(r.store)
+			require.NoError(t, s.Start(bg, sessionKey, r.login))
+			api := &hostileAPI{}
+			srv := httptest.NewServer(api)
+			t.Cleanup(srv.Close)
+			hc := s.HTTPClient(sessionKey, nil)
+			t.Cleanup(hc.CloseIdleConnections)
+			api.accept.Store("none yet")
+			// The API accepts only a token refreshed after the login.
+			r.store.TokenStore = &acceptOnStore{TokenStore: r.store.TokenStore, api: api}
+
+			req, err := http.NewRequestWithContext(bg, tc.method, srv.URL+"/v1/devices", tc.body())
+			require.NoError(t, err)
+			resp, err := hc.Do(req)
+			require.NoError(t, err)
+			_ = resp.Body.Close()
+			seen := api.requests()
+			assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken), "one refresh on the rejection")
+			assert.True(t, strings.HasPrefix(seen[0], tc.method+" "+r.login.AuthorizationHeader()+" "), "first sent with the session's token")
+			if !tc.resends {
+				assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+				assert.Len(t, seen, 1, "a request that is unsafe to resend is sent once")
+				return
+			}
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			require.Len(t, seen, 2, "resent once")
+			assert.NotContains(t, seen[1], r.login.AccessToken, "with the new token")
+			if tc.body() != nil {
+				assert.True(t, strings.HasSuffix(seen[1], " payload"), "and the same body")
+			}
+		})
+	}
+}
+
+// acceptOnStore makes api accept each token stored after the first Load.
+type acceptOnStore struct {
+	enduser.TokenStore
+	api *hostileAPI
+}
+
+func (s *acceptOnStore) Store(ctx context.Context, key string, t *enduser.Token) error {
+	s.api.accept.Store(t.AuthorizationHeader())
+	return s.TokenStore.Store(ctx, key, t)
+}
+
+// An API that always rejects gets one resend, not a loop; an API that
+// redirects to another host never sends the token there.
+func TestSessionsHTTPClientHostileAPI(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	s := r.cs[0].Sessions(r.store)
+	require.NoError(t, s.Start(bg, sessionKey, r.login))
+	hc := s.HTTPClient(sessionKey, nil)
+	t.Cleanup(hc.CloseIdleConnections)
+
+	never := &hostileAPI{}
+	nsrv := httptest.NewServer(never)
+	t.Cleanup(nsrv.Close)
+	resp, err := hc.Get(nsrv.URL)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Len(t, never.requests(), 2, "one resend after one refresh, then the 401")
+	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+
+	elsewhere := &hostileAPI{}
+	esrv := httptest.NewServer(elsewhere)
+	t.Cleanup(esrv.Close)
+	redirecting := &hostileAPI{redirect: esrv.URL + "/steal"}
+	rsrv := httptest.NewServer(redirecting)
+	t.Cleanup(rsrv.Close)
+	resp, err = hc.Get(rsrv.URL)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusFound, resp.StatusCode, "the redirect is returned, not followed")
+	assert.Empty(t, elsewhere.requests(), "the token never reaches another host")
 }

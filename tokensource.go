@@ -132,7 +132,10 @@ type flight struct {
 }
 
 // pendingSave is a refreshed token not yet saved by the saver.
-type pendingSave struct{ prev, next *Token }
+type pendingSave struct {
+	prev, next *Token
+	tried      bool // a save of it started (under mu)
+}
 
 // strategy is how an update obtains a token other than rejected from cur.
 type strategy interface {
@@ -333,6 +336,9 @@ func (ts *TokenSource) fly(ctx context.Context, f *flight) {
 
 // update obtains a usable token other than rejected; one runs at a time.
 func (ts *TokenSource) update(ctx context.Context, rejected string) (*Token, error) {
+	if h := ts.hot.Load(); h != nil && ts.fresh(h, rejected) {
+		return h.tok, nil // a save finished since the flight began
+	}
 	ts.mu.Lock()
 	p, cur := ts.pending, ts.tok
 	ts.mu.Unlock()
@@ -636,11 +642,11 @@ func (ts *TokenSource) persist(ctx context.Context, p *pendingSave) error {
 		}
 	}
 	ts.mu.Lock()
-	if ts.pending != p && running != nil {
+	if ts.pending != p && p.tried {
 		ts.mu.Unlock()
-		return nil // the running save succeeded
+		return nil // an earlier save of p succeeded
 	}
-	ts.pending, ts.saving = p, make(chan struct{})
+	p.tried, ts.pending, ts.saving = true, p, make(chan struct{})
 	ts.hot.Store(nil)
 	done := ts.saving
 	ts.mu.Unlock()
