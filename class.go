@@ -3,7 +3,10 @@ package enduser
 import (
 	"context"
 	"errors"
+	"net"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/seed1804ee03/enduser/internal/gacodes"
 )
@@ -272,4 +275,47 @@ func withoutQuery(u string) string {
 		return u[:i]
 	}
 	return u
+}
+
+// HTTPStatus is the answer a service's handler gives for err, the "e.g.
+// answer" column of the README's class table as code: 200 for nil, 400
+// invalid request, 500 misconfigured, 401 log in again, 403 denied, 429
+// rate limited, 503 temporary, 504 maybe processed when the wait timed out
+// (else 502), 502 server. retryAfter is the server's wait hint
+// ([RetryAfter]) when it gave one, for a Retry-After header; else 0.
+//
+//	if status, wait := enduser.HTTPStatus(err); status != http.StatusOK {
+//		if wait > 0 {
+//			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+//		}
+//		http.Error(w, http.StatusText(status), status)
+//	}
+func HTTPStatus(err error) (status int, retryAfter time.Duration) {
+	if d, ok := RetryAfter(err); ok {
+		retryAfter = d
+	}
+	switch Class(err) {
+	case ClassNone:
+		return http.StatusOK, 0
+	case ClassInvalidRequest:
+		return http.StatusBadRequest, retryAfter
+	case ClassMisconfigured:
+		return http.StatusInternalServerError, retryAfter
+	case ClassReLogin:
+		return http.StatusUnauthorized, retryAfter
+	case ClassDenied:
+		return http.StatusForbidden, retryAfter
+	case ClassRateLimited:
+		return http.StatusTooManyRequests, retryAfter
+	case ClassTemporary:
+		return http.StatusServiceUnavailable, retryAfter
+	case ClassMaybeProcessed:
+		var ne net.Error
+		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+			return http.StatusGatewayTimeout, retryAfter
+		}
+		return http.StatusBadGateway, retryAfter
+	default:
+		return http.StatusBadGateway, retryAfter
+	}
 }

@@ -251,3 +251,67 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// ConfigFromEnv reads a Config from environment variables through getenv
+// (os.Getenv, or a map's lookup in tests):
+//
+//	ENDUSER_BASE_URL, ENDUSER_USER_DOMAIN, ENDUSER_USER_DOMAIN_SECRET   the v2 API (all three, or none)
+//	ENDUSER_GENAUTH_HOST, ENDUSER_GENAUTH_APP_ID                        GenAuth (both, or none of its variables)
+//	ENDUSER_GENAUTH_APP_SECRET                                          needed by the two secret methods
+//	ENDUSER_GENAUTH_AUTH_METHOD   none (default), client_secret_post or client_secret_basic
+//	ENDUSER_GENAUTH_ID_TOKEN_ALG  RS256 (default) or HS256
+//
+// One of the two groups must be set. An error wraps [ErrInvalidConfig] and
+// names the missing or malformed variable, never a value; [NewClient]
+// checks the values themselves (hosts, lengths).
+func ConfigFromEnv(getenv func(key string) string) (Config, error) {
+	c := Config{
+		BaseURL: getenv("ENDUSER_BASE_URL"), UserDomain: getenv("ENDUSER_USER_DOMAIN"),
+		UserDomainSecret: getenv("ENDUSER_USER_DOMAIN_SECRET"),
+		GenAuth: GenAuthConfig{
+			Host: getenv("ENDUSER_GENAUTH_HOST"), AppID: getenv("ENDUSER_GENAUTH_APP_ID"),
+			AppSecret: getenv("ENDUSER_GENAUTH_APP_SECRET"), IDTokenSigningAlg: getenv("ENDUSER_GENAUTH_ID_TOKEN_ALG"),
+		},
+	}
+	switch m := getenv("ENDUSER_GENAUTH_AUTH_METHOD"); m {
+	case "", "none":
+	case "client_secret_post":
+		c.GenAuth.AuthMethod = AuthClientSecretPost
+	case "client_secret_basic":
+		c.GenAuth.AuthMethod = AuthClientSecretBasic
+	default:
+		return Config{}, fmt.Errorf("%w: ENDUSER_GENAUTH_AUTH_METHOD is none of none, client_secret_post and client_secret_basic", ErrInvalidConfig)
+	}
+	missing := func(group []string) error {
+		var set, unset []string
+		for _, name := range group {
+			if getenv(name) != "" {
+				set = append(set, name)
+			} else {
+				unset = append(unset, name)
+			}
+		}
+		if len(set) > 0 && len(unset) > 0 {
+			return fmt.Errorf("%w: %s is set but %s is not", ErrInvalidConfig, strings.Join(set, ", "), strings.Join(unset, ", "))
+		}
+		return nil
+	}
+	v2 := []string{"ENDUSER_BASE_URL", "ENDUSER_USER_DOMAIN", "ENDUSER_USER_DOMAIN_SECRET"}
+	genAuth := []string{"ENDUSER_GENAUTH_HOST", "ENDUSER_GENAUTH_APP_ID"}
+	if err := missing(v2); err != nil {
+		return Config{}, err
+	}
+	if err := missing(genAuth); err != nil {
+		return Config{}, err
+	}
+	if c.GenAuth != (GenAuthConfig{}) && c.GenAuth.Host == "" {
+		return Config{}, fmt.Errorf("%w: GenAuth variables are set but ENDUSER_GENAUTH_HOST and ENDUSER_GENAUTH_APP_ID are not", ErrInvalidConfig)
+	}
+	if c.GenAuth.AuthMethod != AuthNone && c.GenAuth.AppSecret == "" {
+		return Config{}, fmt.Errorf("%w: ENDUSER_GENAUTH_AUTH_METHOD is %s but ENDUSER_GENAUTH_APP_SECRET is not set", ErrInvalidConfig, c.GenAuth.AuthMethod)
+	}
+	if !c.v2Configured() && c.GenAuth == (GenAuthConfig{}) {
+		return Config{}, fmt.Errorf("%w: neither ENDUSER_BASE_URL (with ENDUSER_USER_DOMAIN and ENDUSER_USER_DOMAIN_SECRET) nor ENDUSER_GENAUTH_HOST (with ENDUSER_GENAUTH_APP_ID) is set", ErrInvalidConfig)
+	}
+	return c, nil
+}

@@ -8,9 +8,12 @@
 //
 //	go run ./examples/quickstart
 //
-// With ENDUSER_BASE_URL, ENDUSER_USER_DOMAIN and ENDUSER_USER_DOMAIN_SECRET
-// set, it runs against that host instead, with the provider credentials it
-// finds in the environment (see README.md).
+// With a family's variables set (enduser.ConfigFromEnv: ENDUSER_BASE_URL,
+// ENDUSER_USER_DOMAIN and ENDUSER_USER_DOMAIN_SECRET for the v2 API;
+// ENDUSER_GENAUTH_HOST and ENDUSER_GENAUTH_APP_ID for GenAuth), it runs
+// against those real hosts instead, with the provider credentials it finds
+// in the environment (see README.md), and skips, saying so, the family that
+// is not configured. It first prints which host each family uses and why.
 package main
 
 import (
@@ -38,15 +41,19 @@ func runMain() error {
 	return run(ctx, os.Stdout, os.Getenv)
 }
 
-// login is one step of the tour: a name and the call, with credentials
-// from the environment (real host) or invented (emulator).
+// login is one step of the tour: a name, its family and the call, with
+// credentials from the environment (real host) or invented (emulator).
 type login struct {
-	name string
-	do   func(ctx context.Context, c *enduser.Client) (*enduser.Token, error)
+	name   string
+	family enduser.Family
+	do     func(ctx context.Context, c *enduser.Client) (*enduser.Token, error)
 }
 
 func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
-	cfg, remote := realConfig(getenv)
+	cfg, remote, err := config(getenv)
+	if err != nil {
+		return err // a half-set family: never fall back to the emulator silently
+	}
 	if !remote {
 		srv, err := endusertest.Start()
 		if err != nil {
@@ -54,9 +61,9 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 		}
 		defer srv.Close()
 		cfg = srv.Config()
-		fmt.Fprintf(out, "Using the embedded emulator at %s (set ENDUSER_BASE_URL to use a real host).\n\n", srv.URL())
+		fmt.Fprintf(out, "Using the embedded emulator at %s for both families: neither ENDUSER_BASE_URL nor ENDUSER_GENAUTH_HOST is set.\n\n", srv.URL())
 	} else {
-		fmt.Fprintf(out, "Using %s as user domain %s.\n\n", cfg.BaseURL, cfg.UserDomain)
+		describeHosts(out, cfg)
 	}
 	client, err := enduser.NewClient(cfg)
 	if err != nil {
@@ -65,6 +72,9 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 	defer client.CloseIdleConnections()
 
 	for _, l := range logins(getenv, remote) {
+		if l.family == enduser.FamilyV2 && cfg.BaseURL == "" || l.family == enduser.FamilyGenAuth && cfg.GenAuth.Host == "" {
+			continue // its family is not configured: said above
+		}
 		tok, err := l.do(ctx, client)
 		// The server's message is data an error never prints: read it on
 		// purpose (it is scrubbed of the credentials the SDK knows).
@@ -83,6 +93,9 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 		}
 	}
 
+	if cfg.BaseURL == "" {
+		return nil // the wrong-secret demonstration below is a v2 login
+	}
 	// A login signed with the wrong secret fails with a typed error.
 	bad := cfg
 	bad.UserDomainSecret = "not-the-secret"
@@ -124,23 +137,30 @@ func genAuthSession(ctx context.Context, out io.Writer, client *enduser.Client, 
 	return nil
 }
 
-// realConfig reads a real deployment's config from the environment.
-func realConfig(getenv func(string) string) (enduser.Config, bool) {
-	cfg := enduser.Config{
-		BaseURL:          getenv("ENDUSER_BASE_URL"),
-		UserDomain:       getenv("ENDUSER_USER_DOMAIN"),
-		UserDomainSecret: getenv("ENDUSER_USER_DOMAIN_SECRET"),
+// config reads a real deployment's config from the environment
+// (enduser.ConfigFromEnv); remote is false when no family is set at all,
+// and the emulator stands in for both.
+func config(getenv func(string) string) (cfg enduser.Config, remote bool, err error) {
+	if getenv("ENDUSER_BASE_URL") == "" && getenv("ENDUSER_GENAUTH_HOST") == "" {
+		return enduser.Config{}, false, nil
 	}
-	if host := getenv("ENDUSER_GENAUTH_HOST"); host != "" {
-		cfg.GenAuth = enduser.GenAuthConfig{Host: host, AppID: getenv("ENDUSER_GENAUTH_APP_ID"), AppSecret: getenv("ENDUSER_GENAUTH_APP_SECRET")}
-		switch getenv("ENDUSER_GENAUTH_AUTH_METHOD") {
-		case "client_secret_post":
-			cfg.GenAuth.AuthMethod = enduser.AuthClientSecretPost
-		case "client_secret_basic":
-			cfg.GenAuth.AuthMethod = enduser.AuthClientSecretBasic
-		}
+	cfg, err = enduser.ConfigFromEnv(getenv)
+	return cfg, err == nil, err
+}
+
+// describeHosts says which host each family uses, and why a family is
+// skipped.
+func describeHosts(out io.Writer, cfg enduser.Config) {
+	if cfg.BaseURL != "" {
+		fmt.Fprintf(out, "v2 API: %s as user domain %s (ENDUSER_BASE_URL).\n", cfg.BaseURL, cfg.UserDomain)
+	} else {
+		fmt.Fprintln(out, "v2 API: skipped, ENDUSER_BASE_URL is not set.")
 	}
-	return cfg, cfg.BaseURL != ""
+	if cfg.GenAuth.Host != "" {
+		fmt.Fprintf(out, "GenAuth: %s as app %s (ENDUSER_GENAUTH_HOST).\n\n", cfg.GenAuth.Host, cfg.GenAuth.AppID)
+	} else {
+		fmt.Fprint(out, "GenAuth: skipped, ENDUSER_GENAUTH_HOST is not set.\n\n")
+	}
 }
 
 // logins lists the tour. On a real host a login runs only when its
@@ -156,23 +176,23 @@ func logins(getenv func(string) string, remote bool) []login {
 		login
 		needs string
 	}{
-		{login{"Twitter", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+		{login{"Twitter", enduser.FamilyV2, func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
 			return c.TwitterLogin(ctx, enduser.TwitterLoginRequest{
 				AppID:            v("ENDUSER_TWITTER_APP_ID", "twitter-app"),
 				OAuthToken:       v("ENDUSER_TWITTER_OAUTH_TOKEN", "emulated-oauth-token"),
 				OAuthTokenSecret: v("ENDUSER_TWITTER_OAUTH_TOKEN_SECRET", "emulated-oauth-token-secret"),
 			})
 		}}, v("ENDUSER_TWITTER_OAUTH_TOKEN", "x")},
-		{login{"Apple", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+		{login{"Apple", enduser.FamilyV2, func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
 			return c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: v("ENDUSER_APPLE_IDENTITY_TOKEN", "emulated-apple-identity-token")})
 		}}, v("ENDUSER_APPLE_IDENTITY_TOKEN", "x")},
-		{login{"WeChat Official Account", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+		{login{"WeChat Official Account", enduser.FamilyV2, func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
 			return c.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{
 				AppID: v("ENDUSER_WECHAT_APP_ID", "wx0123456789abcdef"),
 				Code:  v("ENDUSER_WECHAT_CODE", "emulated-wechat-code"),
 			})
 		}}, v("ENDUSER_WECHAT_CODE", "x")},
-		{login{"GenAuth mobile (wechat)", func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
+		{login{"GenAuth mobile (wechat)", enduser.FamilyGenAuth, func(ctx context.Context, c *enduser.Client) (*enduser.Token, error) {
 			return c.SignInByMobile(ctx, enduser.MobileSignInRequest{
 				ExtIdpConnIdentifier: v("ENDUSER_GENAUTH_CONN_ID", "wechat-mobile"),
 				Payload:              enduser.WechatPayload{Code: v("ENDUSER_GENAUTH_WECHAT_CODE", "emulated-genauth-code")},

@@ -16,6 +16,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -115,4 +118,33 @@ func mapValues(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// TestQuickstartSaysWhichHost: with only GenAuth's variables set, the
+// quickstart logs in at that GenAuth host (here an emulator standing in for
+// it), says the v2 API is skipped and why, and never starts its own
+// emulator; a half-set family is an error naming the missing variable.
+func TestQuickstartSaysWhichHost(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	g := srv.Config().GenAuth
+	env := map[string]string{
+		"ENDUSER_GENAUTH_HOST": g.Host, "ENDUSER_GENAUTH_APP_ID": g.AppID, "ENDUSER_GENAUTH_APP_SECRET": g.AppSecret,
+		"ENDUSER_GENAUTH_AUTH_METHOD": g.AuthMethod.String(), "ENDUSER_GENAUTH_WECHAT_CODE": "real-code", "ENDUSER_GENAUTH_CONN_ID": "wechat-mobile",
+	}
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, func(k string) string { return env[k] }))
+	s := out.String()
+	assert.Contains(t, s, "GenAuth: "+g.Host)
+	assert.Contains(t, s, "v2 API: skipped, ENDUSER_BASE_URL is not set.")
+	assert.NotContains(t, s, "embedded emulator")
+	assert.Equal(t, 1, srv.Count(enduser.OpSignInByMobile), "the GenAuth login went to the configured host")
+	assert.Zero(t, srv.Count(enduser.OpAppleLogin), "no v2 login without a v2 host")
+
+	out.Reset()
+	err := run(context.Background(), &out, func(k string) string {
+		return map[string]string{"ENDUSER_BASE_URL": "https://iot-api.acceleronix.io"}[k]
+	})
+	require.ErrorIs(t, err, enduser.ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "ENDUSER_USER_DOMAIN")
+	assert.Empty(t, out.String(), "nothing runs, on no host")
 }
