@@ -58,12 +58,16 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRun$$' -fuzztime $(FUZZTIME) ./cmd/enduser
 	$(GO) test -run '^$$' -fuzz '^FuzzParseScript$$' -fuzztime $(FUZZTIME) ./endusertest
 
-## bench: benchmarks against the raw net/http baseline (ratios), then the load test,
-## then the redisstore benchmarks (a real redis-server when there is one).
-## Six separate runs, so each sdk sample sits next to its raw sample in time.
+## bench: the SDK against the tuned raw floor (internal/baseline), in one run:
+## six interleaved runs of the sdk/raw pairs (medians and ratios), client
+## instructions per call under callgrind when valgrind is installed (exact
+## on a busy machine), the load test over HTTP/1.1 and TLS+HTTP/2 (a server
+## in a separate process), then the redisstore benchmarks.
 bench:
 	$(GO) test -c -o /tmp/enduser-bench.test .
-	for i in 1 2 3 4 5 6; do /tmp/enduser-bench.test -test.run '^$$' -test.bench . -test.benchmem; done | $(GO) run ./bench/ratios
-	$(GO) run ./bench/load
+	for i in 1 2 3 4 5 6; do /tmp/enduser-bench.test -test.run '^$$' -test.bench 'V2Login|SignInByMobile|Refresh|UserInfo|Sign$$|Sessions|VerifyIDToken|SharedTokenSource' -test.benchmem; done | $(GO) run ./bench/ratios
+	$(GO) build -o /tmp/enduser-load ./bench/load
+	if command -v valgrind >/dev/null; then ./bench/instructions.sh /tmp/enduser-load; fi
+	/tmp/enduser-load
 	./.ci/with-redis sh -c 'cd redisstore && $(GO) test -run "^$$" -bench "CachedToken|StoredSize" -benchmem -count 6 . && \
 		$(GO) test -run "^$$" -bench RefreshWave -benchtime 30x -count 6 .' | $(GO) run ./bench/ratios

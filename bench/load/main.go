@@ -180,11 +180,12 @@ func startServer() (*server, error) {
 		stop()
 		return nil, err
 	}
-	return serverAt(line, stop)
+	return serverAt(line, stop, true)
 }
 
-// serverAt reads a -serve process's line.
-func serverAt(line string, stop func()) (*server, error) {
+// serverAt reads a -serve process's line; own says the caller started it
+// (its stop then removes the certificate file too).
+func serverAt(line string, stop func(), own bool) (*server, error) {
 	f := strings.Fields(line)
 	if len(f) != 4 {
 		stop()
@@ -199,7 +200,12 @@ func serverAt(line string, stop func()) (*server, error) {
 	return &server{
 		base: map[string]string{"h1": "http://" + f[0], "h2": "https://" + f[1]},
 		ctl:  "http://" + f[2],
-		stop: func() { stop(); _ = os.Remove(f[3]) },
+		stop: func() {
+			stop()
+			if own {
+				_ = os.Remove(f[3])
+			}
+		},
 	}, nil
 }
 
@@ -283,7 +289,7 @@ func profile(ctl string, calls, n int, mk caller, path string) error {
 
 // runCG makes calls sequential calls of one side after 200 warm-up calls.
 func runCG(side string, calls int, proto, only, at string) error {
-	srv, err := serverAt(at, func() {})
+	srv, err := serverAt(at, func() {}, false)
 	if err != nil {
 		return err
 	}
