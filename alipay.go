@@ -1,6 +1,10 @@
 package enduser
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
 
 // AlipayLoginRequest is an Alipay authorization to log in with.
 type AlipayLoginRequest struct {
@@ -17,3 +21,12 @@ type AlipayLoginRequest struct {
 func (c *Client) AlipayLogin(ctx context.Context, r AlipayLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpAlipayLogin], r.MCC, r.AppID, r.AuthCode)
 }
+
+// String describes the request with its credentials redacted.
+func (r AlipayLoginRequest) String() string { return redactedText(r) }
+
+// Format prints String for every verb (%#v included).
+func (r AlipayLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r AlipayLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/internal/endpoints"
 	"github.com/seed1804ee03/enduser/internal/golden"
 )
 
@@ -164,7 +166,7 @@ func TestGoldenGenAuthAnswers(t *testing.T) {
 
 // goldenV2Call calls the SDK method of op with the values of the golden
 // parameters.
-func goldenV2Call(c *enduser.Client, op string, v url.Values, auth string) (any, error) {
+func goldenV2Call(c *enduser.Client, g *golden.V2Requests, op string, v url.Values, auth string) (any, error) {
 	mcc, _ := strconv.Atoi(v.Get("mcc"))
 	tok := &enduser.Token{Family: enduser.FamilyV2, AccessToken: auth, TokenType: "Bearer"}
 	switch op {
@@ -180,6 +182,13 @@ func goldenV2Call(c *enduser.Client, op string, v url.Values, auth string) (any,
 		return c.AlipayLogin(bg, enduser.AlipayLoginRequest{AppID: v.Get("appId"), AuthCode: v.Get("authCode"), MCC: mcc})
 	case enduser.OpWechatMiniProgramLogin:
 		return c.WechatMiniProgramLogin(bg, enduser.WechatMiniProgramLoginRequest{AppID: v.Get("appId"), JSCode: v.Get("jsCode"), MCC: mcc})
+	case enduser.OpQQLogin:
+		return c.QQLogin(bg, enduser.QQLoginRequest{AccessToken: v.Get("accessToken"), MCC: mcc})
+	case enduser.OpPhoneOneTapLogin:
+		return c.PhoneOneTapLogin(bg, enduser.PhoneOneTapLoginRequest{
+			AppID: v.Get("appid"), AppSecret: g.CarrierAppSecret, Token: v.Get("token"), Version: v.Get("version"),
+			MsgID: v.Get("msgid"), StrictCheck: v.Get("strictcheck") == "1", ExpandParams: v.Get("expandparams"), MCC: mcc,
+		})
 	case enduser.OpRefreshToken:
 		return c.RefreshToken(bg, v.Get("refreshToken"))
 	case enduser.OpUserInfo:
@@ -194,13 +203,21 @@ func TestGoldenV2(t *testing.T) {
 	t.Parallel()
 	var g golden.V2Requests
 	require.NoError(t, json.Unmarshal(readGolden(t, "v2/requests.json"), &g))
-	require.Len(t, g.Cases, 9, "one per v2 endpoint")
+	var ops []string
+	for _, gc := range g.Cases {
+		ops = append(ops, gc.Op)
+	}
+	var rows []string
+	for _, e := range endpoints.All() {
+		rows = append(rows, e.Op)
+	}
+	assert.ElementsMatch(t, rows, slices.Compact(slices.Sorted(slices.Values(ops))), "at least one case per v2 endpoint, and no other")
 	for _, gc := range g.Cases {
 		t.Run(gc.Op, func(t *testing.T) {
 			t.Parallel()
 			cfg := testConfig()
 			cfg.UserDomain, cfg.UserDomainSecret = g.UserDomain, g.UserDomainSecret
-			c, mt := newTestClient(t, cfg)
+			c, mt := newTestClient(t, cfg, enduser.WithClock(func() time.Time { return g.Clock }))
 			rec := &recorder{}
 			mt.RegisterResponder(gc.Method, v2URL(gc.Op), rec.responder(200, readGolden(t, "v2/"+gc.Answer)))
 			raw := ""
@@ -211,7 +228,7 @@ func TestGoldenV2(t *testing.T) {
 			}
 			v, err := url.ParseQuery(raw)
 			require.NoError(t, err)
-			got, err := goldenV2Call(c, gc.Op, v, gc.Authorization)
+			got, err := goldenV2Call(c, &g, gc.Op, v, gc.Authorization)
 			require.NoError(t, err)
 
 			sent := rec.last(t)

@@ -16,6 +16,8 @@ const (
 	OpFacebookLogin              = "facebookAuthLogin"
 	OpAlipayLogin                = "alipayAuthLogin"
 	OpWechatMiniProgramLogin     = "wechatMiniprogramAuthLogin" //nolint:gosec // G101: an endpoint name
+	OpQQLogin                    = "qqAuthLogin"
+	OpPhoneOneTapLogin           = "phoneAuthLogin"
 	OpRefreshToken               = "refreshToken"
 	OpUserInfo                   = "userInfo"
 	OpLogout                     = "userLogout"
@@ -55,7 +57,7 @@ func v2Rows() map[string]*v2Endpoint {
 	rows := make(map[string]*v2Endpoint, len(all))
 	for i := range all {
 		e := &all[i]
-		row := &v2Endpoint{name: e.Op, method: e.Method, signed: e.Signed}
+		row := &v2Endpoint{name: e.Op, method: e.Method, signed: e.Signed, carrier: e.Carrier}
 		for _, f := range e.Fields {
 			var missing error = Code(f.Missing)
 			if len(f.AlsoMatches) > 0 {
@@ -65,7 +67,7 @@ func v2Rows() map[string]*v2Endpoint {
 				}
 				missing = cs
 			}
-			row.fields = append(row.fields, v2Field{f.Name, missing})
+			row.fields = append(row.fields, v2Field{f.Name, missing, f.Public})
 		}
 		for _, c := range e.Codes {
 			row.codes = append(row.codes, Code(c))

@@ -1,10 +1,12 @@
 package enduser
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,15 +18,40 @@ import (
 
 	tablecodes "github.com/seed1804ee03/enduser/internal/codes"
 	"github.com/seed1804ee03/enduser/internal/endpoints"
+	"github.com/seed1804ee03/enduser/internal/golden"
 )
+
+// v2OpConstants returns the constants of ops.go's first block, the v2
+// endpoints (the block after it names GenAuth's), by value.
+func v2OpConstants(t *testing.T) map[string]string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "ops.go", nil, 0)
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				v, err := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+				require.NoError(t, err)
+				out[v] = vs.Names[0].Name
+			}
+			break
+		}
+	}
+	delete(out, OpSignInByMobile) // GenAuth's, listed beside the v2 ones for history
+	return out
+}
 
 // TestV2TableCoversEveryOp checks the v2 table against the Op constants:
 // one row per v2 Op, codes ascending and each with a meaning, every missing
 // field's code among the codes the endpoint answers.
 func TestV2TableCoversEveryOp(t *testing.T) {
 	t.Parallel()
-	ops := []string{OpTwitterLogin, OpAppleLogin, OpWechatOfficialAccountLogin, OpFacebookLogin, OpAlipayLogin,
-		OpWechatMiniProgramLogin, OpRefreshToken, OpUserInfo, OpLogout}
+	var ops []string
+	for v := range v2OpConstants(t) {
+		ops = append(ops, v)
+	}
 	var names []string
 	for _, ep := range v2Endpoints() {
 		names = append(names, ep.name)
@@ -41,51 +68,119 @@ func TestV2TableCoversEveryOp(t *testing.T) {
 			assert.Subset(t, ep.codes, []Code{5146, 5147, 5148, 5325}, "%s lists account lock and access blocking", ep.name)
 		}
 	}
-	assert.ElementsMatch(t, ops, names)
-	var table []string
-	for _, e := range endpoints.All() {
-		table = append(table, e.Op)
-		assert.NotEmpty(t, e.Method, e.Op)
-	}
-	assert.ElementsMatch(t, ops, table, "one table row per Op constant")
+	assert.ElementsMatch(t, ops, names, "one table row per Op constant")
 }
 
-// TestV2DocCommentsListTheTableCodes reads the doc comment of every v2
-// method and checks that its "Codes:" list is exactly the table's.
-func TestV2DocCommentsListTheTableCodes(t *testing.T) {
-	t.Parallel()
-	methods := map[string]*v2Endpoint{
-		"TwitterLogin": v2Table[OpTwitterLogin], "AppleLogin": v2Table[OpAppleLogin], "WechatOfficialAccountLogin": v2Table[OpWechatOfficialAccountLogin],
-		"FacebookLogin": v2Table[OpFacebookLogin], "AlipayLogin": v2Table[OpAlipayLogin], "WechatMiniProgramLogin": v2Table[OpWechatMiniProgramLogin],
-		"RefreshToken": v2Table[OpRefreshToken], "UserInfo": v2Table[OpUserInfo], "Logout": v2Table[OpLogout],
-	}
-	fset := token.NewFileSet()
-	docs := map[string]string{}
+// v2Decls is what the root package declares, read from its source: the
+// doc comment and file of every method of *Client, and the file of every
+// method of other types, by type.
+type v2Decls struct {
+	clientDoc  map[string]string   // method → doc comment
+	clientFile map[string]string   // method → file
+	clientArg  map[string]string   // method → type of its second parameter
+	methods    map[string][]string // type → "file:method" of its methods
+}
+
+func readDecls(t *testing.T) v2Decls {
+	t.Helper()
+	d := v2Decls{map[string]string{}, map[string]string{}, map[string]string{}, map[string][]string{}}
 	entries, err := os.ReadDir(".")
 	require.NoError(t, err)
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, e.Name(), nil, parser.ParseComments)
+		f, err := parser.ParseFile(token.NewFileSet(), e.Name(), nil, parser.ParseComments)
 		require.NoError(t, err)
-		for _, d := range f.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Doc != nil {
-				docs[fn.Name.Name] = fn.Doc.Text()
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil {
+				continue
+			}
+			recv := fn.Recv.List[0].Type
+			if star, ok := recv.(*ast.StarExpr); ok {
+				recv = star.X
+			}
+			name := recv.(*ast.Ident).Name
+			if name != "Client" {
+				d.methods[name] = append(d.methods[name], e.Name()+":"+fn.Name.Name)
+				continue
+			}
+			d.clientDoc[fn.Name.Name], d.clientFile[fn.Name.Name] = fn.Doc.Text(), e.Name()
+			if params := fn.Type.Params.List; len(params) > 1 {
+				if id, ok := params[1].Type.(*ast.Ident); ok {
+					d.clientArg[fn.Name.Name] = id.Name
+				}
 			}
 		}
 	}
+	return d
+}
+
+// methodOf returns the *Client method whose doc comment names the row's
+// path and lists its codes, with that list.
+func (d v2Decls) methodOf(op string) (method string, listed []Code) {
+	path := regexp.MustCompile(`/v2/enduser/enduserapi/` + op + `\b`)
 	list := regexp.MustCompile(`Codes:((?:\s+\d{4})+)\.`)
-	for method, ep := range methods {
-		m := list.FindStringSubmatch(docs[method])
-		require.NotNil(t, m, "%s's doc comment lists its codes", method)
-		var got []Code
+	for name, doc := range d.clientDoc {
+		m := list.FindStringSubmatch(doc)
+		if m == nil || !path.MatchString(doc) {
+			continue
+		}
 		for _, f := range strings.Fields(m[1]) {
 			n, _ := strconv.Atoi(f)
-			got = append(got, Code(n))
+			listed = append(listed, Code(n))
 		}
-		assert.Equal(t, ep.codes, got, "%s's doc comment and the table", method)
+		return name, listed
 	}
+	return "", nil
+}
+
+// TestV2DocCommentsListTheTableCodes: the method of every row lists
+// exactly the row's codes in its doc comment.
+func TestV2DocCommentsListTheTableCodes(t *testing.T) {
+	t.Parallel()
+	d := readDecls(t)
+	for _, ep := range v2Endpoints() {
+		method, listed := d.methodOf(ep.name)
+		require.NotEmpty(t, method, "%s: a *Client method's doc comment names its path and lists its codes", ep.name)
+		assert.Equal(t, ep.codes, listed, "%s's doc comment and the table", method)
+	}
+}
+
+// TestEveryV2LoginIsARowATypeAndAGoldenCase: what makes a v2 login is its
+// row in internal/endpoints (with its Op constant), one file holding its
+// request type, the type's printing and the *Client method, and a golden
+// case in testdata/golden/v2/requests.json. The README's rows are rendered
+// from the table (TestREADMEV2Tables). Nothing else names a login.
+func TestEveryV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
+	t.Parallel()
+	d := readDecls(t)
+	raw, err := os.ReadFile(filepath.Join("testdata", "golden", "v2", "requests.json"))
+	require.NoError(t, err)
+	var g golden.V2Requests
+	require.NoError(t, json.Unmarshal(raw, &g))
+	cases := map[string]bool{}
+	for _, c := range g.Cases {
+		cases[c.Op] = true
+	}
+	ops := v2OpConstants(t)
+	logins := 0
+	for _, e := range endpoints.All() {
+		assert.NotEmpty(t, ops[e.Op], "%s: an Op constant in ops.go", e.Op)
+		assert.True(t, cases[e.Op], "%s: a golden case", e.Op)
+		if !e.Signed && !e.Carrier {
+			continue
+		}
+		logins++
+		method, _ := d.methodOf(e.Op)
+		require.NotEmpty(t, method, e.Op)
+		file, req := d.clientFile[method], d.clientArg[method]
+		assert.Equal(t, method+"Request", req, "%s takes its request type", method)
+		assert.ElementsMatch(t, []string{file + ":String", file + ":Format", file + ":LogValue"}, d.methods[req],
+			"%s is printed, redacted, beside its login in %s", req, file)
+	}
+	assert.Positive(t, logins)
 }
 
 // TestEveryCodeClassIsAnErrorClass: a class in internal/codes is the name

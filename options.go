@@ -59,6 +59,7 @@ type options struct {
 	insecureHTTP  bool
 	hook          Hook // nil: none
 	rateLimitWait time.Duration
+	oneTapZone    *time.Location // phone.go
 }
 
 func defaultOptions() options {
@@ -70,6 +71,7 @@ func defaultOptions() options {
 		bodyLimit:     DefaultResponseBodyLimit,
 		clock:         time.Now,
 		rateLimitWait: DefaultRateLimitWait,
+		oneTapZone:    time.FixedZone("UTC+8", 8*60*60), // China Standard Time
 	}
 }
 
@@ -154,6 +156,19 @@ func WithClock(now func() time.Time) Option {
 			return errors.New("WithClock: nil clock")
 		}
 		o.clock, o.clockSet = now, true
+		return nil
+	}
+}
+
+// WithOneTapTimeZone sets the zone in which [Client.PhoneOneTapLogin]
+// writes its systemtime (default UTC+8, China Standard Time, the carrier's
+// zone; the carrier's documentation does not name one).
+func WithOneTapTimeZone(loc *time.Location) Option {
+	return func(o *options) error {
+		if loc == nil {
+			return errors.New("WithOneTapTimeZone: nil location")
+		}
+		o.oneTapZone = loc
 		return nil
 	}
 }

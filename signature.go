@@ -1,8 +1,10 @@
 package enduser
 
 import (
+	"crypto/md5" //nolint:gosec // G501: the carrier's one-tap sign is MD5
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 )
 
 // Sign returns the v2 end-user API signature: the lowercase hex SHA-256 of
@@ -21,4 +23,20 @@ func Sign(userDomainSecret string, fields ...string) string {
 	var out [2 * sha256.Size]byte
 	hex.Encode(out[:], sum[:])
 	return string(out[:])
+}
+
+// signCarrier returns the sign of the carrier's one-tap login: the MD5 of
+// the fields concatenated in order followed by the carrier app's secret, as
+// 32 uppercase hex digits. China Mobile's server interface
+// (https://www.cmpassport.com/unisdk/rsapi/loginTokenValidate, its SDK
+// documentation's "获取手机号码接口" table) specifies
+// MD5(appid + version + msgid + systemtime + strictcheck + token + appkey)
+// output as "32位大写字母", uppercase.
+func signCarrier(appSecret string, fields ...string) string {
+	h := md5.New() //nolint:gosec // G401: MD5 is what the carrier's interface specifies
+	for _, f := range fields {
+		h.Write([]byte(f))
+	}
+	h.Write([]byte(appSecret))
+	return strings.ToUpper(hex.EncodeToString(h.Sum(nil)))
 }

@@ -13,11 +13,12 @@ import (
 // v2Endpoint is one row of the v2 end-user API: everything the shared call
 // path needs to know about an endpoint.
 type v2Endpoint struct {
-	name   string    // path segment under /v2/enduser/enduserapi/, and the Op of errors
-	method string    // HTTP method
-	fields []v2Field // required parameters, in signature order
-	signed bool      // adds userDomain and the signature over fields
-	codes  []Code    // every code it can answer, ascending (docs and tests)
+	name    string    // path segment under /v2/enduser/enduserapi/, and the Op of errors
+	method  string    // HTTP method
+	fields  []v2Field // required parameters, in signature order
+	signed  bool      // adds userDomain and the signature over fields
+	carrier bool      // adds userDomain and the carrier's sign over fields
+	codes   []Code    // every code it can answer, ascending (docs and tests)
 }
 
 // v2Field is a required parameter and the code the server answers when it
@@ -26,6 +27,7 @@ type v2Endpoint struct {
 type v2Field struct {
 	name    string
 	missing error
+	public  bool // no secret: not redacted from echoes
 }
 
 // param is an optional parameter, sent only when set.
@@ -36,16 +38,29 @@ type param struct{ key, value string }
 // into out (a pointer, or nil to ignore data). auth is the Authorization
 // header for authenticated calls. It returns the HTTP status.
 func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out any) (int, error) {
+	return callV2Key(ctx, c, ep, vals, opt, auth, out, c.keys().userDomainSecret)
+}
+
+// callV2Key is callV2 signing with key: the user-domain secret, or the
+// carrier app's secret for a carrier-signed row.
+func callV2Key(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out any, key string) (int, error) {
 	if c.v2Base == "" {
 		return 0, ErrNotConfigured
 	}
+	scrub := make([]string, 0, len(vals)+1)
 	for i, f := range ep.fields {
 		if vals[i] == "" {
 			return 0, &ValidationError{Op: ep.name, Field: f.name, Reason: "is empty", Err: f.missing}
 		}
+		if !f.public {
+			scrub = append(scrub, vals[i])
+		}
 	}
-	form, sig := v2Form(ep, vals, opt, c.keys().userDomainSecret, c.userDomain)
-	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: vals, signature: sig,
+	if ep.carrier {
+		scrub = append(scrub, key) // never sent; redacted should a server quote it anyway
+	}
+	form, sig := v2Form(ep, vals, opt, key, c.userDomain)
+	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: scrub, signature: sig,
 		out: out, idempotent: ep.method == http.MethodGet} // a GET reads; everything else may redeem a credential
 	switch {
 	case len(form) == 0:
@@ -60,7 +75,7 @@ func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt [
 // v2Form encodes the parameters of a call: required fields in signature
 // order, optional parameters, then for signed endpoints the signature and
 // the user domain. It returns the signature ("" when unsigned).
-func v2Form(ep *v2Endpoint, vals []string, opt []param, secret, userDomain string) (form []byte, sig string) {
+func v2Form(ep *v2Endpoint, vals []string, opt []param, key, userDomain string) (form []byte, sig string) {
 	form = make([]byte, 0, 256)
 	for i, f := range ep.fields {
 		form = appendParam(form, f.name, vals[i])
@@ -68,12 +83,17 @@ func v2Form(ep *v2Endpoint, vals []string, opt []param, secret, userDomain strin
 	for _, p := range opt {
 		form = appendParam(form, p.key, p.value)
 	}
-	if ep.signed {
-		sig = Sign(secret, vals...)
+	switch {
+	case ep.signed:
+		sig = Sign(key, vals...)
 		form = appendParam(form, "signature", sig)
-		form = appendParam(form, "userDomain", userDomain)
+	case ep.carrier:
+		sig = signCarrier(key, vals...)
+		form = appendParam(form, "sign", sig)
+	default:
+		return form, ""
 	}
-	return form, sig
+	return appendParam(form, "userDomain", userDomain), sig
 }
 
 func appendParam(b []byte, key, value string) []byte {
@@ -87,20 +107,30 @@ func appendParam(b []byte, key, value string) []byte {
 
 // login runs a signed v2 login: MCC check, the call, the token.
 func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, vals ...string) (*Token, error) {
-	if mcc < 0 || mcc > 999 {
-		return nil, &ValidationError{Op: ep.name, Field: "mcc", Reason: "must be 0 (omitted) or a code of one to three digits"}
+	opt, err := mccParam(ep.name, mcc, nil)
+	if err != nil {
+		return nil, err
 	}
-	var opt []param
-	if mcc != 0 {
-		opt = []param{{"mcc", strconv.Itoa(mcc)}}
-	}
-	return c.tokenCall(ctx, ep, vals, opt)
+	return c.tokenCall(ctx, ep, vals, opt, c.keys().userDomainSecret)
 }
 
-// tokenCall runs a v2 call whose data is a token pair (logins, refresh).
-func (c *Client) tokenCall(ctx context.Context, ep *v2Endpoint, vals []string, opt []param) (*Token, error) {
+// mccParam appends the optional mcc parameter to opt, or says why mcc is
+// no mobile country code.
+func mccParam(op string, mcc int, opt []param) ([]param, error) {
+	if mcc < 0 || mcc > 999 {
+		return nil, &ValidationError{Op: op, Field: "mcc", Reason: "must be 0 (omitted) or a code of one to three digits"}
+	}
+	if mcc != 0 {
+		opt = append(opt, param{"mcc", strconv.Itoa(mcc)})
+	}
+	return opt, nil
+}
+
+// tokenCall runs a v2 call whose data is a token pair (logins, refresh),
+// signed with key where the row is signed.
+func (c *Client) tokenCall(ctx context.Context, ep *v2Endpoint, vals []string, opt []param, key string) (*Token, error) {
 	var data envelope.V2Token
-	status, err := callV2(ctx, c, ep, vals, opt, "", &data)
+	status, err := callV2Key(ctx, c, ep, vals, opt, "", &data, key)
 	if err != nil {
 		return nil, err
 	}

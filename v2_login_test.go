@@ -109,6 +109,15 @@ var v2Logins = []loginCase{
 		missing: []enduser.Code{enduser.ErrAppIDRequired, enduser.ErrCodeRequired},
 		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5218, 5325, 5367, 5368, 5369, 5372, 5373, 6084, 6085},
 	},
+	{
+		endpoint: "qqAuthLogin",
+		params:   [][2]string{{"accessToken", "QQACCESSTOKEN-8f/2+x"}},
+		login: func(ctx context.Context, c *enduser.Client, v []string, mcc int) (*enduser.Token, error) {
+			return c.QQLogin(ctx, enduser.QQLoginRequest{AccessToken: v[0], MCC: mcc})
+		},
+		missing: []enduser.Code{enduser.ErrAccessTokenRequired},
+		codes:   []enduser.Code{5013, 5015, 5023, 5104, 5146, 5147, 5148, 5325, 5366, 5367, 5368, 5369, 5420, 5550, 6084, 6085},
+	},
 }
 
 func (lc loginCase) signature() string { return enduser.Sign(testSecret, lc.values()...) }

@@ -1,6 +1,10 @@
 package enduser
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
 
 // WechatOfficialAccountLoginRequest is a WeChat Official Account
 // authorization to log in with.
@@ -19,3 +23,12 @@ type WechatOfficialAccountLoginRequest struct {
 func (c *Client) WechatOfficialAccountLogin(ctx context.Context, r WechatOfficialAccountLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpWechatOfficialAccountLogin], r.MCC, r.AppID, r.Code)
 }
+
+// String describes the request with its credentials redacted.
+func (r WechatOfficialAccountLoginRequest) String() string { return redactedText(r) }
+
+// Format prints String for every verb (%#v included).
+func (r WechatOfficialAccountLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs the request with its credentials redacted.
+func (r WechatOfficialAccountLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

@@ -8,7 +8,9 @@
 // emulator and the command line can read it, so a v2 endpoint is one row
 // here and one method in the root package. Codes are the wire numbers; the
 // root package names them (codes.go). Sources: the seed documents and the
-// platform's error-code summary (shared/SPEC.md).
+// platform's documentation (public mirror JFish-ByHu/cms_repo,
+// docsEU/en/appDevelop/OpenAPI/APIList/*.md) and error-code summary
+// (appDevelop/errorCode.md).
 package endpoints
 
 import "slices"
@@ -24,6 +26,9 @@ type Field struct {
 	Credential bool
 	// SingleUse marks an authorization code that the provider redeems once.
 	SingleUse bool
+	// Public marks a value that is no secret (an id, a version, a time):
+	// it is not redacted from the server's echoes.
+	Public bool
 }
 
 // Endpoint is one row.
@@ -32,7 +37,8 @@ type Endpoint struct {
 	Method   string   // HTTP method
 	Fields   []Field  // required parameters, in signature order
 	Optional []string // optional parameters, sent only when set
-	Signed   bool     // userDomain and the signature over Fields are added
+	Signed   bool     // userDomain and signature = SHA-256(Fields + user-domain secret) are added
+	Carrier  bool     // userDomain and sign = MD5(Fields + the carrier app's secret) are added
 	Auth     bool     // the token goes in the Authorization header
 	Codes    []int    // every code it can answer, ascending
 }
@@ -72,6 +78,17 @@ func All() []Endpoint {
 			Codes: []int{5000, 5032, 5115, 5325}},
 		{Op: "userInfo", Method: "GET", Auth: true, Codes: []int{5000, 5032, 5033, 5065, 5106, 5325}},
 		{Op: "userLogout", Method: "DELETE", Auth: true, Optional: []string{"deviceId"}, Codes: []int{5000, 5032, 5045, 5106, 5325}},
+		login("qqAuthLogin", []Field{{Name: "accessToken", Missing: 5366, Credential: true}},
+			5366, 5367, 5368, 5369),
+		// The carrier's one-tap login (China Mobile's loginTokenValidate behind
+		// it) names no field-specific code: an empty field is rejected by
+		// the carrier's parameter check, 5221.
+		{Op: "phoneAuthLogin", Method: "POST", Fields: []Field{
+			{Name: "appid", Missing: 5221, Public: true}, {Name: "version", Missing: 5221, Public: true},
+			{Name: "msgid", Missing: 5221, Public: true}, {Name: "systemtime", Missing: 5221, Public: true},
+			{Name: "strictcheck", Missing: 5221, Public: true}, {Name: "token", Missing: 5221, Credential: true, SingleUse: true},
+		}, Optional: []string{"expandparams", "mcc"}, Carrier: true,
+			Codes: []int{5000, 5013, 5015, 5023, 5104, 5220, 5221, 6084, 6085}},
 		// New rows go above this line.
 	}
 }

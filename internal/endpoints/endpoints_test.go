@@ -13,8 +13,11 @@ import (
 func TestTable(t *testing.T) {
 	t.Parallel()
 	table := endpoints.All()
-	require.Len(t, table, 9)
+	ops := map[string]bool{}
 	for _, e := range table {
+		assert.False(t, ops[e.Op], "one row per endpoint: %s", e.Op)
+		ops[e.Op] = true
+		assert.False(t, e.Signed && e.Carrier, "%s: one signature", e.Op)
 		assert.True(t, slices.IsSorted(e.Codes), e.Op)
 		for _, f := range e.Fields {
 			assert.Contains(t, e.Codes, f.Missing, "%s.%s", e.Op, f.Name)
@@ -30,6 +33,16 @@ func TestTable(t *testing.T) {
 	alipay, ok := endpoints.Lookup("alipayAuthLogin")
 	require.True(t, ok)
 	assert.Equal(t, endpoints.Field{Name: "authCode", Missing: 5354, AlsoMatches: []int{5372}, Credential: true, SingleUse: true}, alipay.Fields[1])
-	_, ok = endpoints.Lookup("qqAuthLogin")
-	assert.False(t, ok, "qqAuthLogin's parameters are undocumented: no row")
+	qq, ok := endpoints.Lookup("qqAuthLogin")
+	require.True(t, ok)
+	assert.Equal(t, []endpoints.Field{{Name: "accessToken", Missing: 5366, Credential: true}}, qq.Fields)
+	phone, ok := endpoints.Lookup("phoneAuthLogin")
+	require.True(t, ok)
+	assert.True(t, phone.Carrier)
+	var names []string
+	for _, f := range phone.Fields {
+		names = append(names, f.Name)
+		assert.Equal(t, f.Name != "token", f.Public, "only the carrier's token is a secret among the sent fields")
+	}
+	assert.Equal(t, []string{"appid", "version", "msgid", "systemtime", "strictcheck", "token"}, names, "the carrier's sign order")
 }

@@ -3,12 +3,18 @@
 // read by the SDK's tests and by the emulator's.
 package golden
 
+import "time"
+
 // V2Requests is testdata/golden/v2/requests.json: the user domain the
-// signatures were computed with, and one case per v2 endpoint.
+// signatures were computed with, the carrier one-tap app's secret, the
+// instant the client's clock reads (the one-tap systemtime), and at least
+// one case per v2 endpoint.
 type V2Requests struct {
-	UserDomain       string   `json:"userDomain"`
-	UserDomainSecret string   `json:"userDomainSecret"`
-	Cases            []V2Case `json:"cases"`
+	UserDomain       string    `json:"userDomain"`
+	UserDomainSecret string    `json:"userDomainSecret"`
+	CarrierAppSecret string    `json:"carrierAppSecret"`
+	Clock            time.Time `json:"clock"`
+	Cases            []V2Case  `json:"cases"`
 }
 
 // V2Case is one v2 request as it must appear on the wire, and the file of
