@@ -67,28 +67,20 @@ func (c Code) Error() string { return describe(c.Text(), "code", int(c)) }
 // Text returns the documented meaning of the code, or "" for an unknown code.
 func (c Code) Text() string { return codeRows[c].Text }
 
-// codeRows is internal/codes by code, built once and never changed.
-var codeRows = func() map[Code]codes.V2 {
-	all := codes.AllV2()
-	m := make(map[Code]codes.V2, len(all))
-	for _, r := range all {
-		m[Code(r.Code)] = r
-	}
-	return m
-}()
-
-// codeClasses is the class of every code that has one in internal/codes:
-// the codes the SDK's endpoints answer. Any other code is ClassServer.
-var codeClasses = func() map[Code]ErrorClass {
-	m := map[Code]ErrorClass{}
-	for c, r := range codeRows {
-		for cl := range classNames {
-			if r.Class != "" && classNames[cl] == string(r.Class) {
-				m[c] = ErrorClass(cl)
+// codeRows is internal/codes by code, and codeClasses the class of every
+// code with one there (the codes the SDK's endpoints answer); any other code
+// is ClassServer. Both are built once and never changed.
+var codeRows, codeClasses = func() (map[Code]codes.V2, map[Code]ErrorClass) {
+	rows, classes := map[Code]codes.V2{}, map[Code]ErrorClass{}
+	for _, r := range codes.AllV2() {
+		rows[Code(r.Code)] = r
+		for cl, name := range classNames {
+			if name == string(r.Class) {
+				classes[Code(r.Code)] = ErrorClass(cl)
 			}
 		}
 	}
-	return m
+	return rows, classes
 }()
 
 // codeSet is the error of a local check whose field the server answers with

@@ -29,12 +29,13 @@ func TestNoSecretLeaks(t *testing.T) {
 	const (
 		udSecret  = "LEAK-ud-secret-0001"
 		appSecret = "LEAK-app-secret-0002"
+		carrier   = "LEAK-carrier-secret-0003"
 	)
 	for _, method := range []enduser.ClientAuthMethod{enduser.AuthClientSecretPost, enduser.AuthClientSecretBasic} {
 		for _, query := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%v/query=%v", method, query), func(t *testing.T) {
 				srv := endusertest.NewServer(t, endusertest.WithUserDomain("E.SP.7", udSecret),
-					endusertest.WithGenAuthApp("leak-app-id", appSecret, method))
+					endusertest.WithGenAuthApp("leak-app-id", appSecret, method), endusertest.WithCarrierApp("leak-carrier-app", carrier))
 				var logs logBuffer
 				opts := []enduser.Option{enduser.WithLogger(logs.Logger()), fastRetry}
 				if query {
@@ -44,7 +45,7 @@ func TestNoSecretLeaks(t *testing.T) {
 				require.NoError(t, err)
 				t.Cleanup(c.CloseIdleConnections)
 
-				secrets := []string{udSecret, appSecret, base64.StdEncoding.EncodeToString([]byte("leak-app-id:" + appSecret))}
+				secrets := []string{udSecret, appSecret, carrier, base64.StdEncoding.EncodeToString([]byte("leak-app-id:" + appSecret))}
 				var printed []any
 				var errs []error
 				n := 0
@@ -71,6 +72,8 @@ func TestNoSecretLeaks(t *testing.T) {
 					fb := enduser.FacebookLoginRequest{AppID: "fb-app", Code: cred("fbcode")}
 					al := enduser.AlipayLoginRequest{AppID: "al-app", AuthCode: cred("alcode")}
 					mp := enduser.WechatMiniProgramLoginRequest{AppID: "mp-app", JSCode: cred("jscode")}
+					qq := enduser.QQLoginRequest{AccessToken: cred("qqat")}
+					ph := enduser.PhoneOneTapLoginRequest{AppID: "leak-carrier-app", AppSecret: carrier, Token: cred("carriertoken"), Version: "2.0"}
 					payload := enduser.WechatMiniProgramCodeAndPhonePayload{
 						WxLoginInfo: enduser.WechatMiniProgramCodePayload{Code: cred("lc"), EncryptedData: cred("ed"), IV: cred("iv")},
 						WxPhoneInfo: enduser.WechatMiniProgramPhoneInfo{Code: cred("pc")},
@@ -79,7 +82,8 @@ func TestNoSecretLeaks(t *testing.T) {
 						Options: &enduser.MobileSignInOptions{Scope: "openid offline_access", CustomData: map[string]any{"k": cred("custom")}}}
 					secrets = append(secrets, enduser.Sign(udSecret, tw.AppID, tw.OAuthToken, tw.OAuthTokenSecret),
 						enduser.Sign(udSecret, ap.IdentityToken), enduser.Sign(udSecret, wx.AppID, wx.Code))
-					printed = append(printed, tw, ap, wx, fb, al, mp, payload, payload.WxLoginInfo, payload.WxPhoneInfo, mreq)
+					secrets = append(secrets, enduser.Sign(udSecret, qq.AccessToken))
+					printed = append(printed, tw, ap, wx, fb, al, mp, qq, ph, payload, payload.WxLoginInfo, payload.WxPhoneInfo, mreq)
 
 					for ep, call := range map[string]func() (*enduser.Token, error){
 						"twitterAuthLogin":           func() (*enduser.Token, error) { return c.TwitterLogin(bg, tw) },
@@ -88,6 +92,8 @@ func TestNoSecretLeaks(t *testing.T) {
 						"facebookAuthLogin":          func() (*enduser.Token, error) { return c.FacebookLogin(bg, fb) },
 						"alipayAuthLogin":            func() (*enduser.Token, error) { return c.AlipayLogin(bg, al) },
 						"wechatMiniprogramAuthLogin": func() (*enduser.Token, error) { return c.WechatMiniProgramLogin(bg, mp) },
+						enduser.OpQQLogin:            func() (*enduser.Token, error) { return c.QQLogin(bg, qq) },
+						enduser.OpPhoneOneTapLogin:   func() (*enduser.Token, error) { return c.PhoneOneTapLogin(bg, ph) },
 						enduser.OpSignInByMobile:     func() (*enduser.Token, error) { return c.SignInByMobile(bg, mreq) },
 					} {
 						inject(ep)

@@ -25,32 +25,31 @@ type PhoneOneTapLoginRequest struct {
 // PhoneOneTapLogin logs a user in with the carrier's one-tap business
 // token.
 //
-// POST /v2/enduser/enduserapi/phoneAuthLogin with appid, version, msgid,
-// systemtime, strictcheck ("0" or "1"), token and sign, plus userDomain
-// (no user-domain signature). sign is MD5(appid + version + msgid +
+// POST /v2/enduser/enduserapi/phoneAuthLogin with appid, version, msgid (32
+// random hex digits when MsgID is empty), systemtime, strictcheck ("0" or
+// "1"), token, userDomain and sign: MD5(appid + version + msgid +
 // systemtime + strictcheck + token + AppSecret) in 32 uppercase hex digits,
-// as China Mobile's loginTokenValidate interface specifies; the secret
-// itself is never sent. msgid is 32 random hex digits when MsgID is empty.
-// systemtime is the client's clock ([WithClock]) as yyyyMMddHHmmssSSS, in
-// UTC+8 unless [WithOneTapTimeZone] says otherwise (the carrier's
-// documentation names no zone; UTC+8 is China Mobile's own).
+// as China Mobile's loginTokenValidate interface specifies. The secret is
+// never sent; there is no user-domain signature. systemtime is the clock
+// ([WithClock]) as yyyyMMddHHmmssSSS in UTC+8, the carrier's zone, unless
+// [WithOneTapTimeZone] sets another (the carrier's documentation names none).
 //
-// The platform names no code per field: an empty AppID, AppSecret, Version
-// or Token, or a MsgID longer than 36 characters, is refused before
-// anything is sent with ErrCarrierParamsRejected (5221), the code of the
-// carrier's parameter check that such a request fails. Codes: 5000 5013
-// 5015 5023 5104 5220 5221 6084 6085.
+// No code names a field: an empty AppID, AppSecret, Version or Token, or a
+// MsgID over 36 characters, is refused before sending with
+// ErrCarrierParamsRejected (5221), what the carrier's parameter check
+// answers. Codes: 5000 5013 5015 5023 5104 5220 5221 6084 6085.
 func (c *Client) PhoneOneTapLogin(ctx context.Context, r PhoneOneTapLoginRequest) (*Token, error) {
 	ep := v2Table[OpPhoneOneTapLogin]
-	switch {
-	case r.AppSecret == "":
-		return nil, &ValidationError{Op: ep.name, Field: "appSecret", Reason: "is empty (it signs the request)", Err: ErrCarrierParamsRejected}
-	case len(r.MsgID) > 36:
-		return nil, &ValidationError{Op: ep.name, Field: "msgid", Reason: "is longer than 36 characters", Err: ErrCarrierParamsRejected}
+	if r.AppSecret == "" || len(r.MsgID) > 36 {
+		field, why := "msgid", "is longer than 36 characters"
+		if r.AppSecret == "" {
+			field, why = "appSecret", "is empty (it signs the request)"
+		}
+		return nil, &ValidationError{Op: ep.name, Field: field, Reason: why, Err: ErrCarrierParamsRejected}
 	}
 	var opt []param
 	if r.ExpandParams != "" {
-		opt = append(opt, param{"expandparams", r.ExpandParams})
+		opt = []param{{"expandparams", r.ExpandParams}}
 	}
 	opt, err := mccParam(ep.name, r.MCC, opt)
 	if err != nil {

@@ -8,8 +8,13 @@ import (
 )
 
 // RefreshToken exchanges a v2 refresh token for a new token pair. It is not
-// signed and works for tokens of every v2 login. [Client.Refresh] does the
-// same for a token of either family.
+// signed and works for tokens of every v2 login.
+//
+// RefreshToken is the v2 API's call only: it sends the string to the v2
+// host, whatever it holds. A refresh token is opaque to the client, so a
+// GenAuth one cannot be told from a v2 one by its content, and none is
+// refused for its shape. For a GenAuth token, or a [Token] of either
+// family, use [Client.Refresh]: it goes to the host of the token's family.
 //
 // An error matching [ErrTokenInvalid] (code 5032) means the refresh token is
 // invalid or expired: the user must log in again. A [TokenSource] refreshes

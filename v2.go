@@ -2,13 +2,79 @@ package enduser
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
+	"github.com/seed1804ee03/enduser/internal/endpoints"
 	"github.com/seed1804ee03/enduser/internal/envelope"
 )
+
+// Op names an endpoint. It is the Op of an [*APIError], [*ValidationError]
+// or [*UnexpectedResponseError], the op of log records, and the endpoint
+// name the emulator's scripting takes.
+const (
+	OpTwitterLogin               = "twitterAuthLogin"
+	OpAppleLogin                 = "appleAuthLogin"
+	OpWechatOfficialAccountLogin = "wechatOffiaccountAuthLogin"
+	OpFacebookLogin              = "facebookAuthLogin"
+	OpAlipayLogin                = "alipayAuthLogin"
+	OpWechatMiniProgramLogin     = "wechatMiniprogramAuthLogin" //nolint:gosec // G101: an endpoint name
+	OpQQLogin                    = "qqAuthLogin"
+	OpPhoneOneTapLogin           = "phoneAuthLogin"
+	OpRefreshToken               = "refreshToken"
+	OpUserInfo                   = "userInfo"
+	OpLogout                     = "userLogout"
+	OpSignInByMobile             = "signin-by-mobile"
+)
+
+// GenAuth's OpenID Connect endpoints, named by their path under the app
+// host.
+const (
+	OpOIDCToken         = "oidc/token"                 // refresh (POST)
+	OpOIDCUserInfo      = "oidc/me"                    // user info (GET)
+	OpOIDCRevocation    = "oidc/token/revocation"      // logout: RFC 7009 revocation (POST)
+	OpOIDCIntrospection = "oidc/token/introspection"   // RFC 7662 introspection (POST)
+	OpOIDCKeys          = "oidc/.well-known/jwks.json" // id token keys (GET, by VerifyIDToken)
+)
+
+// v2Table is the v2 end-user API by Op, built once from the table in
+// internal/endpoints and never changed.
+var v2Table = func() map[string]*v2Endpoint {
+	rows := map[string]*v2Endpoint{}
+	for _, e := range endpoints.All() {
+		row := &v2Endpoint{name: e.Op, method: e.Method, signed: e.Signed, carrier: e.Carrier}
+		for _, f := range e.Fields {
+			missing := codeSet{Code(f.Missing)}
+			for _, c := range f.AlsoMatches {
+				missing = append(missing, Code(c))
+			}
+			row.fields = append(row.fields, v2Field{f.Name, missing, f.Public})
+		}
+		for _, c := range e.Codes {
+			row.codes = append(row.codes, Code(c))
+		}
+		rows[e.Op] = row
+	}
+	return rows
+}()
+
+// sameEmptyField reports whether a and b are both codes of one empty field
+// of op's row (a field whose sources give more than one code).
+func sameEmptyField(op string, a, b Code) bool {
+	ep := v2Table[op]
+	if ep == nil || a == b {
+		return false
+	}
+	for _, f := range ep.fields {
+		if errors.Is(f.missing, a) && errors.Is(f.missing, b) {
+			return true
+		}
+	}
+	return false
+}
 
 // v2Endpoint is one row of the v2 end-user API: everything the shared call
 // path needs to know about an endpoint.
@@ -21,13 +87,12 @@ type v2Endpoint struct {
 	codes   []Code    // every code it can answer, ascending (docs and tests)
 }
 
-// v2Field is a required parameter and the code the server answers when it
-// is missing, which local validation returns too (a [Code], or codes when a
-// seed lists another code for the same field).
+// v2Field is a required parameter, the codes of its local check when it is
+// empty (the server's first), and whether it is no secret.
 type v2Field struct {
 	name    string
-	missing error
-	public  bool // no secret: not redacted from echoes
+	missing codeSet
+	public  bool // not redacted from echoes
 }
 
 // param is an optional parameter, sent only when set.

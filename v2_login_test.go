@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -347,4 +348,36 @@ func TestV2CancelledContext(t *testing.T) {
 	_, err := c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: "t"})
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+}
+
+// TestRefreshTokenIsTheV2Call: RefreshToken sends whatever string it is
+// given to the v2 host and nowhere else (a refresh token is opaque: none
+// is refused for its shape, so no real v2 token ever is); a GenAuth token
+// goes to GenAuth's host through Refresh, and RefreshToken's doc comment
+// says so.
+func TestRefreshTokenIsTheV2Call(t *testing.T) {
+	t.Parallel()
+	const genAuthShaped = "WPsGJbvpBjqXz6IJIr1UHKyrdVF" // the shape of GenAuth's refresh tokens (Authing's docs)
+	oidcToken := testGenHost + "/" + enduser.OpOIDCToken
+	for _, rt := range []string{genAuthShaped, "eyJhbGciOiJIUzI1NiJ9.refresh.sig", "emu-rt-1"} {
+		c, mt := newTestClient(t, testConfig())
+		mt.RegisterResponder(http.MethodPut, v2URL(enduser.OpRefreshToken), httpmock.NewBytesResponder(200, httpmock.File("testdata/v2/login_ok.json").Bytes()))
+		mt.RegisterResponder(http.MethodPost, oidcToken, httpmock.NewStringResponder(200, `{"access_token":"g-at","token_type":"Bearer","expires_in":60}`))
+		tok, err := c.RefreshToken(bg, rt)
+		require.NoError(t, err, rt)
+		assert.Equal(t, enduser.FamilyV2, tok.Family)
+		calls := mt.GetCallCountInfo()
+		assert.Equal(t, 1, calls[http.MethodPut+" "+v2URL(enduser.OpRefreshToken)], rt)
+		assert.Zero(t, calls[http.MethodPost+" "+oidcToken], "RefreshToken never sends to GenAuth's host")
+
+		tok, err = c.Refresh(bg, &enduser.Token{Family: enduser.FamilyGenAuth, AccessToken: "g", RefreshToken: rt})
+		require.NoError(t, err)
+		assert.Equal(t, enduser.FamilyGenAuth, tok.Family)
+		calls = mt.GetCallCountInfo()
+		assert.Equal(t, 1, calls[http.MethodPost+" "+oidcToken], "Refresh sends a GenAuth token to GenAuth")
+		assert.Equal(t, 1, calls[http.MethodPut+" "+v2URL(enduser.OpRefreshToken)])
+	}
+	src, err := os.ReadFile("refresh.go")
+	require.NoError(t, err)
+	assert.Regexp(t, `(?s)RefreshToken is the v2 API's call only.*use \[Client\.Refresh\].*func \(c \*Client\) RefreshToken\(`, string(src))
 }

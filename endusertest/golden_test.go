@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,8 +17,12 @@ import (
 
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/endusertest"
+	v2table "github.com/seed1804ee03/enduser/internal/endpoints"
 	contract "github.com/seed1804ee03/enduser/internal/golden"
 )
+
+// goldenCarrierAppID is the carrier one-tap app id of the golden requests.
+const goldenCarrierAppID = "300011111111"
 
 // The emulator passes the golden contract of the root package
 // (testdata/golden, written from independent sources): it accepts every
@@ -139,7 +144,8 @@ func TestGoldenV2RequestsAccepted(t *testing.T) {
 	t.Parallel()
 	var g contract.V2Requests
 	require.NoError(t, json.Unmarshal(golden(t, "v2/requests.json"), &g))
-	srv := endusertest.NewServer(t, endusertest.WithUserDomain(g.UserDomain, g.UserDomainSecret))
+	srv := endusertest.NewServer(t, endusertest.WithUserDomain(g.UserDomain, g.UserDomainSecret),
+		endusertest.WithCarrierApp(goldenCarrierAppID, g.CarrierAppSecret))
 	base := srv.URL() + "/v2/enduser/enduserapi/"
 	const form = "application/x-www-form-urlencoded"
 
@@ -150,7 +156,13 @@ func TestGoldenV2RequestsAccepted(t *testing.T) {
 	tok, err := c.TwitterLogin(t.Context(), enduser.TwitterLoginRequest{AppID: "a", OAuthToken: "session", OAuthTokenSecret: "s"})
 	require.NoError(t, err)
 
-	require.Len(t, g.Cases, 9)
+	ops := map[string]bool{}
+	for _, gc := range g.Cases {
+		ops[gc.Op] = true
+	}
+	for _, e := range v2table.All() {
+		assert.True(t, ops[e.Op], "%s has a golden case", e.Op)
+	}
 	for _, gc := range g.Cases {
 		var answer map[string]any
 		auth := gc.Authorization
@@ -186,5 +198,59 @@ func TestGoldenV2RequestsAccepted(t *testing.T) {
 				assert.Contains(t, data, k, "%s: data.%s", gc.Op, k)
 			}
 		}
+	}
+}
+
+// TestGoldenV2LoginsAcceptedExactly: a golden login with any one parameter
+// changed (a value, the case of the carrier's sign) or left out is refused
+// with the code the platform answers for it; each golden login itself is
+// accepted (by a fresh emulator: credentials may be single-use).
+func TestGoldenV2LoginsAcceptedExactly(t *testing.T) {
+	t.Parallel()
+	var g contract.V2Requests
+	require.NoError(t, json.Unmarshal(golden(t, "v2/requests.json"), &g))
+	newServer := func() string {
+		return endusertest.NewServer(t, endusertest.WithUserDomain(g.UserDomain, g.UserDomainSecret),
+			endusertest.WithCarrierApp(goldenCarrierAppID, g.CarrierAppSecret)).URL() + "/v2/enduser/enduserapi/"
+	}
+	const form = "application/x-www-form-urlencoded"
+	for i, gc := range g.Cases {
+		row, ok := v2table.Lookup(gc.Op)
+		require.True(t, ok, gc.Op)
+		if !row.Signed && !row.Carrier {
+			continue
+		}
+		t.Run(strconv.Itoa(i)+"/"+gc.Op, func(t *testing.T) {
+			t.Parallel()
+			v, err := url.ParseQuery(*gc.Form)
+			require.NoError(t, err)
+			base := newServer()
+			for key := range v {
+				if key == "mcc" || key == "expandparams" {
+					continue // optional: any value is the caller's
+				}
+				changed := url.Values{}
+				for k, vs := range v {
+					changed[k] = vs
+				}
+				changed.Set(key, v.Get(key)+"0")
+				answer := send(t, gc.Method, base+gc.Op, form, "", []byte(changed.Encode()))
+				assert.NotEqualValues(t, 200, answer["code"], "%s with %s changed", gc.Op, key)
+				changed.Del(key)
+				answer = send(t, gc.Method, base+gc.Op, form, "", []byte(changed.Encode()))
+				assert.NotEqualValues(t, 200, answer["code"], "%s without %s", gc.Op, key)
+			}
+			if row.Carrier {
+				lower := url.Values{}
+				for k, vs := range v {
+					lower[k] = vs
+				}
+				lower.Set("sign", strings.ToLower(v.Get("sign")))
+				answer := send(t, gc.Method, base+gc.Op, form, "", []byte(lower.Encode()))
+				assert.EqualValues(t, 5221, answer["code"], "the carrier's sign is uppercase hex")
+			}
+			answer := send(t, gc.Method, base+gc.Op, form, "", []byte(*gc.Form))
+			assert.EqualValues(t, 200, answer["code"], "%v", answer)
+		})
 	}
 }

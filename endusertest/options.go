@@ -14,6 +14,8 @@ type settings struct {
 	secret          string
 	appID           string
 	appSecret       string
+	carrierAppID    string // the carrier one-tap app (v2.go)
+	carrierSecret   string
 	authMethod      enduser.ClientAuthMethod
 	endpointAuth    map[string]enduser.ClientAuthMethod // OIDC endpoints whose method differs
 	accessLifetime  time.Duration
@@ -33,6 +35,7 @@ func defaultSettings() settings {
 		addr:       "127.0.0.1:0",
 		userDomain: DefaultUserDomain, secret: DefaultUserDomainSecret,
 		appID: DefaultAppID, appSecret: DefaultAppSecret,
+		carrierAppID: DefaultCarrierAppID, carrierSecret: DefaultCarrierAppSecret,
 		accessLifetime: 2 * time.Hour, refreshLifetime: 30 * 24 * time.Hour,
 		codeLifetime:  10 * time.Minute,
 		clock:         time.Now,
@@ -48,6 +51,13 @@ type Option func(*settings)
 // WithUserDomain sets the user domain and secret the v2 API accepts.
 func WithUserDomain(domain, secret string) Option {
 	return func(s *settings) { s.userDomain, s.secret = domain, secret }
+}
+
+// WithCarrierApp sets the carrier one-tap app whose id and secret
+// phoneAuthLogin accepts: the id must be sent as appid and the secret must
+// have signed the request.
+func WithCarrierApp(appID, appSecret string) Option {
+	return func(s *settings) { s.carrierAppID, s.carrierSecret = appID, appSecret }
 }
 
 // WithGenAuthApp sets the GenAuth app id and secret, and the client

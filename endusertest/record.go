@@ -39,7 +39,7 @@ const (
 // isSecret reports whether a parameter, JSON key or header holds a secret.
 func isSecret(key string) bool {
 	switch strings.ToLower(key) {
-	case "signature", "oauthtoken", "oauthtokensecret", "identitytoken", "code", "authcode", "jscode",
+	case "signature", "sign", "oauthtoken", "oauthtokensecret", "identitytoken", "code", "authcode", "jscode",
 		"refreshtoken", "refresh_token", "access_token", "accesstoken", "token", "id_token", "idtoken",
 		"client_secret", "encrypteddata", "iv", "mfatoken", "authorization", "proxy-authorization", "cookie",
 		"x-authing-app-secret":

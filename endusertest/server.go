@@ -45,6 +45,8 @@ const (
 	DefaultUserDomainSecret = "emulator-user-domain-secret"
 	DefaultAppID            = "6063fb2f3c6df55f39eb0001"
 	DefaultAppSecret        = "emulator-app-secret"
+	DefaultCarrierAppID     = "300000000001"                // the carrier one-tap app (phoneAuthLogin)
+	DefaultCarrierAppSecret = "emulator-carrier-app-secret" // signs phoneAuthLogin; see WithCarrierApp
 )
 
 // Server is a running emulator. Its methods are safe for concurrent use.

@@ -1,6 +1,8 @@
 package endusertest
 
 import (
+	"crypto/md5" //nolint:gosec // G501: the carrier's one-tap sign is MD5
+	"encoding/hex"
 	"net/http"
 	"regexp"
 	"strings"
@@ -12,13 +14,15 @@ import (
 
 // v2Login is one signed login endpoint: its required fields in signature
 // order, the code answered when each is missing, the field that identifies
-// the user's credential, and whether that credential is a single-use code.
+// the user's credential, whether that credential is a single-use code, and
+// whether the carrier's sign replaces the user-domain signature.
 type v2Login struct {
 	name       string
 	fields     []string
 	missing    []int
 	credential string
 	singleUse  bool
+	carrier    bool
 }
 
 // v2LoginTable reads the signed logins from the SDK's one v2 endpoint
@@ -26,10 +30,10 @@ type v2Login struct {
 func v2LoginTable() []v2Login {
 	var out []v2Login
 	for _, e := range v2table.All() {
-		if !e.Signed {
+		if !e.Signed && !e.Carrier {
 			continue
 		}
-		l := v2Login{name: e.Op}
+		l := v2Login{name: e.Op, carrier: e.Carrier}
 		for _, f := range e.Fields {
 			l.fields = append(l.fields, f.Name)
 			l.missing = append(l.missing, f.Missing)
@@ -64,7 +68,7 @@ func identV2Login(s *Server, c *call) {
 	c.credential = readV2Credential(c)
 	c.identity = ep.name + ":" + c.credential
 	if ep.singleUse {
-		c.identity = ep.name + ":" + c.params.Get("appId")
+		c.identity = ep.name + ":" + c.params.Get("appId") + c.params.Get("appid")
 	}
 	c.uid = s.loginUIDLocked(c.identity, c.credential)
 }
@@ -85,18 +89,26 @@ func serveV2Login(s *Server, c *call) response {
 			return fail(ep.missing[i], f+" missing: the parameter is empty or absent")
 		}
 	}
-	switch sig := p.Get("signature"); {
-	case sig == "":
-		return fail(5550, "signature missing: no signature parameter")
-	case sig != enduser.Sign(s.set.secret, vals...):
-		return fail(5420, "signature verification failed: it is not SHA-256 over "+strings.Join(ep.fields, " + ")+" + the user domain secret")
+	if ep.carrier {
+		if failed, ok := s.checkCarrier(p.Get("sign"), vals); !ok {
+			return failed
+		}
+	} else {
+		switch sig := p.Get("signature"); {
+		case sig == "":
+			return fail(5550, "signature missing: no signature parameter")
+		case sig != enduser.Sign(s.set.secret, vals...):
+			return fail(5420, "signature verification failed: it is not SHA-256 over "+strings.Join(ep.fields, " + ")+" + the user domain secret")
+		}
 	}
 	s.state.mu.Lock()
 	defer s.state.mu.Unlock()
 	now := s.set.clock()
 	if ep.singleUse {
 		key := codeKey(ep.name, c.credential)
-		if _, used := s.state.codes[key]; used {
+		if _, used := s.state.codes[key]; used && ep.carrier {
+			return fail(5220, "carrier service error: the carrier refuses a token that was already redeemed (tokens are single-use)")
+		} else if used {
 			return fail(5368, "getting the OpenID failed: the provider refuses a "+ep.credential+" that was already redeemed (codes are single-use)")
 		}
 		s.state.codes[key] = now.Add(s.set.codeLifetime)
@@ -104,6 +116,37 @@ func serveV2Login(s *Server, c *call) response {
 	}
 	at, a, rt, r := s.issueLocked(issued{family: familyV2, uid: c.uid, source: ep.name}, true, now)
 	return ok(v2Pair(at, a, rt, r))
+}
+
+// systemTimeShape is the carrier's systemtime: 17 digits, yyyyMMddHHmmssSSS.
+var systemTimeShape = regexp.MustCompile(`^\d{17}$`)
+
+// checkCarrier checks a one-tap login's fields (appid, version, msgid,
+// systemtime, strictcheck, token, in the carrier's sign order) as China
+// Mobile's loginTokenValidate does, and its sign: uppercase hex
+// MD5(fields + the carrier app's secret). The carrier answers each failure
+// as a rejected parameter, which the platform passes on as 5221.
+func (s *Server) checkCarrier(sign string, vals []string) (response, bool) {
+	h := md5.New() //nolint:gosec // G401: the carrier's sign
+	for _, v := range vals {
+		h.Write([]byte(v))
+	}
+	h.Write([]byte(s.set.carrierSecret))
+	switch {
+	case vals[0] != s.set.carrierAppID:
+		return fail(5221, "carrier parameter check failed: appid is not the emulator's carrier app"), false
+	case len(vals[2]) > 36:
+		return fail(5221, "carrier parameter check failed: msgid is longer than 36 characters"), false
+	case !systemTimeShape.MatchString(vals[3]):
+		return fail(5221, "carrier parameter check failed: systemtime is not 17 digits (yyyyMMddHHmmssSSS)"), false
+	case vals[4] != "0" && vals[4] != "1":
+		return fail(5221, `carrier parameter check failed: strictcheck is not "0" or "1"`), false
+	case sign == "":
+		return fail(5221, "carrier parameter check failed: no sign parameter"), false
+	case sign != strings.ToUpper(hex.EncodeToString(h.Sum(nil))):
+		return fail(5221, "carrier parameter check failed: sign is not the uppercase MD5 of appid + version + msgid + systemtime + strictcheck + token + the carrier app's secret"), false
+	}
+	return response{}, true
 }
 
 func v2Pair(at string, a *issued, rt string, r *issued) map[string]any {
@@ -192,22 +235,11 @@ func serveV2UserInfo(s *Server, c *call) response {
 	return ok(info)
 }
 
+// userIDField is the userInfo field of the provider's id of a user who
+// logged in at source (the table's UserID; "" for none).
 func userIDField(source string) string {
-	switch source {
-	case enduser.OpTwitterLogin:
-		return "twitterUserId"
-	case enduser.OpAppleLogin:
-		return "appleUserId"
-	case enduser.OpFacebookLogin:
-		return "facebookUserId"
-	case enduser.OpAlipayLogin:
-		return "alipayUserId"
-	case enduser.OpWechatOfficialAccountLogin:
-		return "wechatOffiaccountUserId"
-	case enduser.OpWechatMiniProgramLogin:
-		return "wechatMiniprogramUserId"
-	}
-	return ""
+	e, _ := v2table.Lookup(source)
+	return e.UserID
 }
 
 func serveV2Logout(s *Server, c *call) response {

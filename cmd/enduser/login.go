@@ -141,8 +141,38 @@ func providers() map[string]provider {
 		"miniprogram": {"--app-id ID [--js-code -]", false, appAndCode("js-code", "ENDUSER_MINIPROGRAM_JS_CODE", func(ctx context.Context, c *enduser.Client, app, code string, mcc int) (*enduser.Token, error) {
 			return c.WechatMiniProgramLogin(ctx, enduser.WechatMiniProgramLoginRequest{AppID: app, JSCode: code, MCC: mcc})
 		})},
-		"mobile": {"--conn-id ID --connection NAME [--code -] [--access-token -] ... [--scope S]", true, mobileFlags},
+		"qq": {"[--access-token -]", false, func(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
+			tok := cs.add(fs, "access-token", "ENDUSER_QQ_ACCESS_TOKEN", "accessToken from QQ's authorization")
+			return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+				if err := missing("login qq", tok); err != nil {
+					return nil, err
+				}
+				return c.QQLogin(ctx, enduser.QQLoginRequest{AccessToken: tok.value, MCC: mcc})
+			}, nil
+		}},
+		"phone-one-tap": {"--app-id ID --version V [--msg-id ID] [--strict-check] [--expand-params P] [--app-secret -] [--token -]", false, phoneOneTapFlags},
+		"mobile":        {"--conn-id ID --connection NAME [--code -] [--access-token -] ... [--scope S]", true, mobileFlags},
 	}
+}
+
+// phoneOneTapFlags builds the flags of the carrier's one-tap login: the
+// carrier app's secret (it signs, it is never sent) and the device's token
+// are credentials.
+func phoneOneTapFlags(fs *flag.FlagSet, cs *credentials) (loginCall, error) {
+	app := fs.String("app-id", "", "the carrier one-tap app's id")
+	version := fs.String("version", "", "the carrier interface version, e.g. 2.0")
+	msgID := fs.String("msg-id", "", "msgid (default: a random one)")
+	strict := fs.Bool("strict-check", false, "have the carrier check this host's IP allow-list")
+	expand := fs.String("expand-params", "", "the carrier's expandparams")
+	secret := cs.add(fs, "app-secret", "ENDUSER_CARRIER_APP_SECRET", "the carrier one-tap app's secret (it signs; never sent)")
+	tok := cs.add(fs, "token", "ENDUSER_CARRIER_TOKEN", "the carrier's business token from the device")
+	return func(ctx context.Context, c *enduser.Client, mcc int) (*enduser.Token, error) {
+		if err := missing("login phone-one-tap", secret, tok); err != nil {
+			return nil, err
+		}
+		return c.PhoneOneTapLogin(ctx, enduser.PhoneOneTapLoginRequest{AppID: *app, AppSecret: secret.value, Token: tok.value,
+			Version: *version, MsgID: *msgID, StrictCheck: *strict, ExpandParams: *expand, MCC: mcc})
+	}, nil
 }
 
 // providerNames lists the logins for messages.
@@ -240,6 +270,10 @@ func exampleFlag(name string) string {
 		return "auth-code"
 	case "miniprogram":
 		return "js-code"
+	case "qq":
+		return "access-token"
+	case "phone-one-tap":
+		return "token"
 	}
 	return "code"
 }

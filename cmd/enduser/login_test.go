@@ -30,7 +30,10 @@ func TestLoginEveryProvider(t *testing.T) {
 		"facebook":    {[]string{"ENDUSER_FACEBOOK_CODE", "c2"}, []string{"--app-id", "fb"}},
 		"alipay":      {[]string{"ENDUSER_ALIPAY_AUTH_CODE", "c3"}, []string{"--app-id", "al"}},
 		"miniprogram": {[]string{"ENDUSER_MINIPROGRAM_JS_CODE", "c4"}, []string{"--app-id", "mp", "--query"}},
-		"mobile":      {[]string{"ENDUSER_MOBILE_ACCESS_TOKEN", "at"}, []string{"--conn-id", "x", "--connection", "facebook", "--scope", "openid offline_access"}},
+		"qq":          {[]string{"ENDUSER_QQ_ACCESS_TOKEN", "qat"}, nil},
+		"phone-one-tap": {[]string{"ENDUSER_CARRIER_APP_SECRET", endusertest.DefaultCarrierAppSecret, "ENDUSER_CARRIER_TOKEN", "STsid-cli"},
+			[]string{"--app-id", endusertest.DefaultCarrierAppID, "--version", "2.0", "--strict-check"}},
+		"mobile": {[]string{"ENDUSER_MOBILE_ACCESS_TOKEN", "at"}, []string{"--conn-id", "x", "--connection", "facebook", "--scope", "openid offline_access"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := runCLI(t, with(emulatorEnv(srv), tc.env...), "", append([]string{"login", name}, tc.args...)...)
@@ -45,7 +48,7 @@ func TestLoginEveryProvider(t *testing.T) {
 			assert.NotContains(t, r.stdout, "emu-")
 		})
 	}
-	assert.Len(t, srv.Requests(), 7, "one request per login")
+	assert.Len(t, srv.Requests(), len(providers()), "one request per login")
 }
 
 func TestLoginShowTokens(t *testing.T) {
@@ -255,4 +258,22 @@ func TestTokenOutputCannotAssembleASecretByEscaping(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.NotContains(t, r.stdout, code)
 	assert.Contains(t, r.stdout, `"scope": "[redacted]"`)
+}
+
+// TestLoginPhoneOneTapFromStdin: the carrier secret and token come from
+// standard input in command-line order; a wrong secret fails without the
+// secret or the token reaching the output.
+func TestLoginPhoneOneTapFromStdin(t *testing.T) {
+	srv := endusertest.NewServer(t)
+	args := []string{"login", "phone-one-tap", "--app-id", endusertest.DefaultCarrierAppID, "--version", "2.0", "--app-secret", "-", "--token", "-"}
+	r := runCLI(t, emulatorEnv(srv), endusertest.DefaultCarrierAppSecret+"\nSTsid-stdin\n", args...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"family": "v2"`)
+
+	r = runCLI(t, emulatorEnv(srv), "WRONG-CARRIER-SECRET\nSTsid-stdin-2\n", args...)
+	assert.Equal(t, exitFail, r.code)
+	assert.Contains(t, r.stderr, "5221")
+	for _, s := range []string{"WRONG-CARRIER-SECRET", "STsid-stdin-2"} {
+		assert.NotContains(t, r.stdout+r.stderr, s)
+	}
 }

@@ -4,7 +4,7 @@
 // server answers when each is missing, optional parameters, whether it is
 // signed or authenticated, and every code it can answer.
 //
-// The root package derives its endpoint rows from it (ops.go), and the
+// The root package derives its endpoint rows from it (v2.go), and the
 // emulator and the command line can read it, so a v2 endpoint is one row
 // here and one method in the root package. Codes are the wire numbers; the
 // root package names them (codes.go). Sources: the seed documents and the
@@ -39,6 +39,7 @@ type Endpoint struct {
 	Optional []string // optional parameters, sent only when set
 	Signed   bool     // userDomain and signature = SHA-256(Fields + user-domain secret) are added
 	Carrier  bool     // userDomain and sign = MD5(Fields + the carrier app's secret) are added
+	UserID   string   // the userInfo field holding the provider's id of a user who logged in here
 	Auth     bool     // the token goes in the Authorization header
 	Codes    []int    // every code it can answer, ascending
 }
@@ -56,29 +57,29 @@ func loginCodes(specific ...int) []int {
 // All returns the table, a fresh copy per call.
 func All() []Endpoint {
 	appID := Field{Name: "appId", Missing: 5218}
-	login := func(op string, fields []Field, specific ...int) Endpoint {
-		return Endpoint{Op: op, Method: "POST", Fields: fields, Optional: []string{"mcc"}, Signed: true, Codes: loginCodes(specific...)}
+	login := func(op, userID string, fields []Field, specific ...int) Endpoint {
+		return Endpoint{Op: op, Method: "POST", Fields: fields, Optional: []string{"mcc"}, Signed: true, UserID: userID, Codes: loginCodes(specific...)}
 	}
 	return []Endpoint{
-		login("twitterAuthLogin", []Field{appID, {Name: "oauthToken", Missing: 5569, Credential: true}, {Name: "oauthTokenSecret", Missing: 5570}},
+		login("twitterAuthLogin", "twitterUserId", []Field{appID, {Name: "oauthToken", Missing: 5569, Credential: true}, {Name: "oauthTokenSecret", Missing: 5570}},
 			5218, 5569, 5570),
-		login("appleAuthLogin", []Field{{Name: "identityToken", Missing: 5568, Credential: true}},
+		login("appleAuthLogin", "appleUserId", []Field{{Name: "identityToken", Missing: 5568, Credential: true}},
 			5566, 5567, 5568),
 		// The seeds give 5372 for an empty code; the platform's list says 5374.
-		login("wechatOffiaccountAuthLogin", []Field{appID, {Name: "code", Missing: 5374, AlsoMatches: []int{5372}, Credential: true, SingleUse: true}},
+		login("wechatOffiaccountAuthLogin", "wechatOffiaccountUserId", []Field{appID, {Name: "code", Missing: 5374, AlsoMatches: []int{5372}, Credential: true, SingleUse: true}},
 			5218, 5367, 5368, 5369, 5372, 5374, 5375),
-		login("facebookAuthLogin", []Field{appID, {Name: "code", Missing: 5374, Credential: true, SingleUse: true}},
+		login("facebookAuthLogin", "facebookUserId", []Field{appID, {Name: "code", Missing: 5374, Credential: true, SingleUse: true}},
 			5218, 5374),
 		// Earlier releases gave 5372 for an empty authCode; the platform's list says 5354.
-		login("alipayAuthLogin", []Field{appID, {Name: "authCode", Missing: 5354, AlsoMatches: []int{5372}, Credential: true, SingleUse: true}},
+		login("alipayAuthLogin", "alipayUserId", []Field{appID, {Name: "authCode", Missing: 5354, AlsoMatches: []int{5372}, Credential: true, SingleUse: true}},
 			5218, 5354, 5368, 5372, 5376),
-		login("wechatMiniprogramAuthLogin", []Field{appID, {Name: "jsCode", Missing: 5372, Credential: true, SingleUse: true}},
+		login("wechatMiniprogramAuthLogin", "wechatMiniprogramUserId", []Field{appID, {Name: "jsCode", Missing: 5372, Credential: true, SingleUse: true}},
 			5218, 5367, 5368, 5369, 5372, 5373),
 		{Op: "refreshToken", Method: "PUT", Fields: []Field{{Name: "refreshToken", Missing: 5115, Credential: true}},
 			Codes: []int{5000, 5032, 5115, 5325}},
 		{Op: "userInfo", Method: "GET", Auth: true, Codes: []int{5000, 5032, 5033, 5065, 5106, 5325}},
 		{Op: "userLogout", Method: "DELETE", Auth: true, Optional: []string{"deviceId"}, Codes: []int{5000, 5032, 5045, 5106, 5325}},
-		login("qqAuthLogin", []Field{{Name: "accessToken", Missing: 5366, Credential: true}},
+		login("qqAuthLogin", "qqUserId", []Field{{Name: "accessToken", Missing: 5366, Credential: true}},
 			5366, 5367, 5368, 5369),
 		// The carrier's one-tap login (China Mobile's loginTokenValidate behind
 		// it) names no field-specific code: an empty field is rejected by

@@ -2,6 +2,7 @@ package enduser
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -21,11 +22,11 @@ import (
 	"github.com/seed1804ee03/enduser/internal/golden"
 )
 
-// v2OpConstants returns the constants of ops.go's first block, the v2
+// v2OpConstants returns the constants of v2.go's first block, the v2
 // endpoints (the block after it names GenAuth's), by value.
 func v2OpConstants(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "ops.go", nil, 0)
+	f, err := parser.ParseFile(token.NewFileSet(), "v2.go", nil, 0)
 	require.NoError(t, err)
 	out := map[string]string{}
 	for _, d := range f.Decls {
@@ -167,7 +168,7 @@ func TestEveryV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
 	ops := v2OpConstants(t)
 	logins := 0
 	for _, e := range endpoints.All() {
-		assert.NotEmpty(t, ops[e.Op], "%s: an Op constant in ops.go", e.Op)
+		assert.NotEmpty(t, ops[e.Op], "%s: an Op constant in v2.go", e.Op)
 		assert.True(t, cases[e.Op], "%s: a golden case", e.Op)
 		if !e.Signed && !e.Carrier {
 			continue
@@ -194,4 +195,65 @@ func TestEveryCodeClassIsAnErrorClass(t *testing.T) {
 		}
 		assert.Equal(t, string(r.Class), Class(Code(r.Code)).String(), "%d", r.Code)
 	}
+}
+
+// readmeV2Tables renders the README's v2 endpoint table and v2 code table
+// from internal/endpoints, internal/codes and the methods' doc comments.
+func readmeV2Tables(t *testing.T) string {
+	t.Helper()
+	d := readDecls(t)
+	var b strings.Builder
+	b.WriteString("| endpoint | method | SDK call | signed over |\n|---|---|---|---|\n")
+	for _, e := range endpoints.All() {
+		var fields []string
+		for _, f := range e.Fields {
+			fields = append(fields, f.Name)
+		}
+		signed := "(not signed)"
+		switch {
+		case e.Signed:
+			signed = strings.Join(fields, ", ") + " (SHA-256, user-domain secret)"
+		case e.Carrier:
+			signed = strings.Join(fields, ", ") + " (`sign`: MD5, the carrier app's secret)"
+		case e.Auth:
+			signed = "(Authorization)"
+		}
+		method, _ := d.methodOf(e.Op)
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", e.Op, e.Method, method, signed)
+	}
+	b.WriteString("\nThe v2 codes these endpoints answer (every other documented code has its meaning in `Code.Text`\nand is `ClassServer`):\n\n")
+	b.WriteString("| code | meaning | class | group |\n|---|---|---|---|\n")
+	for _, r := range tablecodes.AllV2() {
+		if r.Class != "" {
+			fmt.Fprintf(&b, "| %d | %s | `%s` | %s |\n", r.Code, r.Text, r.Class, r.Group)
+		}
+	}
+	return b.String()
+}
+
+// TestREADMEV2Tables: the README's v2 tables are the tables. Run the test
+// with ENDUSER_UPDATE_README=1 to rewrite them.
+func TestREADMEV2Tables(t *testing.T) {
+	t.Parallel()
+	const begin, end = "<!-- BEGIN v2: rendered by TestREADMEV2Tables from internal/endpoints and internal/codes; do not edit -->\n", "<!-- END v2 -->"
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	from, to := strings.Index(string(readme), begin), strings.Index(string(readme), end)
+	require.True(t, from >= 0 && to > from, "README.md has the v2 markers")
+	want := string(readme[:from+len(begin)]) + "\n" + readmeV2Tables(t) + "\n" + string(readme[to:])
+	if os.Getenv("ENDUSER_UPDATE_README") == "1" {
+		require.NoError(t, os.WriteFile("README.md", []byte(want), 0o600))
+		return
+	}
+	assert.Equal(t, want, string(readme), "README.md's v2 tables are stale: ENDUSER_UPDATE_README=1 go test -run TestREADMEV2Tables .")
+}
+
+// v2Endpoints lists the rows in table order, for tests.
+func v2Endpoints() []*v2Endpoint {
+	all := endpoints.All()
+	out := make([]*v2Endpoint, 0, len(all))
+	for i := range all {
+		out = append(out, v2Table[all[i].Op])
+	}
+	return out
 }
