@@ -140,6 +140,27 @@ var faultCases = map[string]faultCase{
 		_, err := c.Refresh(bg, genAuthToken())
 		return err
 	}},
+	"1,000 forged id tokens with random key ids, then 1,000 tampered tokens of the known key id": {enduser.ClassReLogin, func(t *testing.T) error {
+		srv := endusertest.NewServer(t)
+		c, err := enduser.NewClient(srv.Config())
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		raw, err := srv.SignIDToken(nil)
+		require.NoError(t, err)
+		parts := strings.Split(raw, ".")
+		_, err = c.VerifyIDToken(bg, parts[0]+"."+parts[1]+".Zm9yZ2Vk")
+		return err
+	}},
+	"a wrong GenAuth app secret or client authentication method (a sign-in's 401)": {enduser.ClassMisconfigured, func(t *testing.T) error {
+		srv := endusertest.NewServer(t, endusertest.WithGenAuthApp(endusertest.DefaultAppID, endusertest.DefaultAppSecret, enduser.AuthClientSecretPost))
+		cfg := srv.Config()
+		cfg.GenAuth.AppSecret = "APPSECRET-wrong"
+		c, err := enduser.NewClient(cfg)
+		require.NoError(t, err)
+		_, err = c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "x", Payload: enduser.WechatPayload{Code: "c"}})
+		return err
+	}},
+	"a wrong base path: a 404 (or other 4xx) HTML or text page without the API's envelope": {enduser.ClassMisconfigured, mockedLogin(404, "<html>404 page not found</html>")},
 	"id token with a wrong audience or issuer, expired by the client's clock, tampered, of an unknown key, `alg: none`, HS256 when RS256 is configured, garbage, over 64 KiB": {enduser.ClassReLogin, func(t *testing.T) error {
 		srv := endusertest.NewServer(t)
 		c, err := enduser.NewClient(srv.Config())

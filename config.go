@@ -43,6 +43,9 @@ type GenAuthConfig struct {
 	TokenEndpointAuthMethod         string
 	IntrospectionEndpointAuthMethod string
 	RevocationEndpointAuthMethod    string
+	// Issuer is the issuer (iss) VerifyIDToken requires of id tokens; ""
+	// means Host + "/oidc". An app on a custom domain sets its own.
+	Issuer string
 	// IDTokenSigningAlg is how the app signs id tokens, as set in the GenAuth
 	// console: IDTokenRS256 ("" means RS256: the host's published keys) or
 	// IDTokenHS256 (HMAC with AppSecret, which must then be at least 32
@@ -173,6 +176,9 @@ func (c Config) validate(insecure bool) error {
 		case m != AuthNone && g.AppSecret == "":
 			return configError("GenAuth.AppSecret", "is empty but "+e.field+" "+m.String()+" needs it")
 		}
+	}
+	if hasControl(g.Issuer) || strings.TrimSpace(g.Issuer) != g.Issuer {
+		return configError("GenAuth.Issuer", "holds a control character or surrounding space")
 	}
 	switch g.IDTokenSigningAlg {
 	case "", IDTokenRS256:

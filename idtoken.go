@@ -3,10 +3,9 @@ package enduser
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -25,8 +24,9 @@ var ErrIDTokenInvalid = errors.New("enduser: id token is invalid")
 // error (a context's error, say).
 type IDTokenError struct {
 	// Reason says what failed, in a few words: "empty", "malformed",
-	// "algorithm not allowed", "signature", "keys unavailable", "issuer",
-	// "audience", "expired", "not yet valid" or "rejected".
+	// "signed HS256, configured RS256" (or the other way round, or another
+	// algorithm), "algorithm not allowed", "signature", "keys unavailable",
+	// "issuer", "audience", "expired", "not yet valid" or "rejected".
 	Reason string
 	Err    error
 }
@@ -50,6 +50,7 @@ func (e *IDTokenError) errorClass() ErrorClass {
 const (
 	reasonEmpty           = "empty"
 	reasonKeysUnavailable = "keys unavailable"
+	reasonSignature       = "signature"
 )
 
 // Unwrap returns [ErrIDTokenInvalid] and the cause.
@@ -63,7 +64,7 @@ func (e *IDTokenError) Unwrap() []error {
 // IDToken is a verified GenAuth id token.
 type IDToken struct {
 	Subject  string    // sub: the GenAuth user id
-	Issuer   string    // iss: {GenAuth.Host}/oidc
+	Issuer   string    // iss: GenAuthConfig.Issuer, by default {GenAuth.Host}/oidc
 	Audience []string  // aud: includes the app id
 	Expiry   time.Time // exp
 	IssuedAt time.Time // iat
@@ -96,6 +97,14 @@ const (
 // kilobytes.
 const maxIDTokenLen = 64 << 10
 
+// How often the published keys are fetched again for a token whose key id
+// they lack: at most once a minute however many tokens ask (a forged token
+// costs no request), a second after a failed fetch.
+const (
+	keyRefetchInterval = time.Minute
+	keyRetryInterval   = time.Second
+)
+
 // VerifyIDToken verifies a GenAuth id token (GenAuth only: v2 issues
 // none), as the Token of a sign-in or refresh carries it in IDToken, and
 // returns its claims. It checks, with github.com/coreos/go-oidc/v3:
@@ -104,14 +113,19 @@ const maxIDTokenLen = 64 << 10
 //     {GenAuth.Host}/oidc/.well-known/jwks.json (no discovery round trip),
 //     or HS256 with the app secret when GenAuthConfig.IDTokenSigningAlg is
 //     [IDTokenHS256]; no other algorithm, never "none";
-//   - the issuer: {GenAuth.Host}/oidc;
+//   - the issuer: GenAuthConfig.Issuer, by default {GenAuth.Host}/oidc;
 //   - the audience: it must include the app id;
 //   - the expiry, by the client's clock ([WithClock]).
 //
-// The keys are fetched once per Client through its HTTP client (its
-// transport, timeout and body limit), on the first verification, and
-// fetched again only when a token names a key id that is not known (key
-// rotation). Concurrent verifications share them and one fetch.
+// The keys are fetched through the Client's call path (its transport,
+// timeout, body limit, log and Hook) on the first verification and cached.
+// A token whose key id is cached is checked against that key alone: a bad
+// signature fetches nothing. A token with an unknown key id fetches the
+// keys again at once if the last fetch is a minute old or more (a key
+// rotation is picked up by the first token of the new key after that
+// minute), and is refused without a request otherwise, so a flood of
+// forged tokens makes at most one fetch a minute. Concurrent verifications
+// share one fetch.
 //
 // Every failure matches [ErrIDTokenInvalid]. A nonce, when the login used
 // one, is the caller's to compare (see [IDToken.Claims]).
@@ -125,10 +139,10 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken string) (*IDToken
 	case len(rawIDToken) > maxIDTokenLen:
 		return nil, &IDTokenError{Reason: "malformed"}
 	}
-	probe := &keyProbe{}
-	tok, err := c.idTokenVerifier().Verify(context.WithValue(ctx, keyProbeKey{}, probe), rawIDToken)
+	refused := &keyFailure{}
+	tok, err := c.idTokenVerifier().Verify(context.WithValue(ctx, keyFailureKey{}, refused), rawIDToken)
 	if err != nil {
-		return nil, idTokenError(err, probe)
+		return nil, c.idTokenError(rawIDToken, err, refused)
 	}
 	return &IDToken{
 		Subject: tok.Subject, Issuer: tok.Issuer, Audience: tok.Audience,
@@ -136,53 +150,127 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken string) (*IDToken
 	}, nil
 }
 
+// signingAlg is the configured id token algorithm.
+func (c *Client) signingAlg() string {
+	if c.genAuth.IDTokenSigningAlg == IDTokenHS256 {
+		return IDTokenHS256
+	}
+	return IDTokenRS256
+}
+
 // newIDTokenVerifier builds the Client's one verifier (see VerifyIDToken).
 func (c *Client) newIDTokenVerifier() *oidc.IDTokenVerifier {
-	cfg := &oidc.Config{ClientID: c.genAuth.AppID, Now: c.opts.clock, SupportedSigningAlgs: []string{IDTokenRS256}}
-	var keys oidc.KeySet
-	if c.genAuth.IDTokenSigningAlg == IDTokenHS256 {
-		cfg.SupportedSigningAlgs = []string{IDTokenHS256}
+	cfg := &oidc.Config{ClientID: c.genAuth.AppID, Now: c.opts.clock, SupportedSigningAlgs: []string{c.signingAlg()}}
+	var keys oidc.KeySet = &publishedKeys{c: c}
+	if c.signingAlg() == IDTokenHS256 {
 		keys = &secretKeySet{secret: []byte(c.keys().appSecret)}
-	} else {
-		hc := *c.rc.GetClient() // already the Client's private copy; copy again to set the timeout
-		hc.Timeout = c.opts.timeout
-		hc.Transport = &keysTransport{c: c, next: hc.Transport}
-		remote := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), &hc), c.oidcURL(OpOIDCKeys))
-		keys = &remoteKeySet{remote: remote}
 	}
-	return oidc.NewVerifier(strings.TrimRight(c.genAuth.Host, "/")+"/oidc", keys, cfg)
-}
-
-// keyProbe records what the key set of one verification saw.
-type keyProbe struct {
-	failed bool  // the key set rejected the signature
-	fetch  error // fetching the keys failed
-}
-
-type keyProbeKey struct{}
-
-func probeOf(ctx context.Context) *keyProbe {
-	if p, ok := ctx.Value(keyProbeKey{}).(*keyProbe); ok {
-		return p
+	issuer := c.genAuth.Issuer
+	if issuer == "" {
+		issuer = strings.TrimRight(c.genAuth.Host, "/") + "/oidc"
 	}
-	return &keyProbe{}
+	return oidc.NewVerifier(issuer, keys, cfg)
 }
 
-// remoteKeySet is go-oidc's RemoteKeySet, telling the verification when it
-// failed and whether for want of keys.
-type remoteKeySet struct{ remote *oidc.RemoteKeySet }
+// keyFailure is why a key set refused a signature. go-oidc keeps only the
+// text of a key set's error, so the key set puts the reason here, in the
+// verification's context.
+type keyFailure struct {
+	reason string // reasonSignature or reasonKeysUnavailable; "" when no key set refused
+	err    error
+}
+
+type keyFailureKey struct{}
+
+// refuse records why the key set refused and returns err.
+func refuse(ctx context.Context, reason string, err error) error {
+	if f, ok := ctx.Value(keyFailureKey{}).(*keyFailure); ok {
+		f.reason, f.err = reason, err
+	}
+	return err
+}
+
+// publishedKeys is the oidc.KeySet of RS256 id tokens: the host's JWKS,
+// cached, verified with github.com/go-jose/go-jose (see VerifyIDToken for
+// when it is fetched again). go-oidc has checked the algorithm.
+type publishedKeys struct {
+	c      *Client
+	mu     sync.Mutex
+	set    jose.JSONWebKeySet
+	last   time.Time     // when the last fetch started, by the Client's clock; zero before the first
+	err    error         // the last fetch's failure, nil after a success
+	done   chan struct{} // closed when the running fetch ends; nil when none runs
+	closed bool          // a fetch has ended at least once
+}
 
 // VerifySignature implements oidc.KeySet.
-func (k *remoteKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	payload, err := k.remote.VerifySignature(ctx, jwt)
+func (k *publishedKeys) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
+	jws, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
-		p := probeOf(ctx)
-		p.failed = true
-		if strings.HasPrefix(err.Error(), "fetching keys") { // go-oidc's wording for a failed fetch
-			p.fetch = err
-		}
+		return nil, refuse(ctx, reasonSignature, err)
 	}
-	return payload, err
+	key, err := k.key(ctx, jws.Signatures[0].Header.KeyID)
+	switch {
+	case err != nil:
+		return nil, refuse(ctx, reasonKeysUnavailable, err)
+	case key == nil:
+		return nil, refuse(ctx, reasonSignature, errors.New("no published key has the token's key id"))
+	}
+	payload, err := jws.Verify(key)
+	if err != nil {
+		return nil, refuse(ctx, reasonSignature, err)
+	}
+	return payload, nil
+}
+
+// key returns the published key of kid, fetching the keys when kid is not
+// cached and the last fetch is old enough; nil when no key has that id.
+func (k *publishedKeys) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for {
+		if keys := k.set.Key(kid); len(keys) > 0 {
+			return &keys[0], nil
+		}
+		if done := k.done; done != nil { // a fetch runs: wait for it, then look again
+			k.mu.Unlock()
+			select {
+			case <-done:
+			case <-ctx.Done():
+				k.mu.Lock()
+				return nil, ctx.Err()
+			}
+			k.mu.Lock()
+			continue
+		}
+		wait := keyRefetchInterval
+		if k.err != nil {
+			wait = keyRetryInterval
+		}
+		if now := k.c.opts.clock(); k.closed && now.Sub(k.last) < wait && !now.Before(k.last) {
+			return nil, k.err
+		}
+		k.last, k.done = k.c.opts.clock(), make(chan struct{})
+		// The fetch is the keys', not this caller's: it outlives a caller
+		// that gives up, within the Client's timeout.
+		go k.fetch(context.WithoutCancel(ctx), k.done)
+	}
+}
+
+// fetch gets the keys through the Client's call path.
+func (k *publishedKeys) fetch(ctx context.Context, done chan struct{}) {
+	var set jose.JSONWebKeySet
+	_, err := k.c.do(ctx, &call{
+		op: OpOIDCKeys, family: FamilyGenAuth, oauth: true, method: http.MethodGet, url: k.c.oidcURL(OpOIDCKeys),
+		host: k.c.genAuthHost, idempotent: true, out: &set,
+	})
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err = err; err == nil {
+		k.set = set
+	}
+	k.done, k.closed = nil, true
+	close(done)
 }
 
 // secretKeySet verifies HS256 signatures with the app secret, through
@@ -191,33 +279,43 @@ type secretKeySet struct{ secret []byte }
 
 // VerifySignature implements oidc.KeySet.
 func (k *secretKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.HS256})
+	jws, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{jose.HS256})
 	if err == nil {
 		var payload []byte
 		if payload, err = jws.Verify(k.secret); err == nil {
 			return payload, nil
 		}
 	}
-	probeOf(ctx).failed = true
-	return nil, err
+	return nil, refuse(ctx, reasonSignature, err)
+}
+
+// jwsAlgs are the algorithms whose name an algorithm mismatch reports.
+var jwsAlgs = []jose.SignatureAlgorithm{
+	jose.HS256, jose.HS384, jose.HS512, jose.RS256, jose.RS384, jose.RS512,
+	jose.ES256, jose.ES384, jose.ES512, jose.PS256, jose.PS384, jose.PS512, jose.EdDSA,
 }
 
 // idTokenError maps a go-oidc failure to an *IDTokenError. go-oidc's
 // errors are plain strings apart from expiry, hence the wording checks;
 // the tests pin each one.
-func idTokenError(err error, probe *keyProbe) error {
+func (c *Client) idTokenError(raw string, err error, refused *keyFailure) error {
 	var expired *oidc.TokenExpiredError
 	msg := err.Error()
 	reason := "rejected"
 	switch {
 	case errors.As(err, &expired):
 		reason = "expired"
-	case probe.fetch != nil:
-		return &IDTokenError{Reason: reasonKeysUnavailable, Err: errors.Join(err, probe.fetch)}
-	case probe.failed:
-		reason = "signature"
+	case refused.reason == reasonKeysUnavailable:
+		return &IDTokenError{Reason: reasonKeysUnavailable, Err: errors.Join(err, refused.err)}
+	case refused.reason != "":
+		reason = refused.reason
 	case strings.HasPrefix(msg, "oidc: malformed jwt") && strings.Contains(msg, "unexpected signature algorithm"):
 		reason = "algorithm not allowed"
+		// go-jose reads the header again to name the algorithm, one of a
+		// closed set, never other text of the token.
+		if jws, perr := jose.ParseSigned(raw, jwsAlgs); perr == nil {
+			reason = "signed " + string(jws.Signatures[0].Header.Algorithm) + ", configured " + c.signingAlg()
+		}
 	case strings.HasPrefix(msg, "oidc: malformed jwt"), strings.HasPrefix(msg, "oidc: id token not signed"),
 		strings.HasPrefix(msg, "oidc: multiple signatures"), strings.HasPrefix(msg, "oidc: failed to unmarshal claims"):
 		reason = "malformed"
@@ -230,50 +328,3 @@ func idTokenError(err error, probe *keyProbe) error {
 	}
 	return &IDTokenError{Reason: reason, Err: err}
 }
-
-// keysTransport is the Client's transport for JWKS fetches: the Client's
-// User-Agent, its body limit, and one log record per fetch.
-type keysTransport struct {
-	c    *Client
-	next http.RoundTripper
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *keysTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	start := time.Now()
-	ctx, obs := t.c.observe(req.Context(), &call{op: OpOIDCKeys, family: FamilyGenAuth, method: req.Method, host: t.c.genAuthHost})
-	req = req.Clone(ctx)
-	req.Header.Set("User-Agent", t.c.opts.userAgent)
-	req.Header.Set("Accept", "application/json")
-	resp, err := t.next.RoundTrip(req)
-	defer obs.roundTrip(ctx, start, resp, err) // the Hook sees the key fetch as a call (hook.go)
-	attrs := []slog.Attr{
-		slog.String("op", OpOIDCKeys), slog.String("method", req.Method), slog.String("host", t.c.genAuthHost),
-		slog.Int("attempt", 1), slog.Duration("duration", time.Since(start)),
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", newTransportError(req.Context(), OpOIDCKeys, err).Error()))
-	} else {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		resp.Body = &limitedBody{rc: resp.Body, left: t.c.opts.bodyLimit}
-	}
-	t.c.opts.logger.LogAttrs(req.Context(), slog.LevelDebug, "enduser: call", attrs...)
-	return resp, err
-}
-
-// limitedBody fails a read once more than left bytes have arrived.
-type limitedBody struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (b *limitedBody) Read(p []byte) (int, error) {
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	if b.left < 0 {
-		return n, errTooLarge
-	}
-	return n, err
-}
-
-func (b *limitedBody) Close() error { return b.rc.Close() }

@@ -2,6 +2,7 @@ package enduser_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -210,7 +211,7 @@ func TestVerifyIDTokenRejects(t *testing.T) {
 		{"impostor key under a known kid", signJWT(t, jose.RS256, impostor, "k1", good), "signature"},
 		{"no kid, impostor key", signJWT(t, jose.RS256, impostor, "", good), "signature"},
 		{"alg none", b64(noneHeader) + "." + b64(goodClaims) + ".", "algorithm not allowed"},
-		{"HS256 when RS256 is configured", signJWT(t, jose.HS256, []byte(hs256Secret), "k1", good), "algorithm not allowed"},
+		{"HS256 when RS256 is configured", signJWT(t, jose.HS256, []byte(hs256Secret), "k1", good), "signed HS256, configured RS256"},
 		{"garbage", "not-a-jwt", "malformed"},
 		{"two parts", parts[0] + "." + parts[1], "malformed"},
 		{"payload not JSON", parts[0] + "." + b64([]byte("hello")) + "." + parts[2], "signature"},
@@ -253,12 +254,23 @@ func TestVerifyIDTokenExpiredUnwrapsToGoOIDC(t *testing.T) {
 	assert.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
 }
 
+// movingClock is a client clock at idClock that a test moves forward.
+type movingClock struct{ offset atomic.Int64 }
+
+func (m *movingClock) now() time.Time          { return idClock.Add(time.Duration(m.offset.Load())) }
+func (m *movingClock) advance(d time.Duration) { m.offset.Add(int64(d)) }
+
+// TestVerifyIDTokenKeyRotation: a rotated key is picked up by the first
+// token of the new key once a minute has passed since the last fetch, at
+// once; within the minute it is refused without a fetch; known keys are
+// never fetched again.
 func TestVerifyIDTokenKeyRotation(t *testing.T) {
 	t.Parallel()
 	key, next := testRSAKeys()
 	j := newJWKSServer(t)
 	j.publish("k1", &key.PublicKey)
-	c := j.client(t)
+	clock := &movingClock{}
+	c := j.client(t, enduser.WithClock(clock.now))
 	iss := j.issuer()
 
 	for range 5 {
@@ -268,27 +280,141 @@ func TestVerifyIDTokenKeyRotation(t *testing.T) {
 	assert.Equal(t, int32(1), j.fetches.Load(), "keys fetched once")
 
 	rotated := signJWT(t, jose.RS256, next, "k2", claimsFor(iss))
-	require.Eventually(t, func() bool { // see below for why this polls
-		_, err := c.VerifyIDToken(bg, rotated)
-		assert.ErrorIs(t, err, enduser.ErrIDTokenInvalid, "k2 is not published yet")
-		return j.fetches.Load() >= 2
-	}, 10*time.Second, time.Millisecond, "an unknown key id is fetched again")
-	var err error
-
 	j.publish("k2", &next.PublicKey)
-	// go-oidc may hand a verification that starts the moment a fetch ends
-	// that fetch's result; the next one fetches anew.
-	require.Eventually(t, func() bool {
-		_, err := c.VerifyIDToken(bg, rotated)
-		return err == nil
-	}, 10*time.Second, time.Millisecond, "the published k2 is fetched")
-	fetched := j.fetches.Load()
-	assert.GreaterOrEqual(t, fetched, int32(3))
+	_, err := c.VerifyIDToken(bg, rotated)
+	require.ErrorIs(t, err, enduser.ErrIDTokenInvalid, "within the minute, an unknown key id is refused")
+	assert.Equal(t, "signature", reasonOf(t, err))
+	assert.Equal(t, int32(1), j.fetches.Load(), "and fetches nothing")
+
+	clock.advance(time.Minute)
+	_, err = c.VerifyIDToken(bg, rotated)
+	require.NoError(t, err, "after the minute, the first token of the new key fetches the keys at once")
+	assert.Equal(t, int32(2), j.fetches.Load())
 	for _, raw := range []string{rotated, signJWT(t, jose.RS256, key, "k1", claimsFor(iss))} {
 		_, err = c.VerifyIDToken(bg, raw)
 		require.NoError(t, err)
 	}
-	assert.Equal(t, fetched, j.fetches.Load(), "known keys are not fetched again")
+	assert.Equal(t, int32(2), j.fetches.Load(), "known keys are not fetched again")
+}
+
+// TestVerifyIDTokenForgedTokensCostNoFetch measures the key fetches of
+// 1,000 forged tokens with random key ids (at most one more fetch, however
+// long they take) and of 1,000 tampered tokens of the known key id (none),
+// and that they leave no log record.
+func TestVerifyIDTokenForgedTokensCostNoFetch(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	clock := &movingClock{}
+	logs := &logBuffer{}
+	calls := &countingHook{}
+	c := j.client(t, enduser.WithClock(clock.now), enduser.WithLogger(logs.Logger()), enduser.WithHook(calls))
+	_, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer())))
+	require.NoError(t, err)
+	require.Equal(t, int32(1), j.fetches.Load())
+	records := strings.Count(logs.String(), "\n")
+
+	clock.advance(time.Minute) // the worst case: a refetch is allowed now
+	b64 := base64.RawURLEncoding.EncodeToString
+	claims, err := json.Marshal(claimsFor(j.issuer()))
+	require.NoError(t, err)
+	for range 1000 { // an attacker need not sign: the key id alone decides a fetch
+		header, err := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": rand.Text()})
+		require.NoError(t, err)
+		forged := b64(header) + "." + b64(claims) + "." + b64([]byte(rand.Text()+rand.Text()))
+		_, err = c.VerifyIDToken(bg, forged)
+		require.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
+	}
+	forgedFetches := j.fetches.Load() - 1
+	assert.LessOrEqual(t, forgedFetches, int32(1), "1,000 random key ids: at most one more fetch")
+
+	good := signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer()))
+	parts := strings.Split(good, ".")
+	clock.advance(time.Hour)
+	before := j.fetches.Load()
+	for i := range 1000 {
+		tampered := parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("forged-signature-%04d-padding-padding", i)))
+		_, err := c.VerifyIDToken(bg, tampered)
+		require.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
+		assert.Equal(t, "signature", reasonOf(t, err))
+	}
+	assert.Equal(t, before, j.fetches.Load(), "1,000 tampered tokens of the known key id: no fetch")
+	assert.Equal(t, records+int(forgedFetches), strings.Count(logs.String(), "\n"), "no log record but the fetch's own")
+	assert.Equal(t, 1+forgedFetches, calls.calls.Load(), "no Hook call (span) but the fetch's own")
+	t.Logf("key fetches: 1,000 random key ids: %d; 1,000 tampered tokens: %d", forgedFetches, j.fetches.Load()-before)
+}
+
+// countingHook counts the calls a Hook sees.
+type countingHook struct{ calls atomic.Int32 }
+
+func (h *countingHook) CallStart(ctx context.Context, _ enduser.CallInfo) context.Context {
+	h.calls.Add(1)
+	return ctx
+}
+func (*countingHook) Attempt(context.Context, enduser.AttemptInfo) {}
+func (*countingHook) CallEnd(context.Context, enduser.CallEndInfo) {}
+func (*countingHook) Refresh(context.Context, enduser.RefreshInfo) {}
+
+// reasonOf returns the Reason of an *IDTokenError.
+func reasonOf(t *testing.T, err error) string {
+	t.Helper()
+	var idErr *enduser.IDTokenError
+	require.ErrorAs(t, err, &idErr)
+	return idErr.Reason
+}
+
+// TestVerifyIDTokenCustomIssuer: an app on a custom domain sets Issuer;
+// its tokens verify and the host's default issuer no longer does.
+func TestVerifyIDTokenCustomIssuer(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	const custom = "https://login.example.com/oidc"
+	c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: j.srv.URL, AppID: testAppID, Issuer: custom}},
+		enduser.WithClock(func() time.Time { return idClock }))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	tok, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", with(claimsFor(j.issuer()), "iss", custom)))
+	require.NoError(t, err)
+	assert.Equal(t, custom, tok.Issuer)
+	for _, iss := range []string{j.issuer(), "https://login.example.com", "https://evil.example/oidc"} {
+		_, err = c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", with(claimsFor(j.issuer()), "iss", iss)))
+		require.ErrorIs(t, err, enduser.ErrIDTokenInvalid, iss)
+		assert.Equal(t, "issuer", reasonOf(t, err), iss)
+	}
+	_, err = enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: j.srv.URL, AppID: testAppID, Issuer: custom + "\n"}})
+	require.ErrorIs(t, err, enduser.ErrInvalidConfig)
+}
+
+// TestVerifyIDTokenAlgorithmMismatch: a token signed with the other
+// algorithm says so, both ways, and is never accepted.
+func TestVerifyIDTokenAlgorithmMismatch(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	j := newJWKSServer(t)
+	j.publish("k1", &key.PublicKey)
+	secret := strings.Repeat("s", 32)
+	rs := j.client(t)
+	hs, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: j.srv.URL, AppID: testAppID, AppSecret: secret, IDTokenSigningAlg: enduser.IDTokenHS256}},
+		enduser.WithClock(func() time.Time { return idClock }))
+	require.NoError(t, err)
+	t.Cleanup(hs.CloseIdleConnections)
+	hsToken := signJWT(t, jose.HS256, []byte(secret), "", claimsFor(j.issuer()))
+	rsToken := signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer()))
+
+	_, err = rs.VerifyIDToken(bg, hsToken)
+	require.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
+	assert.Equal(t, "signed HS256, configured RS256", reasonOf(t, err))
+	_, err = hs.VerifyIDToken(bg, rsToken)
+	require.ErrorIs(t, err, enduser.ErrIDTokenInvalid)
+	assert.Equal(t, "signed RS256, configured HS256", reasonOf(t, err))
+	assert.Equal(t, enduser.ClassReLogin, enduser.Class(err))
+	for _, c := range []*enduser.Client{rs, hs} { // each still accepts its own
+		_, err = c.VerifyIDToken(bg, map[*enduser.Client]string{rs: rsToken, hs: hsToken}[c])
+		require.NoError(t, err)
+	}
 }
 
 func TestVerifyIDTokenConcurrentShareOneFetch(t *testing.T) {
@@ -359,8 +485,8 @@ func TestVerifyIDTokenHS256(t *testing.T) {
 
 	for name, tc := range map[string]struct{ raw, reason string }{
 		"wrong secret":   {signJWT(t, jose.HS256, []byte(hs256Secret+"x"), "", good), "signature"},
-		"RS256 token":    {signJWT(t, jose.RS256, key, "k1", good), "algorithm not allowed"},
-		"HS512":          {signJWT(t, jose.HS512, []byte(hs256Secret+hs256Secret), "", good), "algorithm not allowed"},
+		"RS256 token":    {signJWT(t, jose.RS256, key, "k1", good), "signed RS256, configured HS256"},
+		"HS512":          {signJWT(t, jose.HS512, []byte(hs256Secret+hs256Secret), "", good), "signed HS512, configured HS256"},
 		"wrong audience": {signJWT(t, jose.HS256, []byte(hs256Secret), "", with(good, "aud", "x")), "audience"},
 		"expired":        {signJWT(t, jose.HS256, []byte(hs256Secret), "", with(good, "exp", idClock.Add(-time.Minute).Unix())), "expired"},
 	} {
