@@ -390,41 +390,56 @@ func (s shared) update(ctx context.Context, ts *TokenSource, cur *Token, rejecte
 		return nil, err
 	}
 	// The lock's time is taken before Lock is called: its answer may come
-	// late, and the ttl runs from the store's grant.
-	began := time.Now()
-	lockEnd := began.Add(ts.lockTTL)
-	wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
-	unlock, err := s.store.Lock(wctx, s.key, ts.lockTTL)
-	cancel()
-	if err == nil && unlock == nil {
-		err = errors.New("Lock returned no unlock function")
-	}
-	if err != nil {
-		return nil, &storeError{"taking the refresh lock", err}
-	}
-	ctx, cancel = context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/10))
-	defer cancel()
-	st, err = s.load(ctx, ts)
-	if err == nil && ts.usable(st, rejected) {
-		ts.release(ctx, unlock)
-		return ts.adopt(st, nil)
-	}
-	if err == nil {
-		err = ts.sharedRefreshable(st)
-	}
-	if err == nil && time.Until(lockEnd) < ts.lockTTL/2 {
-		// Too little of the lock is left to finish a refresh inside it.
-		err = &storeError{"the store answered too late to refresh within the lock", context.DeadlineExceeded}
-	}
-	var next *Token
-	if err == nil {
-		if next, err = ts.refresh(ctx, st); err != nil && maybeSpent(err) {
-			s.retire(ctx, ts, lockEnd, st, unlock)
+	// late, and the ttl runs from the store's grant. A Lock that waited for
+	// another owner (or answered late) leaves too little of that time to
+	// refresh within it: the token is loaded again (a peer may have
+	// refreshed) and, if it still needs a refresh, the lock is taken anew.
+	var (
+		lockEnd time.Time
+		unlock  func(context.Context) error
+	)
+	for attempt := 0; ; attempt++ {
+		began := time.Now()
+		lockEnd = began.Add(ts.lockTTL)
+		wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
+		unlock, err = s.store.Lock(wctx, s.key, ts.lockTTL)
+		cancel()
+		if err == nil && unlock == nil {
+			err = errors.New("Lock returned no unlock function")
+		}
+		if err != nil {
+			return nil, &storeError{"taking the refresh lock", err}
+		}
+		st, err = s.load(ctx, ts)
+		if err == nil && ts.usable(st, rejected) {
+			ts.release(ctx, unlock)
+			return ts.adopt(st, nil)
+		}
+		if err == nil {
+			err = ts.sharedRefreshable(st)
+		}
+		if err != nil {
+			ts.release(ctx, unlock)
 			return nil, err
 		}
-	}
-	if err != nil {
+		if time.Until(lockEnd) >= ts.lockTTL/2 {
+			break
+		}
 		ts.release(ctx, unlock)
+		if attempt == 2 {
+			// Too little of the lock is left to finish a refresh inside it.
+			return nil, &storeError{"the store answered too late to refresh within the lock", context.DeadlineExceeded}
+		}
+	}
+	ctx, cancel := context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/10))
+	defer cancel()
+	next, err := ts.refresh(ctx, st)
+	if err != nil {
+		if maybeSpent(err) {
+			s.retire(ctx, ts, lockEnd, st, unlock)
+		} else {
+			ts.release(ctx, unlock)
+		}
 		return nil, err
 	}
 	// The new token is stored under the lock, whatever the store now holds
