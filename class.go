@@ -131,8 +131,7 @@ var oauthClasses = map[string]ErrorClass{
 	"unsupported_token_type":  ClassInvalidRequest,
 }
 
-// classNamed returns the class whose String is name (the code table's
-// class column).
+// classNamed returns the class whose String is name (a code row's class).
 func classNamed(name string) ErrorClass {
 	for c, n := range classNames {
 		if n == name {
@@ -200,10 +199,8 @@ func (s GenAuthStatus) errorClass() ErrorClass {
 }
 
 func (c APICode) errorClass() ErrorClass {
-	if cl, ok := apiCodeClass(c); ok {
-		return cl
-	}
-	return ClassServer
+	cl, _ := apiCodeClass(c)
+	return cl
 }
 
 func (e *APIError) errorClass() ErrorClass {

@@ -47,12 +47,6 @@ func (e *IDTokenError) errorClass() ErrorClass {
 	return ClassReLogin
 }
 
-const (
-	reasonEmpty           = "empty"
-	reasonKeysUnavailable = "keys unavailable"
-	reasonSignature       = "signature"
-)
-
 // Unwrap returns [ErrIDTokenInvalid] and the cause.
 func (e *IDTokenError) Unwrap() []error {
 	if e.Err == nil {
@@ -93,14 +87,16 @@ const (
 	IDTokenHS256 = "HS256"
 )
 
-// maxIDTokenLen bounds what VerifyIDToken parses; real id tokens are a few
-// kilobytes.
-const maxIDTokenLen = 64 << 10
-
-// How often the published keys are fetched again for a token whose key id
-// they lack: at most once a minute however many tokens ask (a forged token
-// costs no request), a second after a failed fetch.
 const (
+	reasonEmpty           = "empty"
+	reasonKeysUnavailable = "keys unavailable"
+	reasonSignature       = "signature"
+	// maxIDTokenLen bounds what VerifyIDToken parses; real id tokens are
+	// a few kilobytes.
+	maxIDTokenLen = 64 << 10
+	// How often the published keys are fetched again for a token whose
+	// key id they lack: at most once a minute however many tokens ask (a
+	// forged token costs no request), a second after a failed fetch.
 	keyRefetchInterval = time.Minute
 	keyRetryInterval   = time.Second
 )
@@ -194,13 +190,12 @@ func refuse(ctx context.Context, reason string, err error) error {
 // cached, verified with github.com/go-jose/go-jose (see VerifyIDToken for
 // when it is fetched again). go-oidc has checked the algorithm.
 type publishedKeys struct {
-	c      *Client
-	mu     sync.Mutex
-	set    jose.JSONWebKeySet
-	last   time.Time     // when the last fetch started, by the Client's clock; zero before the first
-	err    error         // the last fetch's failure, nil after a success
-	done   chan struct{} // closed when the running fetch ends; nil when none runs
-	closed bool          // a fetch has ended at least once
+	c    *Client
+	mu   sync.Mutex
+	set  jose.JSONWebKeySet
+	last time.Time     // when the last fetch started, by the Client's clock; zero before the first
+	err  error         // the last fetch's failure, nil after a success
+	done chan struct{} // closed when the running fetch ends; nil when none runs
 }
 
 // VerifySignature implements oidc.KeySet.
@@ -247,7 +242,7 @@ func (k *publishedKeys) key(ctx context.Context, kid string) (*jose.JSONWebKey, 
 		if k.err != nil {
 			wait = keyRetryInterval
 		}
-		if now := k.c.opts.clock(); k.closed && now.Sub(k.last) < wait && !now.Before(k.last) {
+		if now := k.c.opts.clock(); !k.last.IsZero() && now.Sub(k.last) < wait && !now.Before(k.last) {
 			return nil, k.err
 		}
 		k.last, k.done = k.c.opts.clock(), make(chan struct{})
@@ -269,7 +264,7 @@ func (k *publishedKeys) fetch(ctx context.Context, done chan struct{}) {
 	if k.err = err; err == nil {
 		k.set = set
 	}
-	k.done, k.closed = nil, true
+	k.done = nil
 	close(done)
 }
 
@@ -295,9 +290,16 @@ var jwsAlgs = []jose.SignatureAlgorithm{
 	jose.ES256, jose.ES384, jose.ES512, jose.PS256, jose.PS384, jose.PS512, jose.EdDSA,
 }
 
-// idTokenError maps a go-oidc failure to an *IDTokenError. go-oidc's
-// errors are plain strings apart from expiry, hence the wording checks;
-// the tests pin each one.
+// oidcReasons names go-oidc's failures by the start of their text: its
+// errors are plain strings apart from expiry; the tests pin each one.
+var oidcReasons = [...]struct{ prefix, reason string }{
+	{"oidc: malformed jwt", "malformed"}, {"oidc: id token not signed", "malformed"},
+	{"oidc: multiple signatures", "malformed"}, {"oidc: failed to unmarshal claims", "malformed"},
+	{"oidc: id token issued by a different provider", "issuer"}, {"oidc: expected audience", "audience"},
+	{"oidc: current time", "not yet valid"},
+}
+
+// idTokenError maps a go-oidc failure of raw to an *IDTokenError.
 func (c *Client) idTokenError(raw string, err error, refused *keyFailure) error {
 	var expired *oidc.TokenExpiredError
 	msg := err.Error()
@@ -316,15 +318,13 @@ func (c *Client) idTokenError(raw string, err error, refused *keyFailure) error 
 		if jws, perr := jose.ParseSigned(raw, jwsAlgs); perr == nil {
 			reason = "signed " + string(jws.Signatures[0].Header.Algorithm) + ", configured " + c.signingAlg()
 		}
-	case strings.HasPrefix(msg, "oidc: malformed jwt"), strings.HasPrefix(msg, "oidc: id token not signed"),
-		strings.HasPrefix(msg, "oidc: multiple signatures"), strings.HasPrefix(msg, "oidc: failed to unmarshal claims"):
-		reason = "malformed"
-	case strings.HasPrefix(msg, "oidc: id token issued by a different provider"):
-		reason = "issuer"
-	case strings.HasPrefix(msg, "oidc: expected audience"):
-		reason = "audience"
-	case strings.HasPrefix(msg, "oidc: current time"):
-		reason = "not yet valid"
+	default:
+		for _, r := range oidcReasons {
+			if strings.HasPrefix(msg, r.prefix) {
+				reason = r.reason
+				break
+			}
+		}
 	}
 	return &IDTokenError{Reason: reason, Err: err}
 }

@@ -2,8 +2,13 @@ package enduser
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
 // GenAuth's OpenID Connect endpoints (refresh, user info, revocation,
@@ -78,4 +83,137 @@ func postOIDC(ctx context.Context, c *Client, op string, idempotent bool, params
 		body: form, auth: auth, scrub: secrets, idempotent: idempotent, out: out,
 	}
 	return c.do(ctx, k)
+}
+
+// Logout ends the session of t at the host of t's family.
+//
+// v2: DELETE /v2/enduser/enduserapi/userLogout with the token in
+// Authorization; deviceID is optional ("" omits it). Codes: 5000 5032 5045
+// 5106 5325.
+//
+// GenAuth: revokes the refresh token and then the access token, each with
+// POST {GenAuth.Host}/oidc/token/revocation (RFC 7009), authenticated as
+// the revocation endpoint's client authentication says. GenAuth has no
+// device to name: a deviceID is an [ErrInvalidRequest] and nothing is
+// sent. Both revocations are attempted; the error joins their failures. A
+// token the server does not know counts as revoked.
+func (c *Client) Logout(ctx context.Context, t *Token, deviceID string) error {
+	fam, err := c.familyOf(OpLogout, t)
+	if err != nil {
+		return err
+	}
+	if fam == FamilyGenAuth {
+		if deviceID != "" {
+			return &ValidationError{Op: OpOIDCRevocation, Field: "deviceID", Reason: "is for v2 logouts only: GenAuth revokes the tokens and knows no device"}
+		}
+		return c.revokeSession(ctx, t)
+	}
+	auth, err := authHeader(OpLogout, t)
+	if err != nil {
+		return err
+	}
+	var opt []param
+	if deviceID != "" {
+		opt = []param{{"deviceId", deviceID}}
+	}
+	_, err = callV2(ctx, c, v2Table[OpLogout], nil, opt, auth, nil)
+	return err
+}
+
+// revokeSession revokes t's refresh token, then its access token.
+func (c *Client) revokeSession(ctx context.Context, t *Token) error {
+	if c.genAuthURL == "" {
+		return ErrNotConfigured
+	}
+	if t.AccessToken == "" && t.RefreshToken == "" {
+		return &ValidationError{Op: OpOIDCRevocation, Field: "token", Reason: "needs an access or refresh token", Err: ErrTokenRequired}
+	}
+	var errs []error
+	if t.RefreshToken != "" {
+		errs = append(errs, c.revoke(ctx, t, t.RefreshToken, "refresh_token"))
+	}
+	if t.AccessToken != "" {
+		errs = append(errs, c.revoke(ctx, t, t.AccessToken, "access_token"))
+	}
+	return errors.Join(errs...)
+}
+
+// revoke revokes one token of t (RFC 7009); hint is its token_type_hint.
+// Both of t's tokens are scrubbed from whatever the answer echoes.
+func (c *Client) revoke(ctx context.Context, t *Token, token, hint string) error {
+	params := []param{{"token", token}, {"token_type_hint", hint}}
+	_, err := postOIDC(ctx, c, OpOIDCRevocation, true, params, []string{t.AccessToken, t.RefreshToken}, nil)
+	return err
+}
+
+// Introspection is what GenAuth says about a token (RFC 7662). An inactive
+// token (expired, revoked, unknown) has Active false and nothing else.
+type Introspection struct {
+	Active    bool      // the token is valid now
+	Subject   string    // sub: the user id
+	ClientID  string    // client_id: the app the token was issued to
+	Scope     string    // space-separated scopes
+	TokenType string    // token_type
+	Username  string    // username, when the server sends it
+	Expiry    time.Time // exp; zero when absent
+	IssuedAt  time.Time // iat; zero when absent
+
+	claims claimsDecoder
+}
+
+// Claims decodes the whole introspection answer into v, as json.Unmarshal
+// does, for members Introspection does not map.
+func (i *Introspection) Claims(v any) error {
+	if i == nil || i.claims == nil {
+		return errors.New("enduser: no introspection answer")
+	}
+	return i.claims(v)
+}
+
+type introspectionWire struct {
+	Active    bool         `json:"active"`
+	Subject   string       `json:"sub"`
+	ClientID  string       `json:"client_id"`
+	Scope     string       `json:"scope"`
+	TokenType string       `json:"token_type"`
+	Username  string       `json:"username"`
+	Exp       envelope.Int `json:"exp"`
+	Iat       envelope.Int `json:"iat"`
+}
+
+// Introspect asks GenAuth whether t's access token (or, when t has none,
+// its refresh token) is active, and about whom (GenAuth tokens only: v2 has
+// no introspection).
+//
+// POST {GenAuth.Host}/oidc/token/introspection (RFC 7662), form token and
+// token_type_hint, authenticated as Config.GenAuth.AuthMethod says.
+func (c *Client) Introspect(ctx context.Context, t *Token) (*Introspection, error) {
+	fam, err := c.familyOf(OpOIDCIntrospection, t)
+	if err != nil {
+		return nil, err
+	}
+	if fam != FamilyGenAuth {
+		return nil, &ValidationError{Op: OpOIDCIntrospection, Field: "Family", Reason: "is v2: only GenAuth tokens can be introspected"}
+	}
+	token, hint := t.AccessToken, "access_token"
+	if token == "" {
+		token, hint = t.RefreshToken, "refresh_token"
+	}
+	if token == "" {
+		return nil, &ValidationError{Op: OpOIDCIntrospection, Field: "token", Reason: "needs an access or refresh token", Err: ErrTokenRequired}
+	}
+	var raw json.RawMessage
+	params := []param{{"token", token}, {"token_type_hint", hint}}
+	status, err := postOIDC(ctx, c, OpOIDCIntrospection, true, params, []string{t.AccessToken, t.RefreshToken}, &raw)
+	if err != nil {
+		return nil, err
+	}
+	var w introspectionWire
+	if json.Unmarshal(raw, &w) != nil {
+		return nil, successWithout(OpOIDCIntrospection, status, "an introspection object")
+	}
+	return &Introspection{
+		Active: w.Active, Subject: w.Subject, ClientID: w.ClientID, Scope: w.Scope, TokenType: w.TokenType,
+		Username: w.Username, Expiry: epoch(w.Exp), IssuedAt: epoch(w.Iat), claims: decoderOf(raw),
+	}, nil
 }
