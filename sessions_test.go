@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -437,4 +438,77 @@ func TestSessionsHTTPClientHostileAPI(t *testing.T) {
 	_ = resp.Body.Close()
 	assert.Equal(t, http.StatusFound, resp.StatusCode, "the redirect is returned, not followed")
 	assert.Empty(t, elsewhere.requests(), "the token never reaches another host")
+}
+
+// BenchmarkSessionsToken compares a cached session's Token with
+// TokenSource.Token (the budget: at most 1.2 times), and measures a Token
+// call that refreshes (every call past the leeway, through the emulator).
+func BenchmarkSessionsToken(b *testing.B) {
+	clk := newFakeClock()
+	srv := endusertest.NewServer(b, endusertest.WithClock(clk.Now))
+	c, err := enduser.NewClient(srv.Config(), enduser.WithClock(clk.Now))
+	require.NoError(b, err)
+	b.Cleanup(c.CloseIdleConnections)
+	login, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
+	require.NoError(b, err)
+	s := c.Sessions(enduser.NewMemoryStore())
+	b.Cleanup(s.Close)
+	require.NoError(b, s.Start(bg, sessionKey, login))
+	ts := c.TokenSource(login)
+	b.Run("TokenSource", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = ts.Token(bg)
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = s.Token(bg, sessionKey)
+		}
+	})
+	b.Run("refreshing", func(b *testing.B) {
+		for b.Loop() {
+			tok, err := s.Token(bg, sessionKey)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = s.ForceRefresh(bg, sessionKey, tok)
+		}
+	})
+}
+
+// BenchmarkSessionsMemory reports the heap bytes one cached session costs
+// (its entry, token source and token, with emulator-sized token strings).
+func BenchmarkSessionsMemory(b *testing.B) {
+	const n = 10_000
+	c, err := enduser.NewClient(endusertest.NewServer(b).Config())
+	require.NoError(b, err)
+	tok := &enduser.Token{Family: enduser.FamilyV2, AccessToken: "Bearer " + strings.Repeat("a", 40), RefreshToken: strings.Repeat("r", 40),
+		Expiry: time.Now().Add(time.Hour)}
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("session:user-%08d", i)
+	}
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s := c.Sessions(nopStore{}, enduser.WithSessionCache(n))
+		for _, k := range keys {
+			require.NoError(b, s.Start(bg, k, tok))
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/session")
+		runtime.KeepAlive(s)
+	}
+}
+
+// nopStore stores nothing, so that only the cache's memory is measured.
+type nopStore struct{}
+
+func (nopStore) Load(context.Context, string) (*enduser.Token, error) { return nil, nil }
+func (nopStore) Store(context.Context, string, *enduser.Token) error  { return nil }
+func (nopStore) Delete(context.Context, string) error                 { return nil }
+func (nopStore) Lock(context.Context, string, time.Duration) (func(context.Context) error, error) {
+	return func(context.Context) error { return nil }, nil
 }
