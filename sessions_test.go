@@ -440,10 +440,10 @@ func TestSessionsHTTPClientHostileAPI(t *testing.T) {
 	assert.Empty(t, elsewhere.requests(), "the token never reaches another host")
 }
 
-// BenchmarkSessionsToken compares a cached session's Token with
+// BenchmarkSessionsTokenVsTokenSource compares a cached session's Token with
 // TokenSource.Token (the budget: at most 1.2 times), and measures a Token
 // call that refreshes (every call past the leeway, through the emulator).
-func BenchmarkSessionsToken(b *testing.B) {
+func BenchmarkSessionsTokenVsTokenSource(b *testing.B) {
 	clk := newFakeClock()
 	srv := endusertest.NewServer(b, endusertest.WithClock(clk.Now))
 	c, err := enduser.NewClient(srv.Config(), enduser.WithClock(clk.Now))
