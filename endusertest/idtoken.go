@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -141,10 +140,6 @@ func (s *Server) idTokenLocked(a *issued, now time.Time) (string, error) {
 }
 
 func (s *Server) sign(claims map[string]any) (string, error) {
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		return "", fmt.Errorf("encoding id token claims: %w", err)
-	}
 	var key jose.SigningKey
 	if s.set.hs256 {
 		key = jose.SigningKey{Algorithm: jose.HS256, Key: []byte(s.set.appSecret)}
@@ -155,15 +150,7 @@ func (s *Server) sign(claims map[string]any) (string, error) {
 		}
 		key = jose.SigningKey{Algorithm: jose.RS256, Key: jwk}
 	}
-	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		return "", fmt.Errorf("id token signer: %w", err)
-	}
-	jws, err := signer.Sign(payload)
-	if err != nil {
-		return "", fmt.Errorf("signing the id token: %w", err)
-	}
-	return jws.CompactSerialize()
+	return signJWT(key, claims)
 }
 
 func serveJWKS(s *Server, _ *call) response {
