@@ -25,6 +25,7 @@ package endusertest
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -100,7 +101,7 @@ func Start(opts ...Option) (*Server, error) {
 	s.state.init()
 	s.connections = connectionTable()
 	s.keys.given = set.signingKey
-	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.withCounts(s.routes()), ReadHeaderTimeout: 10 * time.Second}
 	s.handlers.Add(1)
 	go func() {
 		defer s.handlers.Done()
@@ -109,6 +110,42 @@ func Start(opts ...Option) (*Server, error) {
 		}
 	}()
 	return s, nil
+}
+
+// CountsPath is where the emulator answers GET with the calls each endpoint
+// has received, as a JSON object by endpoint name (the names of Count and
+// Inject), every endpoint included: {"appleAuthLogin": 2, "oidc/token": 0, …}.
+// A program in any language that runs `enduser emulator` reads it to
+// assert how often it called.
+const CountsPath = "/_emulator/counts"
+
+// Counts returns the calls each endpoint has received, by endpoint name,
+// every endpoint included.
+func (s *Server) Counts() map[string]int {
+	s.state.mu.Lock()
+	defer s.state.mu.Unlock()
+	out := make(map[string]int, len(s.endpoints))
+	for name := range s.endpoints {
+		out[name] = s.state.counts[name]
+	}
+	return out
+}
+
+// withCounts serves GET CountsPath and hands every other request to api.
+func (s *Server) withCounts(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != CountsPath {
+			api.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", http.MethodGet)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(s.Counts())
+	})
 }
 
 // URL returns the emulator's base URL, e.g. http://127.0.0.1:40123. Both

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
+	"github.com/seed1804ee03/enduser/endusertest"
 )
 
 func writeScript(t *testing.T, body string) string {
@@ -84,4 +87,52 @@ func TestEmulatorScriptMistakes(t *testing.T) {
 	r := runCLI(t, nil, "", "emulator", "--addr", "127.0.0.1:0", "--script", filepath.Join(t.TempDir(), "missing.json"))
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "--script")
+}
+
+// TestEmulatorLifetimesAndCounts: the lifetime flags set the tokens'
+// expiries, and GET /_emulator/counts answers the calls per endpoint as JSON.
+func TestEmulatorLifetimesAndCounts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	sb := &syncBuffer{b: &out}
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"emulator", "--addr", "127.0.0.1:0", "--access-lifetime", "90s", "--refresh-lifetime", "5m"},
+			strings.NewReader(""), sb, &errOut, func(string) string { return "" })
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(sb.String(), "ENDUSER_GENAUTH_AUTH_METHOD") }, 30*time.Second, 10*time.Millisecond)
+	assert.Contains(t, sb.String(), "tokens live 1m30s (access) and 5m0s (refresh)")
+	base := regexp.MustCompile(`export ENDUSER_BASE_URL=(\S+)`).FindStringSubmatch(sb.String())
+	require.Len(t, base, 2)
+
+	c, err := enduser.NewClient(enduser.Config{BaseURL: base[1], UserDomain: "E.SP.4294967410", UserDomainSecret: "emulator-user-domain-secret"})
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	before := time.Now()
+	for range 2 {
+		tok, err := c.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: "id-token"})
+		require.NoError(t, err)
+		assert.WithinDuration(t, before.Add(90*time.Second), tok.Expiry, 5*time.Second)
+		assert.WithinDuration(t, before.Add(5*time.Minute), tok.RefreshExpiry, 5*time.Second)
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base[1]+endusertest.CountsPath, nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var counts map[string]int
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&counts))
+	assert.Equal(t, 2, counts[enduser.OpAppleLogin])
+	assert.Contains(t, counts, enduser.OpRefreshToken, "every endpoint is listed")
+	assert.Zero(t, counts[enduser.OpRefreshToken])
+	cancel()
+	assert.Equal(t, exitOK, <-done)
+
+	for _, bad := range [][]string{{"--access-lifetime", "0s"}, {"--refresh-lifetime", "-1m"}, {"--access-lifetime", "100000h"}, {"--access-lifetime", "soon"}} {
+		r := runCLI(t, nil, "", append([]string{"emulator", "--addr", "127.0.0.1:0"}, bad...)...)
+		assert.Equal(t, exitUsage, r.code, "%v", bad)
+	}
 }
