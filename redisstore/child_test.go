@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -138,7 +139,7 @@ func child(in io.Reader, out io.Writer) error {
 				res.Latency[i] = int64(time.Since(began))
 				res.Hashes[i] = tokenHash(tok)
 				if err != nil {
-					res.Errors[i] = err.Error()
+					res.Errors[i] = errorText(err)
 				}
 			}()
 		}
@@ -283,4 +284,19 @@ func (r *replica) result(tb testing.TB, within time.Duration) childResult {
 func (r *replica) kill(tb testing.TB) {
 	tb.Helper()
 	require.NoError(tb, r.cmd.Process.Kill())
+}
+
+// errorText is err's text and, when the SDK's own text hides it, its
+// cause's (the redisstore error, which shows no secret either).
+func errorText(err error) string {
+	text := err.Error()
+	var se interface{ Unwrap() []error }
+	if errors.As(err, &se) {
+		for _, e := range se.Unwrap() {
+			if !errors.Is(enduser.ErrTokenStore, e) {
+				text += " (" + e.Error() + ")"
+			}
+		}
+	}
+	return text
 }

@@ -37,8 +37,41 @@
 // outlived its TTL cannot release a successor's lock. A crashed owner costs
 // the waiters at most the lock's TTL.
 //
-// The store needs the commands GET, SET, EVALSHA, EVAL, PUBLISH (from the
-// script) and SUBSCRIBE.
+// The store needs the commands GET, SET, DEL, EVALSHA, EVAL, PUBLISH (from
+// the scripts) and SUBSCRIBE.
+//
+// # Change notifications
+//
+// Every Store and Delete publishes the session key on one Pub/Sub channel
+// ("<prefix>changed", [Store.ChangeChannel]) in the same Lua script as its
+// write, and the store implements [enduser.ChangeNotifier]: the
+// [enduser.Sessions] of every replica subscribe (one connection each) and
+// drop their cached token of a key as soon as it changes, so an End on one
+// replica reaches the others in a round trip rather than after
+// [enduser.WithMaxStaleness]. Pub/Sub delivers at most once: a message sent
+// while a subscriber is disconnected is lost, and the staleness bound is
+// then the floor (see [Store.NotifyChanges]).
+//
+// # During a Redis outage
+//
+// A replica's [enduser.Sessions] keeps serving the tokens it has cached,
+// each up to the staleness bound after it was last confirmed against Redis
+// (and never past its expiry); then Token fails with an error matching
+// [enduser.ErrTokenStore] ([enduser.ClassTemporary]: answer 503 and try
+// again). It never refreshes without Redis's lock, so no refresh token is
+// spent and no user is logged out by the outage itself; Start and End fail
+// the same way and change nothing. An End made on another replica just
+// before the outage may be unheard: the bound covers it. A refresh whose
+// store write failed is kept by the replica that made it, which stores it
+// again, holding the lock, if Redis answers within the lock's ttl, and
+// otherwise at its next call for the session.
+//
+// Redis without persistence (a restart, a failover to an empty replica, a
+// FLUSHALL) loses every session it held: Token then finds nothing and
+// fails with [enduser.ErrTokenInvalid] (the user logs in again), except for
+// a session whose refresh was in flight, which the refreshing replica
+// stores again. Run Redis with persistence (appendonly) or replicas if
+// that is not acceptable.
 //
 // # Failures
 //

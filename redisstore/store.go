@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,7 +122,8 @@ func (s *Store) decode(redisKey, val string) ([]byte, error) {
 }
 
 // Store saves t as the token of session key, replacing what was there,
-// with a TTL at t's refresh expiry (see the package documentation).
+// with a TTL at t's refresh expiry (see the package documentation), and
+// announces the change on [Store.ChangeChannel] in the same atomic step.
 func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
 	if err := checkKey(key); err != nil {
 		return invalid(err)
@@ -140,23 +142,26 @@ func (s *Store) Store(ctx context.Context, key string, t *enduser.Token) error {
 			return failed(err)
 		}
 	}
-	if err := s.rdb.Set(ctx, rk, val, s.ttl(t, time.Now())).Err(); err != nil {
-		return redisError(ctx, "storing a token", err, append([]string{"set", rk, key, val, string(plain)}, tokenSecrets(t)...)...)
+	ttl := strconv.FormatInt(s.ttl(t, time.Now()).Milliseconds(), 10)
+	if err := storeScript.Run(ctx, s.rdb, []string{rk}, val, ttl, s.ChangeChannel(), key).Err(); err != nil {
+		return redisError(ctx, "storing a token", err, append([]string{"evalsha", rk, key, val, string(plain), storeScript.Hash(), "eval "}, tokenSecrets(t)...)...)
 	}
 	return nil
 }
 
-// Delete removes the token of session key (after a logout, say); deleting
-// an absent key is not an error. Replicas that still cache the token use it
-// until it is due for refresh, then find nothing and fail with
-// [enduser.ErrTokenInvalid].
+// Delete removes the token of session key (after a logout, say) and
+// announces the change on [Store.ChangeChannel] in the same atomic step;
+// deleting an absent key is not an error. The refresh lock of the key is
+// left as it is. Sessions on other replicas drop their cached token when
+// the announcement reaches them, and at the latest when it is older than
+// their staleness bound ([enduser.WithMaxStaleness]).
 func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := checkKey(key); err != nil {
 		return invalid(err)
 	}
 	rk := s.TokenKey(key)
-	if err := s.rdb.Del(ctx, rk).Err(); err != nil {
-		return redisError(ctx, "deleting a token", err, "del", rk, key)
+	if err := deleteScript.Run(ctx, s.rdb, []string{rk}, s.ChangeChannel(), key).Err(); err != nil {
+		return redisError(ctx, "deleting a token", err, "evalsha", rk, key, deleteScript.Hash(), "eval ")
 	}
 	return nil
 }
