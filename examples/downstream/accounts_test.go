@@ -73,3 +73,25 @@ func TestRefreshAnswerLostFailsLoudly(t *testing.T) {
 		})
 	}
 }
+
+// Logout ends the session: the next profile read asks for a new login, and
+// the token was revoked at its host.
+func TestLogoutEndsTheSession(t *testing.T) {
+	ctx := context.Background()
+	srv := endusertest.NewServer(t)
+	srv.SeedUser(endusertest.Profile{UID: "u-ada", Nickname: "Ada"}, "ada-code-1")
+	client, err := enduser.NewClient(srv.Config())
+	require.NoError(t, err)
+	t.Cleanup(client.CloseIdleConnections)
+	accounts := downstream.NewAccounts(client, enduser.NewMemoryStore())
+	tok, err := client.WechatOfficialAccountLogin(ctx, enduser.WechatOfficialAccountLoginRequest{AppID: "wx", Code: "ada-code-1"})
+	require.NoError(t, err)
+	require.NoError(t, accounts.Save(ctx, "session-1", tok))
+	_, err = accounts.Profile(ctx, "session-1")
+	require.NoError(t, err)
+
+	require.NoError(t, accounts.Logout(ctx, "session-1"))
+	_, err = accounts.Profile(ctx, "session-1")
+	assert.ErrorIs(t, err, downstream.ErrLoginAgain)
+	assert.Equal(t, 1, srv.Count(enduser.OpLogout))
+}
