@@ -144,7 +144,6 @@ const (
 // Closed-set problems of an answer that is not a usable envelope: the
 // decoders' own errors quote the body.
 var (
-	errTooLarge = errors.New("body too large")
 	errNotJSON  = errors.New("body is not JSON")
 	errBadField = errors.New("a field of the envelope has the wrong type")
 )

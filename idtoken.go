@@ -200,7 +200,7 @@ type publishedKeys struct {
 
 // VerifySignature implements oidc.KeySet.
 func (k *publishedKeys) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	jws, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return nil, refuse(ctx, reasonSignature, err)
 	}
@@ -274,7 +274,7 @@ type secretKeySet struct{ secret []byte }
 
 // VerifySignature implements oidc.KeySet.
 func (k *secretKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	jws, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{jose.HS256})
+	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.HS256})
 	if err == nil {
 		var payload []byte
 		if payload, err = jws.Verify(k.secret); err == nil {
@@ -315,8 +315,8 @@ func (c *Client) idTokenError(raw string, err error, refused *keyFailure) error 
 		reason = "algorithm not allowed"
 		// go-jose reads the header again to name the algorithm, one of a
 		// closed set, never other text of the token.
-		if jws, perr := jose.ParseSigned(raw, jwsAlgs); perr == nil {
-			reason = "signed " + string(jws.Signatures[0].Header.Algorithm) + ", configured " + c.signingAlg()
+		if jws, perr := jose.ParseSignedCompact(raw, jwsAlgs); perr == nil {
+			reason = "signed " + jws.Signatures[0].Header.Algorithm + ", configured " + c.signingAlg()
 		}
 	default:
 		for _, r := range oidcReasons {
