@@ -2,6 +2,7 @@ package enduser
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -126,6 +127,10 @@ func (e *APIError) Error() string {
 // verb shows Message or ExtMsg.
 func (e *APIError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 
+// MarshalJSON encodes Error as a JSON string, so that a Hook info or a
+// struct holding the error, logged by slog's JSON handler, shows no field.
+func (e *APIError) MarshalJSON() ([]byte, error) { return marshalError(e) }
+
 // appendText appends " (text)" when text is not empty.
 func appendText(b []byte, text string) []byte {
 	if text == "" {
@@ -192,6 +197,9 @@ func (e *ValidationError) Error() string {
 // Format prints Error for every verb and flag (%#v included).
 func (e *ValidationError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 
+// MarshalJSON encodes Error as a JSON string.
+func (e *ValidationError) MarshalJSON() ([]byte, error) { return marshalError(e) }
+
 // Unwrap returns [ErrInvalidRequest] and the matching code, if any.
 func (e *ValidationError) Unwrap() []error {
 	if e.Err == nil {
@@ -227,6 +235,9 @@ func (e *UnexpectedResponseError) Error() string {
 
 // Format prints Error for every verb and flag (%#v included).
 func (e *UnexpectedResponseError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// MarshalJSON encodes Error as a JSON string.
+func (e *UnexpectedResponseError) MarshalJSON() ([]byte, error) { return marshalError(e) }
 
 // mediaType returns the media type of a Content-Type when it is one of a
 // few common ones, "" otherwise.
@@ -267,3 +278,6 @@ func formatError(f fmt.State, verb rune, err error) {
 	}
 	_, _ = io.WriteString(f, text)
 }
+
+// marshalError encodes err's Error text as a JSON string.
+func marshalError(err error) ([]byte, error) { return json.Marshal(err.Error()) }

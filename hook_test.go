@@ -195,3 +195,23 @@ func TestHookSeesTheKeyFetch(t *testing.T) {
 	assert.Equal(t, enduser.FamilyGenAuth, a[0].Family)
 	assert.Equal(t, "GET", a[0].Method)
 }
+
+// infos returns every info the hook was given, in kind order.
+func (h *recHook) infos() []any {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []any
+	for _, i := range h.starts {
+		out = append(out, i)
+	}
+	for _, i := range h.attempts {
+		out = append(out, i)
+	}
+	for _, i := range h.ends {
+		out = append(out, i)
+	}
+	for _, i := range h.refreshes {
+		out = append(out, i)
+	}
+	return out
+}

@@ -226,3 +226,6 @@ func certCause(err error) error {
 
 // Format prints Error for every verb and flag (%#v included).
 func (e *TransportError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// MarshalJSON encodes Error as a JSON string.
+func (e *TransportError) MarshalJSON() ([]byte, error) { return marshalError(e) }
