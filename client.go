@@ -137,9 +137,10 @@ func (c *Client) LogValue() slog.Value {
 
 // The package's secret-holding types print through internal/redact: one
 // String, Format and LogValue each, every verb and flag (%v %+v %#v %s %q
-// %x …) and slog showing no secret. %p of a value (not a pointer) is the
-// one verb fmt handles before any method: it prints the fields raw through
-// its bad-verb path; go vet's printf check reports it ("wrong type").
+// %x …) and slog showing no secret. The pointer verb is the one fmt
+// handles before any method: of a value (not a pointer) it prints the
+// fields raw through its bad-verb path, and go vet does not report it (the
+// types implement fmt.Formatter); SECURITY.md says never to use it.
 const redacted = redact.Marker
 
 func redactedText(v any) string          { return redact.Text(v) }

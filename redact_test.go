@@ -5,7 +5,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,4 +142,32 @@ func TestConfigJSON(t *testing.T) {
 	empty, err := json.Marshal(enduser.GenAuthConfig{Host: "https://g"})
 	require.NoError(t, err)
 	assert.Contains(t, string(empty), `"AppSecret":""`, "an unset secret stays empty")
+}
+
+// TestPercentP: %p is the one verb fmt handles before any method of the
+// value, so a value of a secret-holding type printed with %p shows its
+// fields raw (documented in SECURITY.md and on Client's printing; go vet
+// does not report it, as the types implement fmt.Formatter). Of a pointer
+// it prints only an address, and no %p appears in the repository's code.
+func TestPercentP(t *testing.T) {
+	t.Parallel()
+	cfg := enduser.Config{BaseURL: "https://h", UserDomain: "E.SP.7", UserDomainSecret: "PERCENT-P-secret-0001"}
+	for _, v := range []any{&cfg, &cfg.GenAuth, &enduser.Token{AccessToken: "PERCENT-P-token-0002"}} {
+		out := fmt.Sprintf("%p", v)
+		assert.Regexp(t, `^0x[0-9a-f]+$`, out)
+	}
+	assert.Contains(t, fmt.Sprintf("%p", cfg), "PERCENT-P-secret-0001", "the documented hazard: a value's fields, raw")
+
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		assert.NotContains(t, string(src), "%p", "%s prints with %%p", path)
+		return nil
+	})
+	require.NoError(t, err)
 }
