@@ -94,6 +94,18 @@ var faultCases = map[string]faultCase{
 		_, err := enduser.NewClient(enduser.Config{BaseURL: "http://iot-api.example.test", UserDomain: "d", UserDomainSecret: "s"})
 		return err
 	}},
+	"base URL or GenAuth host with a port outside 1–65535 or an empty one (`https://h:/`), whitespace anywhere, `;` in the host, a `.` or `..` segment": {enduser.ClassMisconfigured, func(*testing.T) error {
+		_, err := enduser.NewClient(enduser.Config{BaseURL: "https://iot-api.example.test:99999/", UserDomain: "d", UserDomainSecret: "s"})
+		return err
+	}},
+	"HTTP/1.1 server answers a malformed status line, header or response that echoes the request (`WithQueryParams`)": {enduser.ClassMaybeProcessed, func(t *testing.T) error {
+		url, _ := rawServer(t, func(c *net.TCPConn) {
+			_, _ = c.Read(make([]byte, 4096))
+			_, _ = c.Write([]byte("HTTP/1.1 2x0 echo\r\n\r\n"))
+			_ = c.Close()
+		})
+		return appleLogin(bg, socketClient(t, url, enduser.WithQueryParams()))
+	}},
 	"a server echoes credentials in `msg`/`extMsg`/`message`/`requestId`/`error_description`, a page or a content type, in any encoding": {
 		enduser.ClassMisconfigured, mockedLogin(200, `{"code":5420,"msg":"IDTOKEN-fault-test","extMsg":"IDTOKEN-fault-test"}`)},
 	"a success cut mid-token, over the body limit, or with an undecodable field": {enduser.ClassMaybeProcessed, mockedLogin(200, okLogin[:90])},
