@@ -48,10 +48,7 @@ func TestHTTPStatusIsTheREADMETable(t *testing.T) {
 		require.NotNil(t, member, "README row %s", r[1])
 		require.Equal(t, class, enduser.Class(member), "the member of %s", r[1])
 		status, _ := enduser.HTTPStatus(member)
-		var documented []string
-		for _, n := range regexp.MustCompile(`\d{3}`).FindAllString(r[2], -1) {
-			documented = append(documented, n)
-		}
+		documented := regexp.MustCompile(`\d{3}`).FindAllString(r[2], -1)
 		assert.Contains(t, documented, strconv.Itoa(status), "%s: README says %q", r[1], r[2])
 	}
 	status, wait := enduser.HTTPStatus(nil)

@@ -31,7 +31,7 @@ func TestCounts(t *testing.T) {
 	}
 	assert.Equal(t, 1, counts[enduser.OpAppleLogin])
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+endusertest.CountsPath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+endusertest.CountsPath, http.NoBody)
 	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -41,7 +41,7 @@ func TestCounts(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
 	assert.Equal(t, counts, got)
 
-	post, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL()+endusertest.CountsPath, nil)
+	post, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL()+endusertest.CountsPath, http.NoBody)
 	require.NoError(t, err)
 	resp, err = http.DefaultClient.Do(post)
 	require.NoError(t, err)

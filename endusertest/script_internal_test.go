@@ -101,8 +101,8 @@ func FuzzParseScript(f *testing.F) {
 			return
 		}
 		queued := 0
-		for _, sf := range sc.Faults {
-			queued += max(sf.Times, 1)
+		for i := range sc.Faults {
+			queued += max(sc.Faults[i].Times, 1)
 		}
 		if queued > maxQueuedFaults || len(sc.Users) > maxScriptUsers {
 			t.Fatalf("accepted a script past its bounds: %d faults, %d users", queued, len(sc.Users))

@@ -117,7 +117,7 @@ func TestEmulatorLifetimesAndCounts(t *testing.T) {
 		assert.WithinDuration(t, before.Add(5*time.Minute), tok.RefreshExpiry, 5*time.Second)
 	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base[1]+endusertest.CountsPath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base[1]+endusertest.CountsPath, http.NoBody)
 	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
