@@ -42,9 +42,9 @@ func (s staticSource) Token(context.Context) (*Token, error) {
 // [Sessions] returns because the [TokenStore] failed (load, lock, store or
 // delete), or because the refresh lock was not free within the lock ttl
 // plus the Client's timeout. Such errors are [ClassTemporary] and their
-// text is the SDK's own (the store's error, which may quote a key, is only
-// in the Unwrap chain). The session is not over: answer 503 and try again
-// later; do not refresh the session some other way meanwhile.
+// text is the SDK's (the store's error, which may quote a key, is only in
+// the Unwrap chain). The session is not over: answer 503 and retry later;
+// do not refresh the session some other way meanwhile.
 //
 // No refresh token is spent without the lock. When storing a refreshed
 // token fails, the caller still gets it; the lock stays held and the write
@@ -54,8 +54,7 @@ func (s staticSource) Token(context.Context) (*Token, error) {
 // spent token and its user must log in again.
 var ErrTokenStore = errors.New("enduser: token store failed")
 
-// storeError is a failure of the TokenStore, written by the SDK: what
-// failed, never the store's text.
+// storeError is a failure of the TokenStore, in the SDK's words.
 type storeError struct {
 	what string
 	err  error
@@ -65,7 +64,7 @@ func (e *storeError) Error() string          { return "enduser: token store fail
 func (e *storeError) Unwrap() []error        { return []error{ErrTokenStore, e.err} }
 func (e *storeError) errorClass() ErrorClass { return ClassTemporary }
 
-// saveError is a failure of the caller's saver: its text is the SDK's.
+// saveError is a failure of the caller's saver, in the SDK's words.
 type saveError struct{ err error }
 
 func (e *saveError) Error() string { return "enduser: saving the refreshed token failed" }
@@ -73,31 +72,29 @@ func (e *saveError) Unwrap() error { return e.err }
 
 // TokenSource hands out a valid token of either family, refreshing it
 // shortly before it expires (through [Client.Refresh]). It implements
-// [Source] and is safe for concurrent use: callers that need an update at
-// the same time share one. A TokenSource from [Client.TokenSource] keeps the
-// token in this process (give each refresh token exactly one owner: refresh
-// tokens rotate); [Client.SharedTokenSource] and [Sessions] keep it in a
-// [TokenStore] shared by replicas. Printed, it shows neither a token nor
-// its store key.
+// [Source] and is safe for concurrent use. A TokenSource from
+// [Client.TokenSource] keeps the token in this process (give each refresh
+// token one owner: refresh tokens rotate); [Client.SharedTokenSource] and
+// [Sessions] keep it in a [TokenStore] shared by replicas. Printed, it
+// shows neither a token nor its store key.
 //
 // Its core is x/oauth2's reuseTokenSource with single flight: a lock-free
-// read of the token while it is usable, else one update at a time, whose
+// read of the token while it is fresh, else one update at a time, whose
 // strategy is local (refresh) or shared (load, lock, load, refresh, store).
-//
-// Invariants of the fields below mu (all guarded by mu, hot written only
-// under it):
-//   - tok is the token updates start from (possibly expired); hot, when not
-//     nil, holds tok and when it was last confirmed (against the store for a
-//     shared source): only hot is handed out without an update.
-//   - hot is nil while pending or dead is set: a refreshed token is handed
-//     out only once saved, and an ended session hands out nothing.
-//   - pending is a refreshed token whose saver failed; an update saves it
-//     before anything else and never refreshes meanwhile.
+// Invariants of the fields below mu (guarded by mu; hot written under it):
+//   - tok is the token updates start from (possibly expired). hot, when
+//     not nil, holds tok and until when it may be handed out without an
+//     update: its expiry less the leeway (by the server's clock) or, for a
+//     shared source, the end of the staleness bound, whichever is first.
+//   - hot is nil while pending or dead is set.
+//   - pending is a refreshed token the saver has not saved: an update saves
+//     it first and never refreshes meanwhile; saving is closed when the
+//     save under way (which may outlive its caller) returns.
 //   - dead ends the session: for good for a local source; for a shared one
-//     while the store still holds the refresh token deadRefresh.
-//   - inflight is the one update under way; every caller needing an update
-//     waits on it. An update runs detached from any caller's context and is
-//     bounded by the Client's timeout and the lock's ttl.
+//     while the store still holds its refresh token deadRefresh.
+//   - inflight is the one update under way; callers needing one wait on it.
+//     It runs detached from any caller's context, bounded by the Client's
+//     timeout and the lock's ttl.
 type TokenSource struct {
 	c       *Client
 	how     strategy
@@ -112,15 +109,15 @@ type TokenSource struct {
 	mu          sync.Mutex
 	tok         *Token
 	pending     *pendingSave
-	saving      chan struct{} // closed when the running save returns; nil when none runs
+	saving      chan struct{}
 	dead        error
 	deadRefresh string
 	inflight    *flight
 }
 
 type cached struct {
-	tok     *Token
-	checked time.Time // by the Client's clock
+	tok   *Token
+	until time.Time // by the Client's clock
 }
 
 // flight is one update, shared by every caller waiting on it.
@@ -131,7 +128,6 @@ type flight struct {
 	err      error
 }
 
-// pendingSave is a refreshed token not yet saved by the saver.
 type pendingSave struct {
 	prev, next *Token
 	tried      bool // a save of it started (under mu)
@@ -162,12 +158,12 @@ func WithTokenSaver(save func(ctx context.Context, t *Token) error) TokenSourceO
 //   - One call at a time, in the order of the refreshes; prev is the
 //     source's starting token for the first refresh, then the previous next.
 //   - swap runs under the Client's timeout ([WithTimeout]) and its ctx ends
-//     then. Callers wait for it at most that long, even when swap ignores
-//     its ctx: they then get an error matching [context.DeadlineExceeded].
-//   - Until a swap succeeds no caller gets next, and nothing is refreshed:
+//     then. Callers wait at most that long, even for a swap that ignores its
+//     ctx: they then get an error matching [context.DeadlineExceeded].
+//   - Until a swap succeeds no caller gets next and nothing is refreshed:
 //     the next update waits for a swap still running (again up to the
 //     timeout) and hands next out if it succeeded, or calls swap again with
-//     the same prev and next (so swap must accept a repeat). Meanwhile the
+//     the same prev and next (swap must accept a repeat). Meanwhile the
 //     saved token is prev, whose refresh token the server no longer accepts.
 //
 // The last of WithTokenSaver and WithTokenSwap given wins.
@@ -209,18 +205,15 @@ func (c *Client) TokenSource(t *Token, opts ...TokenSourceOption) *TokenSource {
 // store under key (store the login's token there first), for a CLI or a
 // job on many replicas; a service with many users uses [Client.Sessions].
 //
-// Token hands out the token cached in this process while it is valid for
-// longer than the leeway, without asking the store. Past that it loads the
-// store's token (a replica may have refreshed it); if that is expiring too,
-// it takes the key's refresh lock ([WithLockTTL]), loads again, and only
-// then refreshes, stores the new token (and calls the saver) and releases
-// the lock. A refresh starts only while at least half of the lock's ttl
+// Token hands out the token cached in this process while it is valid past
+// the leeway, without asking the store. Past that it loads the store's
+// token (a replica may have refreshed it); if that is expiring too, it
+// takes the key's refresh lock ([WithLockTTL]), loads again, and only then
+// refreshes, stores the new token (and calls the saver) and releases the
+// lock. A refresh starts only while at least half of the lock's ttl
 // remains, counted from before Lock was called, and ends before the ttl
-// does. Store failures are errors matching [ErrTokenStore]; an absent token,
-// or one whose refresh token expired or was refused, matches
-// [ErrTokenInvalid]: log the user in again.
-//
-// The store must let every read see the latest write (see [TokenStore]).
+// does. Store failures match [ErrTokenStore]; an absent token, or one whose
+// refresh token expired or was refused, matches [ErrTokenInvalid].
 func (c *Client) SharedTokenSource(store TokenStore, key string, opts ...TokenSourceOption) *TokenSource {
 	return c.newTokenSource(shared{store, key}, new(atomic.Int64), opts)
 }
@@ -240,14 +233,14 @@ func (c *Client) newTokenSource(how strategy, skew *atomic.Int64, opts []TokenSo
 }
 
 // Token returns the current token while it is valid for longer than the
-// leeway, and otherwise updates it. Only one update runs at a time; a
-// caller that gives up does not cancel it for the others.
+// leeway, and otherwise updates it. A caller that gives up does not cancel
+// the update for the others.
 //
 // An error matching [ErrTokenInvalid] means the session is over: log the
 // user in again. A refresh whose answer was lost ([ClassMaybeProcessed], or
 // a gateway's 5xx page) may have spent the refresh token, which rotates: it
-// is never sent again (a shared source also stores the session without it)
-// and later calls match [ErrTokenInvalid].
+// is never sent again (a shared source stores the session without it) and
+// later calls match [ErrTokenInvalid].
 func (ts *TokenSource) Token(ctx context.Context) (*Token, error) {
 	return ts.get(ctx, "")
 }
@@ -267,14 +260,14 @@ func (ts *TokenSource) ForceRefresh(ctx context.Context, rejected *Token) (*Toke
 // get returns a usable token other than rejected ("" for none): the hot one
 // without a lock, else the result of the one update.
 func (ts *TokenSource) get(ctx context.Context, rejected string) (*Token, error) {
-	if h := ts.hot.Load(); h != nil && ts.fresh(h, rejected) {
-		return h.tok, nil
+	if t := ts.fresh(rejected); t != nil {
+		return t, nil
 	}
 	for {
 		ts.mu.Lock()
-		if h := ts.hot.Load(); h != nil && ts.fresh(h, rejected) {
+		if t := ts.fresh(rejected); t != nil {
 			ts.mu.Unlock()
-			return h.tok, nil
+			return t, nil
 		}
 		if _, isLocal := ts.how.(local); ts.dead != nil && isLocal {
 			err := ts.dead
@@ -304,30 +297,32 @@ func (ts *TokenSource) get(ctx context.Context, rejected string) (*Token, error)
 	}
 }
 
-// fresh reports whether h may be handed out: not rejected, valid past the
-// leeway by the server's clock, and confirmed within the staleness bound.
-func (ts *TokenSource) fresh(h *cached, rejected string) bool {
-	now := ts.c.opts.clock()
-	return h.tok.AccessToken != rejected && ts.usableAt(h.tok, now, "") && (ts.stale == 0 || ts.stale > 0 && now.Sub(h.checked) < ts.stale)
+// fresh returns the hot token if it may be handed out instead of rejected.
+func (ts *TokenSource) fresh(rejected string) *Token {
+	if h := ts.hot.Load(); h != nil && ts.c.opts.clock().Before(h.until) && h.tok.AccessToken != rejected {
+		return h.tok
+	}
+	return nil
 }
 
-// usable reports whether t can be handed out now.
+// serverNow is the Client's clock corrected by the server's, as learned.
+func (ts *TokenSource) serverNow() time.Time {
+	return ts.c.opts.clock().Add(time.Duration(ts.skew.Load()))
+}
+
+// usable reports whether t can be handed out now instead of rejected.
 func (ts *TokenSource) usable(t *Token, rejected string) bool {
-	return ts.usableAt(t, ts.c.opts.clock(), rejected)
-}
-
-func (ts *TokenSource) usableAt(t *Token, now time.Time, rejected string) bool {
-	return t != nil && t.AccessToken != "" && t.AccessToken != rejected &&
-		!t.expiredAt(now.Add(time.Duration(ts.skew.Load())), ts.leeway)
+	return t != nil && t.AccessToken != "" && t.AccessToken != rejected && !t.expiredAt(ts.serverNow(), ts.leeway)
 }
 
 // fly runs one update and publishes its result to every waiter.
 func (ts *TokenSource) fly(ctx context.Context, f *flight) {
-	tok, err := ts.update(ctx, f.rejected)
-	if err != nil {
-		tok = nil
+	if f.tok = ts.fresh(f.rejected); f.tok == nil { // a save may have just finished
+		f.tok, f.err = ts.update(ctx, f.rejected)
 	}
-	f.tok, f.err = tok, err
+	if f.err != nil {
+		f.tok = nil
+	}
 	ts.mu.Lock()
 	ts.inflight = nil
 	ts.mu.Unlock()
@@ -336,9 +331,6 @@ func (ts *TokenSource) fly(ctx context.Context, f *flight) {
 
 // update obtains a usable token other than rejected; one runs at a time.
 func (ts *TokenSource) update(ctx context.Context, rejected string) (*Token, error) {
-	if h := ts.hot.Load(); h != nil && ts.fresh(h, rejected) {
-		return h.tok, nil // a save finished since the flight began
-	}
 	ts.mu.Lock()
 	p, cur := ts.pending, ts.tok
 	ts.mu.Unlock()
@@ -361,7 +353,6 @@ func (local) update(ctx context.Context, ts *TokenSource, cur *Token, _ string) 
 	ctx, cancel := context.WithTimeout(ctx, ts.c.opts.timeout)
 	defer cancel()
 	if err := ts.refreshable(cur); err != nil {
-		ts.setDead(err, cur)
 		return nil, err
 	}
 	next, err := ts.refresh(ctx, cur)
@@ -378,7 +369,7 @@ type shared struct {
 	key   string
 }
 
-func (s shared) update(ctx context.Context, ts *TokenSource, cur *Token, rejected string) (*Token, error) {
+func (s shared) update(ctx context.Context, ts *TokenSource, _ *Token, rejected string) (*Token, error) {
 	if s.store == nil {
 		return nil, &ValidationError{Op: OpRefreshToken, Field: "store", Reason: "is nil"}
 	}
@@ -394,13 +385,10 @@ func (s shared) update(ctx context.Context, ts *TokenSource, cur *Token, rejecte
 	// another owner (or answered late) leaves too little of that time to
 	// refresh within it: the token is loaded again (a peer may have
 	// refreshed) and, if it still needs a refresh, the lock is taken anew.
-	var (
-		lockEnd time.Time
-		unlock  func(context.Context) error
-	)
+	var lockEnd time.Time
+	var unlock func(context.Context) error
 	for attempt := 0; ; attempt++ {
-		began := time.Now()
-		lockEnd = began.Add(ts.lockTTL)
+		lockEnd = time.Now().Add(ts.lockTTL)
 		wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
 		unlock, err = s.store.Lock(wctx, s.key, ts.lockTTL)
 		cancel()
@@ -410,70 +398,85 @@ func (s shared) update(ctx context.Context, ts *TokenSource, cur *Token, rejecte
 		if err != nil {
 			return nil, &storeError{"taking the refresh lock", err}
 		}
-		st, err = s.load(ctx, ts)
-		if err == nil && ts.usable(st, rejected) {
+		if st, err = s.load(ctx, ts); err == nil && ts.usable(st, rejected) {
 			ts.release(ctx, unlock)
 			return ts.adopt(st, nil)
-		}
-		if err == nil {
+		} else if err == nil {
 			err = ts.sharedRefreshable(st)
 		}
-		if err != nil {
-			ts.release(ctx, unlock)
-			return nil, err
-		}
-		if time.Until(lockEnd) >= ts.lockTTL/2 {
+		if err == nil && time.Until(lockEnd) >= ts.lockTTL/2 {
 			break
 		}
 		ts.release(ctx, unlock)
-		if attempt == 2 {
-			// Too little of the lock is left to finish a refresh inside it.
-			return nil, &storeError{"the store answered too late to refresh within the lock", context.DeadlineExceeded}
+		if err == nil && attempt == 2 {
+			err = &storeError{"the store answered too late to refresh within the lock", context.DeadlineExceeded}
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	ctx, cancel := context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/10))
 	defer cancel()
 	next, err := ts.refresh(ctx, st)
-	if err != nil {
-		if maybeSpent(err) {
-			s.retire(ctx, ts, lockEnd, st, unlock)
-		} else {
-			ts.release(ctx, unlock)
-		}
+	if err != nil && maybeSpent(err) {
+		// Take the possibly spent refresh token out of the store (a login
+		// stored meanwhile stays), so that no replica sends it again.
+		spent := *st
+		spent.RefreshToken, spent.RefreshExpiry = "", time.Time{}
+		s.write(ctx, ts, lockEnd, unlock, &spent, st.RefreshToken)
 		return nil, err
 	}
-	// The new token is stored under the lock, whatever the store now holds
-	// (a FLUSHALL meanwhile does not end the session).
-	sctx, scancel := context.WithTimeout(ctx, ts.c.opts.timeout)
-	serr := s.store.Store(sctx, s.key, next)
-	scancel()
-	if serr != nil {
-		go s.storeLater(context.WithoutCancel(ctx), ts, lockEnd, next, unlock)
-	} else {
+	if err != nil {
 		ts.release(ctx, unlock)
+		return nil, err
 	}
+	// The new token is stored under the lock whatever the store now holds
+	// (a FLUSHALL meanwhile does not end the session).
+	s.write(ctx, ts, lockEnd, unlock, next, "")
 	return next, ts.persist(ctx, &pendingSave{prev: st, next: next})
 }
 
-// storeLater retries storing next, with backoff, until shortly before the
-// lock ends, holding the lock meanwhile so that no peer refreshes with the
-// spent refresh token; then it releases the lock.
-func (s shared) storeLater(ctx context.Context, ts *TokenSource, lockEnd time.Time, next *Token, unlock func(context.Context) error) {
-	ctx, cancel := context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/20))
-	defer cancel()
-	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return // the lock's ttl frees it
-		case <-t.C:
+// write stores t (with ifRefresh set: only over a stored token with that
+// refresh token) and releases the lock. If the store fails, the lock stays
+// held, so that no peer spends the rotated refresh token, and the write is
+// retried in the background with backoff until shortly before the lock
+// ends (its ttl then frees it).
+func (s shared) write(ctx context.Context, ts *TokenSource, lockEnd time.Time, unlock func(context.Context) error, t *Token, ifRefresh string) {
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), lockEnd.Add(-ts.lockTTL/20))
+	if s.put(ctx, ts, t, ifRefresh) {
+		ts.release(ctx, unlock)
+		cancel()
+		return
+	}
+	go func() {
+		defer cancel()
+		for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+			timer := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return
+			case <-timer.C:
+			}
+			if s.put(ctx, ts, t, ifRefresh) {
+				ts.release(ctx, unlock)
+				return
+			}
 		}
-		if s.store.Store(ctx, s.key, next) == nil {
-			ts.release(ctx, unlock)
-			return
+	}()
+}
+
+// put makes one attempt of write, under the Client's timeout.
+func (s shared) put(ctx context.Context, ts *TokenSource, t *Token, ifRefresh string) bool {
+	ctx, cancel := context.WithTimeout(ctx, ts.c.opts.timeout)
+	defer cancel()
+	if ifRefresh != "" {
+		cur, err := s.store.Load(ctx, s.key)
+		if err != nil || cur == nil || cur.RefreshToken != ifRefresh {
+			return err == nil
 		}
 	}
+	return s.store.Store(ctx, s.key, t) == nil
 }
 
 // load reads the store's token under the Client's timeout.
@@ -487,59 +490,29 @@ func (s shared) load(ctx context.Context, ts *TokenSource) (*Token, error) {
 	return st, nil
 }
 
-// retire stores st without its refresh token, which a refresh whose answer
-// was lost may have spent, so that no replica sends it again; a login
-// stored meanwhile stays. Only then is the lock released.
-func (s shared) retire(ctx context.Context, ts *TokenSource, lockEnd time.Time, st *Token, unlock func(context.Context) error) {
-	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), lockEnd.Add(-ts.lockTTL/20))
-	defer cancel()
-	cur, err := s.store.Load(ctx, s.key)
-	if err != nil {
-		return
-	}
-	if cur != nil && cur.RefreshToken == st.RefreshToken {
-		spent := *cur
-		spent.RefreshToken, spent.RefreshExpiry = "", time.Time{}
-		if s.store.Store(ctx, s.key, &spent) != nil {
-			return
-		}
-	}
-	ts.release(ctx, unlock)
-}
-
 // refresh is the one place where a TokenSource spends a refresh token. It
-// learns the server's clock from the answer's Date header.
+// learns the server's clock from the answer's Date header: a Client given
+// [WithClock] takes that clock as the server's.
 func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) {
 	start := time.Now()
 	var date time.Time
 	next, err := ts.c.Refresh(context.WithValue(ctx, serverDateKey{}, &date), cur)
 	ts.c.observeRefresh(ctx, cur.Family, start, err) // the Hook's Refresh (hook.go)
-	if err != nil {
-		switch {
-		case errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired):
-			ts.setDead(err, cur)
-		case maybeSpent(err):
-			ts.setDead(spentError(cur), cur)
+	switch {
+	case err == nil:
+		if d := date.Sub(ts.c.opts.clock()); !date.IsZero() && !ts.c.opts.clockSet {
+			if d.Abs() < 5*time.Second { // within the header's resolution and a round trip
+				d = 0
+			}
+			ts.skew.Store(int64(d))
 		}
-		return nil, err
+		return next, nil
+	case errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired):
+		ts.setDead(err, cur)
+	case maybeSpent(err):
+		ts.setDead(sessionEnd(cur, "may have been spent by a refresh whose answer was lost"), cur)
 	}
-	ts.learnSkew(date)
-	return next, nil
-}
-
-// learnSkew records how far the server's clock (an answer's Date header)
-// is from the Client's, when the Client runs on the real clock and they
-// differ by more than the header's resolution and a round trip. A Client
-// given [WithClock] takes its clock as the server's.
-func (ts *TokenSource) learnSkew(date time.Time) {
-	if date.IsZero() || ts.c.opts.clockSet {
-		return
-	}
-	d := date.Sub(ts.c.opts.clock())
-	if d.Abs() < 5*time.Second {
-		d = 0
-	}
-	ts.skew.Store(int64(d))
+	return nil, err
 }
 
 type serverDateKey struct{}
@@ -560,11 +533,7 @@ func maybeSpent(err error) bool {
 	return Class(err) == ClassMaybeProcessed || errors.As(err, &ure) && ure.HTTPStatus >= 500
 }
 
-// spentError ends a session whose refresh token may have been spent.
-func spentError(cur *Token) error {
-	return sessionEnd(cur, "may have been spent by a refresh whose answer was lost")
-}
-
+// sessionEnd is the error of a session whose refresh token is unusable.
 func sessionEnd(cur *Token, reason string) error {
 	op, field := OpRefreshToken, "refreshToken"
 	if cur != nil && cur.Family == FamilyGenAuth {
@@ -573,15 +542,20 @@ func sessionEnd(cur *Token, reason string) error {
 	return &ValidationError{Op: op, Field: field, Reason: reason + ": log in again", Err: ErrTokenInvalid}
 }
 
-// refreshable reports why cur cannot be refreshed, by the server's clock.
+// refreshable reports why cur cannot be refreshed, by the server's clock,
+// and then ends the session.
 func (ts *TokenSource) refreshable(cur *Token) error {
+	var err error
 	switch {
 	case cur == nil || cur.RefreshToken == "":
-		return sessionEnd(cur, "is missing")
-	case !cur.RefreshExpiry.IsZero() && !ts.c.opts.clock().Add(time.Duration(ts.skew.Load())).Before(cur.RefreshExpiry):
-		return sessionEnd(cur, "has expired")
+		err = sessionEnd(cur, "is missing")
+	case !cur.RefreshExpiry.IsZero() && !ts.serverNow().Before(cur.RefreshExpiry):
+		err = sessionEnd(cur, "has expired")
+	default:
+		return nil
 	}
-	return nil
+	ts.setDead(err, cur)
+	return err
 }
 
 // sharedRefreshable reports why the store's token st cannot be refreshed.
@@ -591,17 +565,15 @@ func (ts *TokenSource) sharedRefreshable(st *Token) error {
 		return &ValidationError{Op: OpRefreshToken, Field: "store", Reason: "holds no token under the key: log in again", Err: ErrTokenInvalid}
 	}
 	ts.mu.Lock()
-	dead := ts.dead != nil && st.RefreshToken == ts.deadRefresh
-	err := ts.dead
+	dead := ts.dead
+	if st.RefreshToken != ts.deadRefresh {
+		dead = nil
+	}
 	ts.mu.Unlock()
-	if dead {
-		return err
+	if dead != nil {
+		return dead
 	}
-	if err := ts.refreshable(st); err != nil {
-		ts.setDead(err, st)
-		return err
-	}
-	return nil
+	return ts.refreshable(st)
 }
 
 // setDead records that cur's session is over.
@@ -619,12 +591,33 @@ func (ts *TokenSource) setDead(err error, cur *Token) {
 func (ts *TokenSource) setTok(t *Token) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
+	ts.publish(t)
+}
+
+// publish makes t current and hot (under mu).
+func (ts *TokenSource) publish(t *Token) {
 	ts.tok, ts.pending = t, nil
 	ts.hot.Store(nil)
-	if t != nil && (ts.dead == nil || t.RefreshToken != ts.deadRefresh) {
-		ts.dead = nil
-		ts.hot.Store(&cached{t, ts.c.opts.clock()})
+	if t == nil || t.AccessToken == "" || ts.dead != nil && t.RefreshToken == ts.deadRefresh {
+		return
 	}
+	ts.dead = nil
+	now := ts.c.opts.clock()
+	until := now.AddDate(100, 0, 0)
+	if !t.Expiry.IsZero() {
+		until = t.Expiry.Add(-ts.leeway - time.Duration(ts.skew.Load()))
+	}
+	if ts.stale != 0 {
+		until = minTime(until, now.Add(max(ts.stale, 0)))
+	}
+	ts.hot.Store(&cached{t, until})
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // adopt makes the store's token st current (when err is nil).
@@ -636,8 +629,8 @@ func (ts *TokenSource) adopt(st *Token, err error) (*Token, error) {
 	return st, nil
 }
 
-// persist calls the saver with p under the Client's timeout, waiting for a
-// save still running first, and makes p.next current; on failure p stays
+// persist calls the saver with p under the Client's timeout, waiting first
+// for a save still running, and makes p.next current; on failure p stays
 // pending and nothing is handed out.
 func (ts *TokenSource) persist(ctx context.Context, p *pendingSave) error {
 	if ts.save == nil {
@@ -650,7 +643,7 @@ func (ts *TokenSource) persist(ctx context.Context, p *pendingSave) error {
 	running := ts.saving
 	ts.mu.Unlock()
 	if running != nil {
-		select { // a save that ignored its ctx: its result is p's
+		select { // a save that ignored its ctx
 		case <-running:
 		case <-ctx.Done():
 			return ctx.Err()
@@ -670,8 +663,7 @@ func (ts *TokenSource) persist(ctx context.Context, p *pendingSave) error {
 		err := ts.save(ctx, p.prev, p.next)
 		ts.mu.Lock()
 		if err == nil && ts.pending == p {
-			ts.tok, ts.pending, ts.dead = p.next, nil, nil
-			ts.hot.Store(&cached{p.next, ts.c.opts.clock()})
+			ts.publish(p.next)
 		}
 		ts.saving = nil
 		ts.mu.Unlock()
@@ -697,8 +689,8 @@ func (ts *TokenSource) release(ctx context.Context, unlock func(context.Context)
 	_ = unlock(ctx)
 }
 
-// String describes the token source by how it was built: local or shared
-// and its leeway; never a token or the store key. It takes no lock.
+// String describes the token source by how it was built (local or shared,
+// its leeway), never a token or the store key. It takes no lock.
 func (ts *TokenSource) String() string {
 	if ts == nil {
 		return "<nil>"
