@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
+	"github.com/seed1804ee03/enduser/internal/netcause"
 	"github.com/seed1804ee03/enduser/internal/scrub"
 )
 
@@ -161,7 +162,7 @@ func (c *Client) check(ctx context.Context, k *call, resp *http.Response) outcom
 	case err != nil && ctx.Err() != nil:
 		return failed(status, envelope.Result{}, newTransportError(ctx, k.op, err), 0)
 	case err != nil:
-		return c.unexpected(k, resp, body, fmt.Errorf("reading body: %w", safeCause(err)))
+		return c.unexpected(k, resp, body, fmt.Errorf("reading body: %w", netcause.Safe(err)))
 	case int64(len(body)) > c.opts.bodyLimit:
 		return c.unexpected(k, resp, body[:c.opts.bodyLimit], fmt.Errorf("body exceeds %d bytes", c.opts.bodyLimit))
 	}

@@ -1,12 +1,17 @@
 package enduser
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/seed1804ee03/enduser/internal/netcause"
 )
 
 // maxResponseHeaderBytes bounds the header block of an answer on the
@@ -92,3 +97,93 @@ type silentRestyLogger struct{}
 func (silentRestyLogger) Errorf(string, ...any) {}
 func (silentRestyLogger) Warnf(string, ...any)  {}
 func (silentRestyLogger) Debugf(string, ...any) {}
+
+// TransportError is a call that got no answer: the connection could not be
+// made, broke, or the context ended first. It wraps the cause and, when
+// the context ended, the context's error too, so errors.Is and errors.As
+// see both: [context.Canceled], [context.DeadlineExceeded], a
+// [*net.OpError] (its Op, Net and address, and the [syscall.Errno] under
+// it), a [*net.DNSError], a [*tls.CertificateVerificationError],
+// [os.ErrDeadlineExceeded], [io.EOF], a [net.Error] that times out. The
+// cause is rebuilt from those pieces: no layer of it holds text a server
+// or a URL wrote (net/http quotes a malformed answer, which a hostile
+// server makes an echo of the request line, credentials included; a
+// *url.Error prints the URL with its query).
+//
+// Written says whether the server may have seen the request. It is false
+// only when the failure provably came before any byte was written: a
+// failed dial (refused, unreachable, DNS, a proxy's dial) or a failed TLS
+// handshake (a certificate that does not verify). Then the same request,
+// credential included, can be sent again ([ClassTemporary]; the SDK
+// retries it itself), except after a bad certificate, which will not fix
+// itself ([ClassMisconfigured]). Otherwise (a reset after writing, a
+// timeout waiting for the answer, an unknown error from a custom
+// transport) Written is true: do not resend the credential
+// ([ClassMaybeProcessed]).
+type TransportError struct {
+	Op      string // the endpoint, e.g. "appleAuthLogin"
+	Written bool   // the request may have reached the server
+	Err     error  // the cause, rebuilt from closed-set pieces (see above)
+	ctxErr  error  // the context's error when it ended and is not already in Err
+}
+
+// newTransportError wraps a failure of op's attempt. Written and the class
+// are read from the raw failure; the error kept is rebuilt by netcause.Safe
+// from pieces the SDK can vouch for, and the context's error is kept
+// beside it when the context ended.
+func newTransportError(ctx context.Context, op string, err error) *TransportError {
+	e := &TransportError{Op: op, Err: netcause.Safe(err), Written: !netcause.BeforeWrite(err)}
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(e.Err, cerr) {
+		e.ctxErr = cerr
+	}
+	return e
+}
+
+// Error names the op, the cause and whether the request was sent. Every
+// word of it is the SDK's or the operating system's: the cause is rebuilt
+// by netcause.Safe, never the transport's own text.
+func (e *TransportError) Error() string {
+	s := "enduser: " + e.Op + ": "
+	if e.ctxErr != nil {
+		s += e.ctxErr.Error() + " ("
+	}
+	if e.Err != nil {
+		s += e.Err.Error()
+	}
+	if e.ctxErr != nil {
+		s += ")"
+	}
+	if e.Written {
+		return s + " (the request may have reached the server)"
+	}
+	return s + " (nothing was sent)"
+}
+
+// Unwrap returns the context's error (if it ended) and the cause.
+func (e *TransportError) Unwrap() []error {
+	if e.ctxErr != nil {
+		return []error{e.ctxErr, e.Err}
+	}
+	return []error{e.Err}
+}
+
+// retryable reports whether the attempt may be sent again: nothing was
+// written and the failure may pass (a bad certificate will not).
+func (e *TransportError) retryable() bool { return !e.Written && !netcause.BadPeer(e.Err) }
+
+func (e *TransportError) errorClass() ErrorClass {
+	switch {
+	case e.Written:
+		return ClassMaybeProcessed
+	case netcause.BadPeer(e.Err):
+		return ClassMisconfigured
+	default:
+		return ClassTemporary
+	}
+}
+
+// Format prints Error for every verb and flag (%#v included).
+func (e *TransportError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// MarshalJSON encodes Error as a JSON string.
+func (e *TransportError) MarshalJSON() ([]byte, error) { return marshalError(e) }
