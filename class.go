@@ -207,30 +207,38 @@ func (e *APIError) errorClass() ErrorClass {
 	if rateLimited(e.HTTPStatus, e.Code) {
 		return ClassRateLimited
 	}
-	if e.OAuthError != "" {
-		if cl, ok := oauthClasses[e.OAuthError]; ok {
-			return cl
+	var cl ErrorClass
+	var known bool
+	switch {
+	case e.OAuthError != "":
+		if cl, known = oauthClasses[e.OAuthError]; !known {
+			cl = GenAuthStatus(e.Code).errorClass()
 		}
-		return GenAuthStatus(e.Code).errorClass()
+	case !e.genAuth():
+		cl, known = codeClass(Code(e.Code))
+	default:
+		if cl, known = apiCodeClass(APICode(e.APICode)); !known {
+			cl = GenAuthStatus(e.Code).errorClass()
+		}
 	}
-	if !e.genAuth() {
-		return Code(e.Code).errorClass()
-	}
-	cl, ok := apiCodeClass(APICode(e.APICode))
-	if !ok {
-		cl = GenAuthStatus(e.Code).errorClass()
-	}
-	if cl == ClassReLogin && e.Op == OpSignInByMobile && (e.Code == 401 || e.HTTPStatus == 401) {
-		// A sign-in has no session to be over. Its 401 either refuses the
-		// credential (an apiCode says which: tell the user) or, without a
-		// documented apiCode, the client's own authentication (app secret,
-		// method): an operator's fix.
-		if ok {
+	if cl == ClassReLogin && e.login() && (e.HTTPStatus == 401 || e.genAuth() && e.Code == 401) {
+		// A login has no session to be over. Its 401 either refuses the
+		// credential (a documented code says which: tell the user) or,
+		// without one, the client's own authentication (a GenAuth app
+		// secret or method): an operator's fix.
+		if known {
 			return ClassDenied
 		}
 		return ClassMisconfigured
 	}
 	return cl
+}
+
+// login reports whether the failed call was a login (a v2 login or a
+// GenAuth sign-in), which no session precedes.
+func (e *APIError) login() bool {
+	ep := v2Table[e.Op]
+	return e.Op == OpSignInByMobile || ep != nil && (ep.signed || ep.carrier)
 }
 
 // A ValidationError is the caller's mistake, except where it says the

@@ -16,6 +16,7 @@ import (
 
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/endusertest"
+	"github.com/seed1804ee03/enduser/internal/codes"
 	"github.com/seed1804ee03/enduser/internal/gacodes"
 )
 
@@ -162,4 +163,23 @@ func emulatorClient(t *testing.T, srv *endusertest.Server) *enduser.Client {
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return c
+}
+
+// TestV2LoginUnauthorizedIsNeverReLogin: a v2 login answered HTTP 401 with
+// a code that means "log in again" elsewhere (5032, 5146, 5368, …) refuses
+// the credential: ClassDenied, never ClassReLogin; the same code on a call
+// with a session keeps its class.
+func TestV2LoginUnauthorizedIsNeverReLogin(t *testing.T) {
+	t.Parallel()
+	var checked int
+	for _, r := range codes.AllV2() {
+		if r.Class != codes.ReLogin {
+			continue
+		}
+		checked++
+		err := mockedLogin(401, `{"code":`+strconv.Itoa(r.Code)+`,"msg":"m"}`)(t)
+		assert.Equal(t, enduser.ClassDenied, enduser.Class(err), "code %d", r.Code)
+		assert.Equal(t, enduser.ClassReLogin, enduser.Class(&enduser.APIError{Op: enduser.OpUserInfo, Family: enduser.FamilyV2, HTTPStatus: 401, Code: r.Code}), "code %d", r.Code)
+	}
+	assert.Positive(t, checked)
 }
