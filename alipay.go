@@ -19,7 +19,7 @@ type AlipayLoginRequest struct {
 // authCode. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5218 5325 5354
 // 5368 5372 5376 5420 5421 5550 6084 6085.
 func (c *Client) AlipayLogin(ctx context.Context, r AlipayLoginRequest) (*Token, error) {
-	return c.login(ctx, v2Table[OpAlipayLogin], r.MCC, r.AppID, r.AuthCode)
+	return c.login(ctx, v2Table[OpAlipayLogin], r.MCC, nil, []string{r.AppID, r.AuthCode})
 }
 
 // String describes the request with its credentials redacted.

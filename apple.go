@@ -18,7 +18,7 @@ type AppleLoginRequest struct {
 // Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5325 5420 5421 5550 5566
 // 5567 5568 6084 6085.
 func (c *Client) AppleLogin(ctx context.Context, r AppleLoginRequest) (*Token, error) {
-	return c.login(ctx, v2Table[OpAppleLogin], r.MCC, r.IdentityToken)
+	return c.login(ctx, v2Table[OpAppleLogin], r.MCC, nil, []string{r.IdentityToken})
 }
 
 // String describes the request with its credentials redacted.

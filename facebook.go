@@ -19,7 +19,7 @@ type FacebookLoginRequest struct {
 // code. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5218 5325 5374 5420
 // 5421 5550 6084 6085.
 func (c *Client) FacebookLogin(ctx context.Context, r FacebookLoginRequest) (*Token, error) {
-	return c.login(ctx, v2Table[OpFacebookLogin], r.MCC, r.AppID, r.Code)
+	return c.login(ctx, v2Table[OpFacebookLogin], r.MCC, nil, []string{r.AppID, r.Code})
 }
 
 // String describes the request with its credentials redacted.

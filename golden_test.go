@@ -7,9 +7,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,31 +164,13 @@ func TestGoldenGenAuthAnswers(t *testing.T) {
 	}
 }
 
-// goldenV2Call calls the SDK method of op with the values of the golden
-// parameters.
-func goldenV2Call(c *enduser.Client, g *golden.V2Requests, op string, v url.Values, auth string) (any, error) {
-	mcc, _ := strconv.Atoi(v.Get("mcc"))
-	tok := &enduser.Token{Family: enduser.FamilyV2, AccessToken: auth, TokenType: "Bearer"}
-	switch op {
-	case enduser.OpTwitterLogin:
-		return c.TwitterLogin(bg, enduser.TwitterLoginRequest{AppID: v.Get("appId"), OAuthToken: v.Get("oauthToken"), OAuthTokenSecret: v.Get("oauthTokenSecret"), MCC: mcc})
-	case enduser.OpAppleLogin:
-		return c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: v.Get("identityToken"), MCC: mcc})
-	case enduser.OpWechatOfficialAccountLogin:
-		return c.WechatOfficialAccountLogin(bg, enduser.WechatOfficialAccountLoginRequest{AppID: v.Get("appId"), Code: v.Get("code"), MCC: mcc})
-	case enduser.OpFacebookLogin:
-		return c.FacebookLogin(bg, enduser.FacebookLoginRequest{AppID: v.Get("appId"), Code: v.Get("code"), MCC: mcc})
-	case enduser.OpAlipayLogin:
-		return c.AlipayLogin(bg, enduser.AlipayLoginRequest{AppID: v.Get("appId"), AuthCode: v.Get("authCode"), MCC: mcc})
-	case enduser.OpWechatMiniProgramLogin:
-		return c.WechatMiniProgramLogin(bg, enduser.WechatMiniProgramLoginRequest{AppID: v.Get("appId"), JSCode: v.Get("jsCode"), MCC: mcc})
-	case enduser.OpQQLogin:
-		return c.QQLogin(bg, enduser.QQLoginRequest{AccessToken: v.Get("accessToken"), MCC: mcc})
-	case enduser.OpPhoneOneTapLogin:
-		return c.PhoneOneTapLogin(bg, enduser.PhoneOneTapLoginRequest{
-			AppID: v.Get("appid"), AppSecret: g.CarrierAppSecret, Token: v.Get("token"), Version: v.Get("version"),
-			MsgID: v.Get("msgid"), StrictCheck: v.Get("strictcheck") == "1", ExpandParams: v.Get("expandparams"), MCC: mcc,
-		})
+// goldenV2Call calls the SDK method of a golden case: a login's by the
+// method and request the case names, a session call's with the values of
+// its parameters.
+func goldenV2Call(t *testing.T, c *enduser.Client, gc golden.V2Case, v url.Values) (any, error) {
+	t.Helper()
+	tok := &enduser.Token{Family: enduser.FamilyV2, AccessToken: gc.Authorization, TokenType: "Bearer"}
+	switch gc.Op {
 	case enduser.OpRefreshToken:
 		return c.RefreshToken(bg, v.Get("refreshToken"))
 	case enduser.OpUserInfo:
@@ -196,7 +178,15 @@ func goldenV2Call(c *enduser.Client, g *golden.V2Requests, op string, v url.Valu
 	case enduser.OpLogout:
 		return nil, c.Logout(bg, tok, v.Get("deviceId"))
 	}
-	return nil, nil
+	m := reflect.ValueOf(c).MethodByName(gc.Call)
+	require.True(t, m.IsValid(), "%s: the case names the SDK method", gc.Op)
+	req := reflect.New(m.Type().In(1))
+	dec := json.NewDecoder(bytes.NewReader(gc.Request))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(req.Interface()), "%s: the request has the method's request type", gc.Op)
+	out := m.Call([]reflect.Value{reflect.ValueOf(bg), req.Elem()})
+	err, _ := out[1].Interface().(error)
+	return out[0].Interface(), err
 }
 
 func TestGoldenV2(t *testing.T) {
@@ -228,7 +218,7 @@ func TestGoldenV2(t *testing.T) {
 			}
 			v, err := url.ParseQuery(raw)
 			require.NoError(t, err)
-			got, err := goldenV2Call(c, &g, gc.Op, v, gc.Authorization)
+			got, err := goldenV2Call(t, c, gc, v)
 			require.NoError(t, err)
 
 			sent := rec.last(t)

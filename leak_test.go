@@ -86,8 +86,7 @@ func TestNoSecretLeaks(t *testing.T) {
 					mreq := enduser.MobileSignInRequest{ExtIdpConnIdentifier: "conn", Payload: payload,
 						Options: &enduser.MobileSignInOptions{Scope: "openid offline_access", CustomData: map[string]any{"k": cred("custom")}}}
 					secrets = append(secrets, enduser.Sign(udSecret, tw.AppID, tw.OAuthToken, tw.OAuthTokenSecret),
-						enduser.Sign(udSecret, ap.IdentityToken), enduser.Sign(udSecret, wx.AppID, wx.Code))
-					secrets = append(secrets, enduser.Sign(udSecret, qq.AccessToken))
+						enduser.Sign(udSecret, ap.IdentityToken), enduser.Sign(udSecret, wx.AppID, wx.Code), enduser.Sign(udSecret, qq.AccessToken))
 					printed = append(printed, tw, ap, wx, fb, al, mp, qq, ph, payload, payload.WxLoginInfo, payload.WxPhoneInfo, mreq)
 
 					for ep, call := range map[string]func() (*enduser.Token, error){

@@ -51,10 +51,6 @@ func (c *Client) PhoneOneTapLogin(ctx context.Context, r PhoneOneTapLoginRequest
 	if r.ExpandParams != "" {
 		opt = []param{{"expandparams", r.ExpandParams}}
 	}
-	opt, err := mccParam(ep.name, r.MCC, opt)
-	if err != nil {
-		return nil, err
-	}
 	msgID, strict := r.MsgID, "0"
 	if msgID == "" {
 		var b [16]byte
@@ -65,7 +61,7 @@ func (c *Client) PhoneOneTapLogin(ctx context.Context, r PhoneOneTapLoginRequest
 		strict = "1"
 	}
 	sysTime := strings.Replace(c.opts.clock().In(c.opts.oneTapZone).Format("20060102150405.000"), ".", "", 1)
-	return c.tokenCall(ctx, ep, []string{r.AppID, r.Version, msgID, sysTime, strict, r.Token}, opt, r.AppSecret)
+	return c.login(ctx, ep, r.MCC, opt, []string{r.AppID, r.Version, msgID, sysTime, strict, r.Token}, r.AppSecret)
 }
 
 // String describes the request with its credentials redacted.

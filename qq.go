@@ -19,7 +19,7 @@ type QQLoginRequest struct {
 // sent. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5325 5366 5367 5368
 // 5369 5420 5421 5550 6084 6085.
 func (c *Client) QQLogin(ctx context.Context, r QQLoginRequest) (*Token, error) {
-	return c.login(ctx, v2Table[OpQQLogin], r.MCC, r.AccessToken)
+	return c.login(ctx, v2Table[OpQQLogin], r.MCC, nil, []string{r.AccessToken})
 }
 
 // String describes the request with its credentials redacted.

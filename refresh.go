@@ -22,7 +22,7 @@ import (
 //
 // PUT /v2/enduser/enduserapi/refreshToken. Codes: 5000 5032 5115 5325.
 func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*Token, error) {
-	return c.tokenCall(ctx, v2Table[OpRefreshToken], []string{refreshToken}, nil, "")
+	return c.login(ctx, v2Table[OpRefreshToken], 0, nil, []string{refreshToken})
 }
 
 // Refresh exchanges t's refresh token for a new token of t's family (both

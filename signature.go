@@ -25,13 +25,9 @@ func Sign(userDomainSecret string, fields ...string) string {
 	return string(out[:])
 }
 
-// signCarrier returns the sign of the carrier's one-tap login: the MD5 of
-// the fields concatenated in order followed by the carrier app's secret, as
-// 32 uppercase hex digits. China Mobile's server interface
-// (https://www.cmpassport.com/unisdk/rsapi/loginTokenValidate, its SDK
-// documentation's "获取手机号码接口" table) specifies
-// MD5(appid + version + msgid + systemtime + strictcheck + token + appkey)
-// output as "32位大写字母", uppercase.
+// signCarrier returns the carrier's one-tap sign: the MD5 of the fields
+// and the carrier app's secret, in 32 uppercase hex digits ("32位大写字母",
+// China Mobile's loginTokenValidate interface).
 func signCarrier(appSecret string, fields ...string) string {
 	h := md5.New() //nolint:gosec // G401: MD5 is what the carrier's interface specifies
 	for _, f := range fields {

@@ -20,7 +20,7 @@ type TwitterLoginRequest struct {
 // oauthToken and oauthTokenSecret. Codes: 5000 5013 5015 5023 5104 5146 5147
 // 5148 5218 5325 5420 5421 5550 5569 5570 6084 6085.
 func (c *Client) TwitterLogin(ctx context.Context, r TwitterLoginRequest) (*Token, error) {
-	return c.login(ctx, v2Table[OpTwitterLogin], r.MCC, r.AppID, r.OAuthToken, r.OAuthTokenSecret)
+	return c.login(ctx, v2Table[OpTwitterLogin], r.MCC, nil, []string{r.AppID, r.OAuthToken, r.OAuthTokenSecret})
 }
 
 // String describes the request with its credentials redacted.

@@ -98,21 +98,19 @@ type v2Field struct {
 // param is an optional parameter, sent only when set.
 type param struct{ key, value string }
 
-// callV2 validates vals against ep, signs them, sends them (form body, or
-// query for GET, DELETE and WithQueryParams) and decodes the envelope's data
-// into out (a pointer, or nil to ignore data). auth is the Authorization
-// header for authenticated calls. It returns the HTTP status.
-func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out any) (int, error) {
-	return callV2Key(ctx, c, ep, vals, opt, auth, out, c.keys().userDomainSecret)
-}
-
-// callV2Key is callV2 signing with key: the user-domain secret, or the
-// carrier app's secret for a carrier-signed row.
-func callV2Key(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out any, key string) (int, error) {
+// callV2 validates vals against ep, signs them (with the user-domain
+// secret, or carrierSecret for a carrier-signed row), sends them (form body,
+// or query for GET, DELETE and WithQueryParams) and decodes the envelope's
+// data into out (a pointer, or nil to ignore data). auth is the
+// Authorization header for authenticated calls. It returns the HTTP status.
+func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out any, carrierSecret ...string) (int, error) {
 	if c.v2Base == "" {
 		return 0, ErrNotConfigured
 	}
-	scrub := make([]string, 0, len(vals)+1)
+	key, scrub := c.keys().userDomainSecret, make([]string, 0, len(vals)+1)
+	if ep.carrier {
+		key, scrub = carrierSecret[0], append(scrub, carrierSecret[0]) // never sent; redacted should a server quote it
+	}
 	for i, f := range ep.fields {
 		if vals[i] == "" {
 			return 0, &ValidationError{Op: ep.name, Field: f.name, Reason: "is empty", Err: f.missing}
@@ -120,9 +118,6 @@ func callV2Key(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, op
 		if !f.public {
 			scrub = append(scrub, vals[i])
 		}
-	}
-	if ep.carrier {
-		scrub = append(scrub, key) // never sent; redacted should a server quote it anyway
 	}
 	form, sig := v2Form(ep, vals, opt, key, c.userDomain)
 	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: scrub, signature: sig,
@@ -170,32 +165,18 @@ func appendParam(b []byte, key, value string) []byte {
 	return append(b, url.QueryEscape(value)...)
 }
 
-// login runs a signed v2 login: MCC check, the call, the token.
-func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, vals ...string) (*Token, error) {
-	opt, err := mccParam(ep.name, mcc, nil)
-	if err != nil {
-		return nil, err
-	}
-	return c.tokenCall(ctx, ep, vals, opt, c.keys().userDomainSecret)
-}
-
-// mccParam appends the optional mcc parameter to opt, or says why mcc is
-// no mobile country code.
-func mccParam(op string, mcc int, opt []param) ([]param, error) {
+// login runs a v2 call whose data is a token pair: a login with its
+// optional mcc, or a refresh (mcc 0). carrierSecret signs a carrier-signed
+// row.
+func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param, vals []string, carrierSecret ...string) (*Token, error) {
 	if mcc < 0 || mcc > 999 {
-		return nil, &ValidationError{Op: op, Field: "mcc", Reason: "must be 0 (omitted) or a code of one to three digits"}
+		return nil, &ValidationError{Op: ep.name, Field: "mcc", Reason: "must be 0 (omitted) or a code of one to three digits"}
 	}
 	if mcc != 0 {
 		opt = append(opt, param{"mcc", strconv.Itoa(mcc)})
 	}
-	return opt, nil
-}
-
-// tokenCall runs a v2 call whose data is a token pair (logins, refresh),
-// signed with key where the row is signed.
-func (c *Client) tokenCall(ctx context.Context, ep *v2Endpoint, vals []string, opt []param, key string) (*Token, error) {
 	var data envelope.V2Token
-	status, err := callV2Key(ctx, c, ep, vals, opt, "", &data, key)
+	status, err := callV2(ctx, c, ep, vals, opt, "", &data, carrierSecret...)
 	if err != nil {
 		return nil, err
 	}

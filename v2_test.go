@@ -161,15 +161,16 @@ func TestEveryV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
 	require.NoError(t, err)
 	var g golden.V2Requests
 	require.NoError(t, json.Unmarshal(raw, &g))
-	cases := map[string]bool{}
+	cases := map[string]string{} // op → the SDK method its case calls
 	for _, c := range g.Cases {
-		cases[c.Op] = true
+		cases[c.Op] = c.Call
 	}
 	ops := v2OpConstants(t)
 	logins := 0
 	for _, e := range endpoints.All() {
 		assert.NotEmpty(t, ops[e.Op], "%s: an Op constant in v2.go", e.Op)
-		assert.True(t, cases[e.Op], "%s: a golden case", e.Op)
+		call, ok := cases[e.Op]
+		assert.True(t, ok, "%s: a golden case", e.Op)
 		if !e.Signed && !e.Carrier {
 			continue
 		}
@@ -177,6 +178,7 @@ func TestEveryV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
 		method, _ := d.methodOf(e.Op)
 		require.NotEmpty(t, method, e.Op)
 		file, req := d.clientFile[method], d.clientArg[method]
+		assert.Equal(t, method, call, "%s: the golden case calls the login's method", e.Op)
 		assert.Equal(t, method+"Request", req, "%s takes its request type", method)
 		assert.ElementsMatch(t, []string{file + ":String", file + ":Format", file + ":LogValue"}, d.methods[req],
 			"%s is printed, redacted, beside its login in %s", req, file)
@@ -204,7 +206,9 @@ func readmeV2Tables(t *testing.T) string {
 	d := readDecls(t)
 	var b strings.Builder
 	b.WriteString("| endpoint | method | SDK call | signed over |\n|---|---|---|---|\n")
-	for _, e := range endpoints.All() {
+	all := endpoints.All()
+	for i := range all {
+		e := &all[i]
 		var fields []string
 		for _, f := range e.Fields {
 			fields = append(fields, f.Name)
@@ -236,16 +240,17 @@ func readmeV2Tables(t *testing.T) string {
 func TestREADMEV2Tables(t *testing.T) {
 	t.Parallel()
 	const begin, end = "<!-- BEGIN v2: rendered by TestREADMEV2Tables from internal/endpoints and internal/codes; do not edit -->\n", "<!-- END v2 -->"
-	readme, err := os.ReadFile("README.md")
+	raw, err := os.ReadFile("README.md")
 	require.NoError(t, err)
-	from, to := strings.Index(string(readme), begin), strings.Index(string(readme), end)
+	readme := string(raw)
+	from, to := strings.Index(readme, begin), strings.Index(readme, end)
 	require.True(t, from >= 0 && to > from, "README.md has the v2 markers")
-	want := string(readme[:from+len(begin)]) + "\n" + readmeV2Tables(t) + "\n" + string(readme[to:])
+	want := readme[:from+len(begin)] + "\n" + readmeV2Tables(t) + "\n" + readme[to:]
 	if os.Getenv("ENDUSER_UPDATE_README") == "1" {
 		require.NoError(t, os.WriteFile("README.md", []byte(want), 0o600))
 		return
 	}
-	assert.Equal(t, want, string(readme), "README.md's v2 tables are stale: ENDUSER_UPDATE_README=1 go test -run TestREADMEV2Tables .")
+	assert.Equal(t, want, readme, "README.md's v2 tables are stale: ENDUSER_UPDATE_README=1 go test -run TestREADMEV2Tables .")
 }
 
 // v2Endpoints lists the rows in table order, for tests.

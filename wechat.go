@@ -21,7 +21,7 @@ type WechatOfficialAccountLoginRequest struct {
 // and code. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5218 5325 5367
 // 5368 5369 5372 5374 5375 5420 5421 5550 6084 6085.
 func (c *Client) WechatOfficialAccountLogin(ctx context.Context, r WechatOfficialAccountLoginRequest) (*Token, error) {
-	return c.login(ctx, v2Table[OpWechatOfficialAccountLogin], r.MCC, r.AppID, r.Code)
+	return c.login(ctx, v2Table[OpWechatOfficialAccountLogin], r.MCC, nil, []string{r.AppID, r.Code})
 }
 
 // String describes the request with its credentials redacted.

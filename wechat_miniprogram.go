@@ -20,7 +20,7 @@ type WechatMiniProgramLoginRequest struct {
 // and jsCode. Codes: 5000 5013 5015 5023 5104 5146 5147 5148 5218 5325 5367
 // 5368 5369 5372 5373 5420 5421 5550 6084 6085.
 func (c *Client) WechatMiniProgramLogin(ctx context.Context, r WechatMiniProgramLoginRequest) (*Token, error) {
-	return c.login(ctx, v2Table[OpWechatMiniProgramLogin], r.MCC, r.AppID, r.JSCode)
+	return c.login(ctx, v2Table[OpWechatMiniProgramLogin], r.MCC, nil, []string{r.AppID, r.JSCode})
 }
 
 // String describes the request with its credentials redacted.

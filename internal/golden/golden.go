@@ -3,7 +3,10 @@
 // read by the SDK's tests and by the emulator's.
 package golden
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // V2Requests is testdata/golden/v2/requests.json: the user domain the
 // signatures were computed with, the carrier one-tap app's secret, the
@@ -26,4 +29,8 @@ type V2Case struct {
 	Query         *string `json:"query"` // the URL query, when the call sends one
 	Authorization string  `json:"authorization"`
 	Answer        string  `json:"answer"`
+	// A login names its SDK method and request (by Go field name): a new
+	// login needs no test code of its own.
+	Call    string          `json:"call,omitempty"`
+	Request json.RawMessage `json:"request,omitempty"`
 }
