@@ -1,9 +1,7 @@
 package enduser_test
 
 import (
-	"encoding/base32"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,18 +10,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/endusertest"
+	"github.com/seed1804ee03/enduser/internal/hostile"
 )
 
 // TestNoSecretLeaks runs every call of both families against the emulator,
@@ -169,118 +166,6 @@ const (
 	echoEncodedHTML                    // a 502 page (and content type) that does the same
 )
 
-// echoEncodings are the forms a hostile server echoes a credential in:
-// those a scrubber can recognise and those it cannot. The rule that keeps
-// server text out of errors, logs, Hook events and spans must hold for
-// every one of them.
-var echoEncodings = []struct {
-	name string
-	enc  func(string) string
-}{
-	{"raw", func(s string) string { return s }},
-	{"query escape", url.QueryEscape},
-	{"path escape", url.PathEscape},
-	{"every byte %XX", func(s string) string { return everyByte(s, "%%%02X") }},
-	{"JSON", func(s string) string { j, _ := json.Marshal(s); return string(j[1 : len(j)-1]) }},
-	{"JSON \\u00XX", func(s string) string { return everyByte(s, `\u%04x`) }},
-	{"HTML references", func(s string) string { return everyByte(s, "&#%d;") }},
-	{"base64", func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
-	{"base64 unpadded", func(s string) string { return base64.RawStdEncoding.EncodeToString([]byte(s)) }},
-	{"base64url", func(s string) string { return base64.URLEncoding.EncodeToString([]byte(s)) }},
-	{"base64url unpadded", func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
-	{"base64 in a blob", func(s string) string { return base64.StdEncoding.EncodeToString([]byte("{x:" + s + "}")) }},
-	{"upper case", strings.ToUpper},
-	{"hex", func(s string) string { return hex.EncodeToString([]byte(s)) }},
-	{"HEX", func(s string) string { return strings.ToUpper(hex.EncodeToString([]byte(s))) }},
-	{"base32", func(s string) string { return base32.StdEncoding.EncodeToString([]byte(s)) }},
-	{"base32 unpadded lower", func(s string) string {
-		return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s)))
-	}},
-	{"quoted-printable", func(s string) string { return everyByte(s, "=%02X") }},
-	{"reversed", func(s string) string { r := []byte(s); slices.Reverse(r); return string(r) }},
-	{"UTF-16LE", func(s string) string {
-		var b strings.Builder
-		for _, u := range utf16.Encode([]rune(s)) {
-			b.WriteByte(byte(u))
-			b.WriteByte(byte(u >> 8))
-		}
-		return b.String()
-	}},
-	{"halves", func(s string) string { return s[:len(s)/2] + halfSplit + s[len(s)/2:] }},
-	{"5-byte pieces", func(s string) string {
-		var parts []string
-		for p := range slices.Chunk([]byte(s), 5) {
-			parts = append(parts, string(p))
-		}
-		return strings.Join(parts, " ")
-	}},
-	{"double URL-encoding of every byte", func(s string) string { return url.QueryEscape(everyByte(s, "%%%02X")) }},
-	{"HTML references without ;", func(s string) string { return everyByte(s, "&#%d") }},
-	{"HTML hex references without ;", func(s string) string { return everyByte(s, "&#x%x") }},
-	{"&#37;-escaped percent signs", func(s string) string { return everyByte(s, "&#37;%02X") }},
-	{"base64 of base64", func(s string) string {
-		return base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(s))))
-	}},
-}
-
-// halfSplit marks where the "halves" encoding splits a credential: the
-// server sends the first halves in one field and the second in another.
-const halfSplit = "\x00|\x00"
-
-func everyByte(s, format string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, format, s[i])
-	}
-	return b.String()
-}
-
-// alnum is text as the leak detector reads it: ASCII letters (lower case)
-// and digits only, so that a form split by separators, escapes or other
-// fields (pieces, halves, UTF-16LE's zero bytes, a %q's backslashes) is
-// found whole.
-func alnum(s string) string {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			b = append(b, c)
-		case 'A' <= c && c <= 'Z':
-			b = append(b, c+'a'-'A')
-		}
-	}
-	return string(b)
-}
-
-// leaks returns the encodings of secrets found in text ("encoding ~
-// secret"), as alnum reads
-// both: every form of at least 8 characters (of the halves encoding, the
-// second half, which the server sends in a field of its own).
-func leaks(text string, secrets []string) []string {
-	t := alnum(text)
-	var found []string
-	for _, s := range secrets {
-		for _, e := range echoEncodings {
-			form := e.enc(s)
-			if _, second, ok := strings.Cut(form, halfSplit); ok {
-				form = second // the first half of a secret may be a public value's prefix (its app id)
-			}
-			{
-				if f := alnum(form); len(f) >= 8 && strings.Contains(t, f) {
-					found = append(found, e.name+" ~ "+s)
-				}
-			}
-		}
-	}
-	return found
-}
-
-// publicParams are request parameters that are not credentials.
-var publicParams = map[string]bool{
-	"appId": true, "userDomain": true, "mcc": true, "deviceId": true, "client_id": true, "grant_type": true,
-	"token_type_hint": true, "connection": true, "extIdpConnidentifier": true, "scope": true,
-}
-
 // hostileServer answers every call of both families as mode says, and
 // records every credential it was sent and every token it issued.
 type hostileServer struct {
@@ -310,45 +195,6 @@ func (h *hostileServer) issue(kind string) string {
 	return tok
 }
 
-// credentials returns every credential in r: form and query parameters,
-// JSON string values, the Authorization value and its bare token.
-func credentials(r *http.Request, body []byte) []string {
-	var out []string
-	vals, _ := url.ParseQuery(r.URL.RawQuery)
-	if form, err := url.ParseQuery(string(body)); err == nil && !json.Valid(body) {
-		for k, v := range form {
-			vals[k] = append(vals[k], v...)
-		}
-	}
-	for k, v := range vals {
-		if !publicParams[k] {
-			out = append(out, v...)
-		}
-	}
-	var walk func(key string, v any)
-	walk = func(key string, v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				walk(k, e)
-			}
-		case string:
-			if !publicParams[key] {
-				out = append(out, v)
-			}
-		}
-	}
-	var doc any
-	if json.Unmarshal(body, &doc) == nil {
-		walk("", doc)
-	}
-	if a := r.Header.Get("Authorization"); a != "" {
-		_, bare, _ := strings.Cut(a, " ")
-		out = append(out, a, bare)
-	}
-	return out
-}
-
 func allEncodings(s string) string {
 	j, _ := json.Marshal(s)
 	return strings.Join([]string{s, url.QueryEscape(s), url.PathEscape(s), string(j[1 : len(j)-1]),
@@ -357,7 +203,7 @@ func allEncodings(s string) string {
 
 func (h *hostileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	creds := credentials(r, body)
+	creds := hostile.Credentials(r, body)
 	h.remember(creds...)
 	var echo strings.Builder
 	for _, c := range creds {
@@ -366,10 +212,10 @@ func (h *hostileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := echo.String()
 	e2 := "" // the second halves, for a field of their own
 	if h.mode == echoEncoded || h.mode == echoEncodedHTML {
-		enc := echoEncodings[int(h.echoes.Add(1)-1)%len(echoEncodings)]
+		enc := hostile.Encodings[int(h.echoes.Add(1)-1)%len(hostile.Encodings)]
 		var first, second []string
 		for _, c := range creds {
-			f, sec, _ := strings.Cut(enc.enc(c), halfSplit)
+			f, sec, _ := strings.Cut(enc.Encode(c), hostile.HalfSplit)
 			first, second = append(first, f), append(second, sec)
 		}
 		e, e2 = "denied "+strings.Join(first, " ; "), strings.Join(second, " ; ")+" ;"
@@ -576,12 +422,12 @@ func TestNoSecretLeaksHostile(t *testing.T) {
 					secrets = append(secrets, h.secrets...)
 					h.mu.Unlock()
 					require.Greater(t, len(secrets), 20, "the server saw the credentials")
-					for _, leak := range leaks(all, secrets) {
+					for _, leak := range hostile.Leaks(all, secrets) {
 						t.Errorf("leaked: %s", leak)
 					}
 					ruleOff.Lock()
 					ruleOff.ran = ruleOff.ran || mode == echoEncoded || mode == echoEncodedHTML
-					for _, leak := range leaks(fields.String(), secrets) {
+					for _, leak := range hostile.Leaks(fields.String(), secrets) {
 						ruleOff.hits[strings.SplitN(leak, " ~ ", 2)[0]] = true
 					}
 					ruleOff.Unlock()

@@ -3,11 +3,14 @@ package enduserotel_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +29,7 @@ import (
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/enduserotel"
 	"github.com/seed1804ee03/enduser/endusertest"
+	"github.com/seed1804ee03/enduser/internal/hostile"
 )
 
 var bg = context.Background()
@@ -398,4 +402,107 @@ func BenchmarkHookCalls(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestNoEchoedSecretInSpans: a hostile server answers every call of both
+// families with a failure that echoes each credential it was sent, in each
+// of hostile.Encodings in turn (hex, base32, reversed, UTF-16LE, halves
+// across fields, base64 of base64 …), in every text field of the envelope
+// and in a page. No span attribute, event or status, and no metric, holds
+// any of them: spans carry only closed-set values. The echoes did reach
+// the errors' data fields (Message, ExtMsg, Excerpt), which a span that
+// recorded them would have leaked.
+func TestNoEchoedSecretInSpans(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var secrets []string
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		creds := hostile.Credentials(r, body)
+		mu.Lock()
+		secrets = append(secrets, creds...)
+		enc := hostile.Encodings[n%len(hostile.Encodings)]
+		n++
+		mu.Unlock()
+		var first, second []string
+		for _, c := range creds {
+			f, s, _ := strings.Cut(enc.Encode(c), hostile.HalfSplit)
+			first, second = append(first, f), append(second, s)
+		}
+		js := func(parts []string) string { j, _ := json.Marshal(strings.Join(parts, " ; ") + " ;"); return string(j) }
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/v2/"):
+			fmt.Fprintf(w, `{"code":5000,"msg":%s,"extMsg":%s}`, js(first), js(second))
+		case strings.HasPrefix(r.URL.Path, "/oidc/"):
+			w.WriteHeader(400)
+			fmt.Fprintf(w, `{"error":%s,"error_description":%s}`, js(second), js(first))
+		case n%2 == 0:
+			w.Header().Set("Content-Type", "text/html; echo="+url.QueryEscape(strings.Join(second, "")))
+			w.WriteHeader(502)
+			_, _ = io.WriteString(w, "<html>"+strings.Join(first, " ; ")+"</html>")
+		default:
+			fmt.Fprintf(w, `{"statusCode":400,"message":%s,"apiCode":2011,"requestId":%s}`, js(first), js(second))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	tel := newTelemetry(t)
+	cfg := enduser.Config{BaseURL: srv.URL, UserDomain: "E.SP.7", UserDomainSecret: "SPAN-ud-secret-0001",
+		GenAuth: enduser.GenAuthConfig{Host: srv.URL, AppID: "span-app", AppSecret: "SPAN-app-secret-0002", AuthMethod: enduser.AuthClientSecretPost}}
+	v2Tok := &enduser.Token{Family: enduser.FamilyV2, AccessToken: "Bearer SPAN-v2-access-0003", RefreshToken: "SPAN-v2-refresh-0004"}
+	gaTok := &enduser.Token{Family: enduser.FamilyGenAuth, AccessToken: "SPAN-ga-access-0005", TokenType: "Bearer",
+		RefreshToken: "SPAN-ga-refresh-0006", IDToken: "SPAN-ga-id-0007"}
+	var fields strings.Builder
+	for _, query := range []bool{false, true} {
+		var opts []enduser.Option
+		if query {
+			opts = append(opts, enduser.WithQueryParams())
+		}
+		c := tel.client(t, cfg, opts...)
+		var errs []error
+		add := func(_ any, err error) { errs = append(errs, err) }
+		for range 2 { // twice: each call meets more encodings
+			add(c.TwitterLogin(bg, enduser.TwitterLoginRequest{AppID: "tw", OAuthToken: "SPAN-ot-0008", OAuthTokenSecret: "SPAN-ots-0009"}))
+			add(c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "SPAN-idt-0010"}))
+			add(c.RefreshToken(bg, "SPAN-rt-0011"))
+			add(c.UserInfo(bg, v2Tok))
+			add(nil, c.Logout(bg, v2Tok, "device-1"))
+			add(c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "conn",
+				Payload: enduser.WechatPayload{Code: "SPAN-wx-0012"}}))
+			add(c.Refresh(bg, gaTok))
+			add(c.UserInfo(bg, gaTok))
+			add(c.Introspect(bg, gaTok))
+			add(nil, c.Logout(bg, gaTok, ""))
+		}
+		for _, err := range errs {
+			require.Error(t, err)
+			var ae *enduser.APIError
+			var ue *enduser.UnexpectedResponseError
+			switch {
+			case errors.As(err, &ae):
+				fields.WriteString(ae.Message + " " + ae.ExtMsg + " " + ae.OAuthError + "\n")
+			case errors.As(err, &ue):
+				fields.WriteString(ue.Excerpt + " " + ue.ContentType + "\n")
+			}
+		}
+	}
+	var out strings.Builder
+	spans := tel.spans.Ended()
+	require.NotEmpty(t, spans)
+	for _, s := range spans {
+		fmt.Fprintf(&out, "%s %v %v\n", s.Name(), s.Attributes(), s.Status())
+		for _, e := range s.Events() {
+			fmt.Fprintf(&out, "%s %v\n", e.Name, e.Attributes)
+		}
+	}
+	b, err := json.Marshal(tel.metrics(t))
+	require.NoError(t, err)
+	out.Write(b)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Greater(t, len(secrets), 20, "the server saw the credentials")
+	assert.Contains(t, out.String(), enduser.OpTwitterLogin, "sanity: the spans are there")
+	assert.Empty(t, hostile.Leaks(out.String(), secrets), "spans and metrics")
+	assert.NotEmpty(t, hostile.Leaks(fields.String(), secrets), "the echoes reached the data fields: a span that recorded them would leak")
 }
