@@ -105,7 +105,7 @@ func TestSessionsCacheIsBounded(t *testing.T) {
 	_, err := s.Token(bg, keys[0]) // a is used again: b is the least recent
 	require.NoError(t, err)
 	require.NoError(t, s.Start(bg, keys[2], r.login))
-	assert.Contains(t, fmt.Sprint(s), "Cached:2")
+	assert.Contains(t, s.String(), "Cached:2")
 
 	loads := r.store.loads.Load()
 	for _, k := range []string{keys[0], keys[2]} {

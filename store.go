@@ -116,8 +116,8 @@ func (s *MemoryStore) NotifyChanges(changed func(key string)) (stop func()) {
 		s.mu.Lock()
 		delete(s.notify, f)
 		s.mu.Unlock()
-		s.notifying.Lock() // wait for a running changed
-		s.notifying.Unlock()
+		s.notifying.Lock() // a barrier: wait for a running changed to return
+		defer s.notifying.Unlock()
 	}
 }
 
