@@ -4,7 +4,7 @@ import "time"
 
 // The models both families share: what a login yields (Token, and the
 // Family that issued it) and what a user-info read yields (UserInfo). Their
-// behaviour lives beside the calls that use them: token.go, userinfo.go.
+// behaviour lives beside the calls that use them: token.go, oidc.go (UserInfo).
 
 // Family names the API family that issued a token: it decides which host
 // every later call with the token goes to.
