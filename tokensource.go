@@ -418,9 +418,11 @@ func (s shared) update(ctx context.Context, ts *TokenSource, _ *Token, rejected 
 	ctx, cancel := context.WithDeadline(ctx, lockEnd.Add(-ts.lockTTL/10))
 	defer cancel()
 	next, err := ts.refresh(ctx, st)
-	if err != nil && maybeSpent(err) {
-		// Take the possibly spent refresh token out of the store (a login
-		// stored meanwhile stays), so that no replica sends it again.
+	if err != nil && (maybeSpent(err) || errors.Is(err, ErrTokenInvalid)) {
+		// Take a possibly spent refresh token, or one the server rejects (a
+		// replica killed after the server rotated it, before its store
+		// write), out of the store (a login stored meanwhile stays), so that
+		// no replica sends it again.
 		spent := *st
 		spent.RefreshToken, spent.RefreshExpiry = "", time.Time{}
 		s.write(ctx, ts, lockEnd, unlock, &spent, st.RefreshToken)

@@ -186,10 +186,9 @@ func startReplicas(tb testing.TB, n int, cfg childConfig) []*replica {
 	require.NoError(tb, err)
 	rs := make([]*replica, n)
 	for i := range rs {
-		r := &replica{name: fmt.Sprintf("redisstore-replica-%d", i), lines: make(chan string, 16), stderr: &bytes.Buffer{}}
-		r.cmd = exec.Command(exe, "-test.run=^$")
-		r.cmd.Env = append(os.Environ(),
-			childEnv+"="+r.name,
+		name := fmt.Sprintf("redisstore-replica-%d", i)
+		rs[i] = startProcess(tb, name, exe,
+			childEnv+"="+name,
 			childRedisEnv+"="+cfg.redisAddr,
 			childPrefixEnv+"="+cfg.prefix,
 			childEmuEnv+"="+cfg.emulator,
@@ -198,46 +197,67 @@ func startReplicas(tb testing.TB, n int, cfg childConfig) []*replica {
 			childGoroutines+"="+strconv.Itoa(cfg.goroutines),
 			childKeyEnv+"="+hex.EncodeToString(cfg.key),
 		)
-		r.cmd.Stderr = lockedWriter{r}
-		r.stdin, err = r.cmd.StdinPipe()
-		require.NoError(tb, err)
-		stdout, err := r.cmd.StdoutPipe()
-		require.NoError(tb, err)
-		require.NoError(tb, r.cmd.Start())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			defer close(r.lines)
-			sc := bufio.NewScanner(stdout)
-			sc.Buffer(make([]byte, 64<<10), 4<<20)
-			for sc.Scan() {
-				r.lines <- sc.Text()
-			}
-		}()
-		tb.Cleanup(func() {
-			_ = r.stdin.Close()
-			exited := make(chan struct{})
-			go func() {
-				for range r.lines { // drain, so the reader can finish
-				}
-				close(exited)
-			}()
-			select {
-			case <-exited:
-			case <-time.After(10 * time.Second):
-				_ = r.cmd.Process.Kill()
-				<-exited
-			}
-			<-done
-			_ = r.cmd.Wait()
-		})
-		rs[i] = r
 	}
 	for _, r := range rs {
 		line := r.next(tb, 30*time.Second)
 		require.Equal(tb, "ready", line, "%s: stderr: %s", r.name, r.stderrText())
 	}
 	return rs
+}
+
+// startProcess starts this test binary as a child named name with env
+// added to the test's. It is killed (if still running) and reaped when the
+// test ends.
+func startProcess(tb testing.TB, name, exe string, env ...string) *replica {
+	tb.Helper()
+	r := &replica{name: name, lines: make(chan string, 16), stderr: &bytes.Buffer{}}
+	r.cmd = exec.Command(exe, "-test.run=^$")
+	r.cmd.Env = append(os.Environ(), env...)
+	r.cmd.Stderr = lockedWriter{r}
+	var err error
+	r.stdin, err = r.cmd.StdinPipe()
+	require.NoError(tb, err)
+	stdout, err := r.cmd.StdoutPipe()
+	require.NoError(tb, err)
+	require.NoError(tb, r.cmd.Start())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(r.lines)
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 64<<10), 16<<20)
+		for sc.Scan() {
+			r.lines <- sc.Text()
+		}
+	}()
+	tb.Cleanup(func() {
+		_ = r.stdin.Close()
+		exited := make(chan struct{})
+		go func() {
+			for range r.lines { // drain, so the reader can finish
+			}
+			close(exited)
+		}()
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = r.cmd.Process.Kill()
+			<-exited
+		}
+		<-done
+		_ = r.cmd.Wait()
+	})
+	return r
+}
+
+// startSessionsReplica starts a replica of the sessions acceptance test.
+func startSessionsReplica(tb testing.TB, cfg sessionsChildConfig) *replica {
+	tb.Helper()
+	exe, err := os.Executable()
+	require.NoError(tb, err)
+	js, err := json.Marshal(cfg)
+	require.NoError(tb, err)
+	return startProcess(tb, fmt.Sprintf("sessions-replica-%d", cfg.Index), exe, sessionsChildEnv+"="+string(js))
 }
 
 type lockedWriter struct{ r *replica }

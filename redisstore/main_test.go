@@ -28,6 +28,13 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(runChild())
 	}
+	if os.Getenv(sessionsChildEnv) != "" {
+		if err := runSessionsChild(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "sessions child:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if os.Getenv(redisAddrEnv) == "" {
 		fmt.Fprintln(os.Stderr, "redisstore: REDIS_ADDR is unset: the Redis tests run against miniredis (an in-process fake), NOT a real Redis")
 	}
