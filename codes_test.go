@@ -115,3 +115,21 @@ func TestOfficialAccountEmptyCodeMatchesBothCodes(t *testing.T) {
 	assert.ErrorIs(t, err, enduser.ErrJSCodeRequired)
 	assert.NotErrorIs(t, err, enduser.ErrCodeParamRequired, "facebookAuthLogin documents one code for its empty code")
 }
+
+// TestNewLoginCodesClasses: the codes of the QQ and one-tap logins say what
+// to do: an empty accessToken or a parameter the carrier rejects is the
+// caller's request; the carrier's service failing is the server's.
+func TestNewLoginCodesClasses(t *testing.T) {
+	t.Parallel()
+	for code, want := range map[enduser.Code]enduser.ErrorClass{
+		enduser.ErrAccessTokenRequired:   enduser.ClassInvalidRequest,
+		enduser.ErrCarrierParamsRejected: enduser.ClassInvalidRequest,
+		enduser.ErrCarrierServiceError:   enduser.ClassServer,
+	} {
+		assert.Equal(t, want, enduser.Class(code), "%d", code)
+		assert.Equal(t, want, enduser.Class(&enduser.APIError{Op: enduser.OpPhoneOneTapLogin, Family: enduser.FamilyV2, HTTPStatus: 200, Code: int(code)}), "%d", code)
+	}
+	assert.Equal(t, 5366, int(enduser.ErrAccessTokenRequired))
+	assert.Equal(t, 5220, int(enduser.ErrCarrierServiceError))
+	assert.Equal(t, 5221, int(enduser.ErrCarrierParamsRejected))
+}
