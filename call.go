@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/seed1804ee03/enduser/internal/envelope"
 	"github.com/seed1804ee03/enduser/internal/netcause"
 	"github.com/seed1804ee03/enduser/internal/scrub"
@@ -59,6 +61,23 @@ type outcome struct {
 // failed returns the outcome of err: its class computed here, once.
 func failed(status int, res envelope.Result, err error, retryAfter time.Duration) outcome {
 	return outcome{status: status, res: res, err: err, class: Class(err), retryAfter: retryAfter}
+}
+
+// Content types as header values; net/http only reads them.
+var (
+	jsonContentType = []string{"application/json"}
+	formContentType = []string{"application/x-www-form-urlencoded"}
+)
+
+// headerValue is the Content-Type header value of ct.
+func headerValue(ct string) []string {
+	switch ct {
+	case jsonContentType[0]:
+		return jsonContentType
+	case formContentType[0]:
+		return formContentType
+	}
+	return []string{ct}
 }
 
 // do sends k, retrying as the policy allows (shouldRetry), checks each
@@ -111,17 +130,32 @@ func (c *Client) attempt(ctx context.Context, k *call) outcome {
 }
 
 // send makes one attempt. The body goes in as an io.Reader so that resty
-// hands it to net/http without copying it.
+// hands it to net/http without copying it. Headers go straight into the
+// request's map under their canonical keys, with value slices that exist
+// once (constants, or per Client): resty's SetHeader would canonicalise the
+// key and allocate a slice for each. resty copies them into the
+// *http.Request (Header.Clone), so nothing downstream writes to these.
 func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
-	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true)
+	r, _ := c.reqs.Get().(*resty.Request)
+	if r == nil {
+		r = c.rc.R()
+	}
+	defer func() {
+		r.SetBody(nil).SetContext(nil).RawRequest = nil
+		clear(r.Header)
+		c.reqs.Put(r)
+	}()
+	r.SetContext(ctx)
+	h := r.Header
 	if len(k.body) > 0 {
-		r.SetBody(bytes.NewReader(k.body)).SetHeader("Content-Type", k.contentType)
+		r.SetBody(bytes.NewReader(k.body))
+		h["Content-Type"] = headerValue(k.contentType)
 	}
 	if k.auth != "" {
-		r.SetHeader("Authorization", k.auth)
+		h["Authorization"] = []string{k.auth}
 	}
 	if k.appID != "" {
-		r.SetHeader("x-authing-app-id", k.appID)
+		h["X-Authing-App-Id"] = c.appIDHeader
 	}
 	resp, err := r.Execute(k.method, k.url)
 	if err != nil {

@@ -30,6 +30,8 @@ type Client struct {
 	genAuthURL  string // GenAuth.Host + "/api/v3/signin-by-mobile"
 	genAuthHost string
 	genAuth     GenAuthConfig // without AppSecret, which is in keys
+	appIDHeader []string      // the x-authing-app-id header value, built once
+	reqs        *sync.Pool    // idle *resty.Request values (send)
 	// keys returns the configured secrets: sealed in a closure, which fmt
 	// prints as an address whatever the verb, so even a reflective print of
 	// a Client value shows none of them. *Client prints redacted (String).
@@ -67,6 +69,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		rc:         newResty(o),
+		reqs:       new(sync.Pool),
 		opts:       o,
 		userDomain: cfg.UserDomain,
 		genAuth:    cfg.GenAuth,
@@ -83,6 +86,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if cfg.GenAuth.Host != "" {
 		c.genAuthURL = strings.TrimRight(cfg.GenAuth.Host, "/") + "/api/v3/signin-by-mobile"
 		c.genAuthHost = hostOf(cfg.GenAuth.Host)
+		c.appIDHeader = []string{cfg.GenAuth.AppID}
 		keys.scrub.Add(cfg.GenAuth.AppSecret)
 		if cfg.GenAuth.AppSecret != "" { // for the endpoints whose method is client_secret_basic
 			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
