@@ -153,19 +153,58 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	if opts != nil && opts.Scope == "" && len(opts.Context) == 0 && opts.TenantID == "" && len(opts.CustomData) == 0 {
 		opts = nil
 	}
-	w := mobileWire{ExtIdpConnIdentifier: r.ExtIdpConnIdentifier, Connection: r.Payload.Connection(), Options: opts}
-	r.Payload.setWire(&w)
-	if c.genAuth.AuthMethod == AuthClientSecretPost {
-		w.ClientID, w.ClientSecret = c.genAuth.AppID, c.keys().appSecret
+	// The body is appended into one buffer in mobileWire's field order,
+	// byte for byte what encoding/json makes of it (mobile_bench_test.go
+	// holds the two equal for every connection): only the payload and the
+	// options go through encoding/json, not the 37-field wire struct.
+	body := make([]byte, 0, 256)
+	body = append(body, `{"extIdpConnidentifier":`...)
+	body = appendJSONString(body, r.ExtIdpConnIdentifier)
+	body = append(body, `,"connection":`...)
+	body = appendJSONString(body, string(r.Payload.Connection()))
+	body = append(body, `,"`...)
+	body = append(body, r.Payload.payloadKey()...)
+	body = append(body, `":`...)
+	body, err := appendJSON(body, r.Payload)
+	if err == nil && opts != nil {
+		body, err = appendJSON(append(body, `,"options":`...), opts)
 	}
-	body, err := json.Marshal(&w) //nolint:gosec // G117: client_secret_post sends the secret by design
 	if err != nil {
 		// Only options can fail (a func, a channel, NaN, a Marshaler's
 		// error). The error text of encoding/json may quote a value from
 		// Context or CustomData, so the reason never includes it.
 		return nil, invalid(unencodable(opts), "cannot be encoded as JSON (unsupported type or value)")
 	}
-	return body, nil
+	if c.genAuth.AuthMethod == AuthClientSecretPost { // client_secret_post sends the secret by design
+		if c.genAuth.AppID != "" {
+			body = appendJSONString(append(body, `,"client_id":`...), c.genAuth.AppID)
+		}
+		if secret := c.keys().appSecret; secret != "" {
+			body = appendJSONString(append(body, `,"client_secret":`...), secret)
+		}
+	}
+	return append(body, '}'), nil
+}
+
+// appendJSON appends v encoded by encoding/json.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	return append(b, j...), err
+}
+
+// appendJSONString appends s as encoding/json encodes a string: plain
+// ASCII as it is, anything to escape (quotes, controls, HTML's <, >, &,
+// non-ASCII) through encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := range len(s) {
+		if ch := s[i]; ch < 0x20 || ch >= 0x80 || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '&' {
+			b, _ = appendJSON(b, s) // a string always encodes
+			return b
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // unencodable names the options field that made encoding fail.
@@ -181,8 +220,10 @@ func unencodable(o *MobileSignInOptions) string {
 	return "options"
 }
 
+// hasWord reports whether word is one of the whitespace-separated words of
+// s (strings.Fields' words), without building the list.
 func hasWord(s, word string) bool {
-	for _, w := range strings.Fields(s) {
+	for w := range strings.FieldsSeq(s) {
 		if w == word {
 			return true
 		}
