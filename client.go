@@ -29,9 +29,10 @@ type Client struct {
 	v2Host      string
 	genAuthURL  string // GenAuth.Host + "/api/v3/signin-by-mobile"
 	genAuthHost string
-	genAuth     GenAuthConfig // without AppSecret, which is in keys
-	appIDHeader []string      // the x-authing-app-id header value, built once
-	reqs        *sync.Pool    // idle *resty.Request values (send)
+	genAuth     GenAuthConfig     // without AppSecret, which is in keys
+	appIDHeader []string          // the x-authing-app-id header value, built once
+	urls        map[string]string // every endpoint's URL by Op, joined once
+	reqs        *sync.Pool        // idle *resty.Request values (send)
 	// keys returns the configured secrets: sealed in a closure, which fmt
 	// prints as an address whatever the verb, so even a reflective print of
 	// a Client value shows none of them. *Client prints redacted (String).
@@ -91,6 +92,17 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		if cfg.GenAuth.AppSecret != "" { // for the endpoints whose method is client_secret_basic
 			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
 			keys.scrub.Add(keys.basicAuth)
+		}
+	}
+	c.urls = map[string]string{}
+	if c.v2Base != "" {
+		for op := range v2Table {
+			c.urls[op] = c.v2Base + op
+		}
+	}
+	if cfg.GenAuth.Host != "" {
+		for _, op := range []string{OpOIDCToken, OpOIDCUserInfo, OpOIDCRevocation, OpOIDCIntrospection, OpOIDCKeys} {
+			c.urls[op] = strings.TrimRight(cfg.GenAuth.Host, "/") + "/" + op
 		}
 	}
 	return c, nil

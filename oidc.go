@@ -27,6 +27,9 @@ func sessionOver(oauthError string) bool {
 
 // oidcURL is the URL of a GenAuth OIDC endpoint; op is its path.
 func (c *Client) oidcURL(op string) string {
+	if u, ok := c.urls[op]; ok { // joined once, in NewClient
+		return u
+	}
 	return strings.TrimRight(c.genAuth.Host, "/") + "/" + op
 }
 

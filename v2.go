@@ -120,7 +120,11 @@ func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt [
 		}
 	}
 	form, sig := v2Form(ep, vals, opt, key, c.userDomain)
-	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: c.v2Base + ep.name, host: c.v2Host, auth: auth, scrub: scrub, signature: sig,
+	u, ok := c.urls[ep.name] // joined once, in NewClient
+	if !ok {
+		u = c.v2Base + ep.name
+	}
+	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: u, host: c.v2Host, auth: auth, scrub: scrub, signature: sig,
 		out: out, idempotent: ep.method == http.MethodGet} // a GET reads; everything else may redeem a credential
 	switch {
 	case len(form) == 0:
