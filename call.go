@@ -130,19 +130,28 @@ func (c *Client) attempt(ctx context.Context, k *call) outcome {
 }
 
 // send makes one attempt. The body goes in as an io.Reader so that resty
-// hands it to net/http without copying it. Headers go straight into the
-// request's map under their canonical keys, with value slices that exist
-// once (constants, or per Client): resty's SetHeader would canonicalise the
-// key and allocate a slice for each. resty copies them into the
-// *http.Request (Header.Clone), so nothing downstream writes to these.
+// hands it to net/http without copying it.
+//
+// resty requests are reused through the Client's pool (resty itself runs
+// one Request again for each of its retries): R() allocates a request and
+// six maps, and a reused one carries the headers every call sends,
+// User-Agent and Accept, so resty has nothing to merge from its client.
+// The call's own headers go straight into the request's map under their
+// canonical keys, with value slices that exist once (constants, or per
+// Client), and are deleted after the call: resty's SetHeader would
+// canonicalise each key and allocate a slice. resty copies the map into
+// the *http.Request (Header.Clone), so nothing downstream writes to it.
 func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 	r, _ := c.reqs.Get().(*resty.Request)
 	if r == nil {
 		r = c.rc.R()
+		r.Header["User-Agent"], r.Header["Accept"] = []string{c.opts.userAgent}, jsonContentType
 	}
 	defer func() {
 		r.SetBody(nil).SetContext(nil).RawRequest = nil
-		clear(r.Header)
+		delete(r.Header, "Content-Type")
+		delete(r.Header, "Authorization")
+		delete(r.Header, "X-Authing-App-Id")
 		c.reqs.Put(r)
 	}()
 	r.SetContext(ctx)

@@ -38,9 +38,7 @@ func newResty(o options) *resty.Client {
 		SetDisableWarn(true).
 		SetLogger(silentRestyLogger{}).
 		SetPreRequestHook(noReplay).
-		SetDoNotParseResponse(true). // check reads the body through the body limit
-		SetHeader("User-Agent", o.userAgent).
-		SetHeader("Accept", "application/json")
+		SetDoNotParseResponse(true) // check reads the body through the body limit; send sets the headers
 }
 
 // noReplay runs on every request just before it goes to the transport. It
