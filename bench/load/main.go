@@ -10,7 +10,7 @@
 // With -cg sdk|raw it only makes -calls sequential calls of one side (after
 // a fixed warm-up) and exits: run it under valgrind --tool=callgrind twice
 // with different -calls for the client's instructions per call.
-// With -cpuprofile it writes a CPU profile of the SDK side at the largest
+// With -cpuprofile it writes a CPU profile of each side at the largest
 // goroutine count.
 package main
 
@@ -68,7 +68,7 @@ func main() {
 	protos := flag.String("proto", "h1,h2", "h1: HTTP/1.1 in the clear; h2: TLS 1.3 with HTTP/2")
 	only := flag.String("calls-only", "v2,mobile", "which calls: v2 (Twitter login), mobile (SignInByMobile)")
 	cg := flag.String("cg", "", "sdk or raw: only make -calls sequential calls of that side (for callgrind)")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the SDK side at the largest goroutine count")
+	cpuprofile := flag.String("cpuprofile", "", "write CPU profiles (PREFIX.PROTO.CALL.SIDE) of each side at the largest goroutine count")
 	at := flag.String("at", "", "with -cg: the line a -serve process printed (a server started apart, so that callgrind sees no child)")
 	flag.Parse()
 	var err error
@@ -260,8 +260,10 @@ func runBench(calls int, goroutines, protos, only, cpuprofile string) error {
 					sdk.callsPerSec/raw.callsPerSec, ratio(sdk.p50, raw.p50), ratio(sdk.p99, raw.p99), ratio(sdk.cpu, raw.cpu))
 			}
 			if cpuprofile != "" {
-				if err := profile(srv.ctl, calls, gcounts[len(gcounts)-1], sdkCall(base, fam.name), fmt.Sprintf("%s.%s.%s", cpuprofile, proto, fam.flag)); err != nil {
-					return err
+				for side, mk := range map[string]caller{"sdk": sdkCall(base, fam.name), "raw": rawCall(base, fam.name)} {
+					if err := profile(srv.ctl, calls, gcounts[len(gcounts)-1], mk, fmt.Sprintf("%s.%s.%s.%s", cpuprofile, proto, fam.flag, side)); err != nil {
+						return err
+					}
 				}
 			}
 		}
