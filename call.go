@@ -148,7 +148,7 @@ func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 		r.Header["User-Agent"], r.Header["Accept"] = []string{c.opts.userAgent}, jsonContentType
 	}
 	defer func() {
-		r.SetBody(nil).SetContext(nil).RawRequest = nil
+		r.SetBody(nil).SetContext(context.Background()).RawRequest = nil // keeps no reference to the call
 		delete(r.Header, "Content-Type")
 		delete(r.Header, "Authorization")
 		delete(r.Header, "X-Authing-App-Id")
