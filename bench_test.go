@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -107,15 +108,21 @@ var (
 )
 
 // benchCall is one benchmarked call, made by the SDK and by the floor.
+// budget is how many more allocations than the floor the SDK's call may
+// make (TestAllocsNearRawBaseline): seven are resty's request pipeline
+// (the header clone, the URL parsed and printed again, the context copy,
+// its Response; BENCHMARKS.md), the rest the SDK's own (the *Token, the v2
+// signature kept for scrubbing, the GenAuth refresh's secrets list).
 type benchCall struct {
-	name string
-	sdk  func(c *enduser.Client) error
-	raw  func(rc *baseline.Client) error
+	name   string
+	budget int
+	sdk    func(c *enduser.Client) error
+	raw    func(rc *baseline.Client) error
 }
 
 // benchCalls are the pairs of `make bench`; each has a Benchmark below.
 var benchCalls = []benchCall{
-	{"V2Login", func(c *enduser.Client) error {
+	{"V2Login", 9, func(c *enduser.Client) error {
 		_, err := c.TwitterLogin(bg, benchTwitter)
 		return err
 	}, func(rc *baseline.Client) error {
@@ -123,28 +130,28 @@ var benchCalls = []benchCall{
 		_, err := rc.TwitterLogin(bg, r.AppID, r.OAuthToken, r.OAuthTokenSecret)
 		return err
 	}},
-	{"SignInByMobile", func(c *enduser.Client) error {
+	{"SignInByMobile", 8, func(c *enduser.Client) error {
 		_, err := c.SignInByMobile(bg, benchMobile)
 		return err
 	}, func(rc *baseline.Client) error {
 		_, err := rc.SignInByMobileWechat(bg, benchMobile.ExtIdpConnIdentifier, benchMobile.Payload.(enduser.WechatPayload).Code)
 		return err
 	}},
-	{"RefreshV2", func(c *enduser.Client) error {
+	{"RefreshV2", 9, func(c *enduser.Client) error {
 		_, err := c.Refresh(bg, benchV2Token)
 		return err
 	}, func(rc *baseline.Client) error {
 		_, err := rc.RefreshToken(bg, benchV2Token.RefreshToken)
 		return err
 	}},
-	{"RefreshGenAuth", func(c *enduser.Client) error {
+	{"RefreshGenAuth", 10, func(c *enduser.Client) error {
 		_, err := c.Refresh(bg, benchGenAuthToken)
 		return err
 	}, func(rc *baseline.Client) error {
 		_, err := rc.RefreshGenAuth(bg, benchGenAuthToken.RefreshToken)
 		return err
 	}},
-	{"UserInfo", func(c *enduser.Client) error {
+	{"UserInfo", 9, func(c *enduser.Client) error {
 		_, err := c.UserInfo(bg, benchV2Token)
 		return err
 	}, func(rc *baseline.Client) error {
@@ -262,16 +269,19 @@ func TestBaselineSendsWhatTheSDKSends(t *testing.T) {
 	}
 }
 
-// allocBudget is how many more allocations than the floor one SDK call may
-// make (BENCHMARKS.md: resty's request pipeline accounts for them).
-const allocBudget = 20
-
 // TestAllocsNearRawBaseline is the non-timing regression guard of the
-// performance work: per call, the SDK allocates at most allocBudget more
-// times than the floor measured in the same test.
+// performance work: per call, the SDK allocates at most the call's budget
+// more times than the floor measured in the same test.
 func TestAllocsNearRawBaseline(t *testing.T) {
 	srv := benchServer(t)
 	c, rc := benchClient(t, srv), rawClient(t, srv)
+	slack := 0.0
+	if raceDetector() {
+		// Under the race detector sync.Pool drops a quarter of what it is
+		// given (sync: pool.go), so about one call in four builds a fresh
+		// resty request (7 allocations).
+		slack = 5
+	}
 	for _, bc := range benchCalls {
 		sdkCall := func() { require.NoError(t, bc.sdk(c)) }
 		rawCall := func() { require.NoError(t, bc.raw(rc)) }
@@ -280,8 +290,22 @@ func TestAllocsNearRawBaseline(t *testing.T) {
 		sdk := testing.AllocsPerRun(200, sdkCall)
 		raw := testing.AllocsPerRun(200, rawCall)
 		t.Logf("%s: sdk %.0f allocs, raw %.0f allocs", bc.name, sdk, raw)
-		assert.LessOrEqual(t, sdk, raw+allocBudget, bc.name)
+		assert.LessOrEqual(t, sdk, raw+float64(bc.budget)+slack, bc.name)
 	}
 	sign := testing.AllocsPerRun(100, func() { _ = enduser.Sign(testSecret, "a", "b", "c") })
 	assert.Equal(t, 1.0, sign, "Sign allocates only its result")
+}
+
+// raceDetector reports whether the test binary was built with -race.
+func raceDetector() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
