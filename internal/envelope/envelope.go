@@ -85,30 +85,11 @@ type v2Wire struct {
 	ExtMsg string `json:"extMsg"`
 }
 
-type v2Bare struct {
-	Code   Int    `json:"code"`
-	Msg    string `json:"msg"`
-	ExtMsg string `json:"extMsg"`
-}
-
 // DecodeV2 decodes a v2 envelope in one pass, its data straight into out,
 // a non-nil pointer (or nil to ignore data). hasData reports a successful
 // envelope with non-empty data; a failed envelope's data is to be ignored.
 func DecodeV2(body []byte, out any) (r Result, hasData bool, err error) {
-	w := v2Wire{Code: missing, Data: target(out)}
-	if err := json.Unmarshal(body, &w); err != nil {
-		// A failure whose data has an unexpected shape is still a failure.
-		b := v2Bare{Code: missing}
-		if json.Unmarshal(body, &b) != nil || b.Code == missing || b.Code == Success {
-			return Result{}, false, err
-		}
-		return Result{Code: int(b.Code), Message: b.Msg, ExtMsg: b.ExtMsg}, false, nil
-	}
-	if w.Code == missing {
-		return Result{}, false, ErrNoCode
-	}
-	r = Result{Code: int(w.Code), Message: w.Msg, ExtMsg: w.ExtMsg}
-	return r, present(r, out, w.Data), nil
+	return decode(body, out, &v2Wire{})
 }
 
 type genAuthWire struct {
@@ -119,36 +100,58 @@ type genAuthWire struct {
 	Data       any    `json:"data"` // the caller's pointer: decoded in place
 }
 
-type genAuthBare struct {
-	StatusCode Int    `json:"statusCode"`
-	Message    string `json:"message"`
-	APICode    Int    `json:"apiCode"`
-	RequestID  string `json:"requestId"`
-}
-
 // DecodeGenAuth decodes a GenAuth envelope in one pass, its data straight
 // into out, a non-nil pointer (or nil to ignore data). hasData reports a
 // successful envelope with non-empty data; a failed envelope's data is to
 // be ignored.
 func DecodeGenAuth(body []byte, out any) (r Result, hasData bool, err error) {
-	w := genAuthWire{StatusCode: missing, Data: target(out)}
-	if err := json.Unmarshal(body, &w); err != nil {
-		b := genAuthBare{StatusCode: missing}
-		if json.Unmarshal(body, &b) != nil || b.StatusCode == missing || b.StatusCode == Success {
+	r, hasData, err = decode(body, out, &genAuthWire{})
+	if err == nil && !r.OK() {
+		r.Continuation = continuation(body)
+	}
+	return r, hasData, err
+}
+
+// wire is a family's envelope as it is decoded: reset empties it with data
+// as the pointer its data goes into.
+type wire interface {
+	reset(data any)
+	code() Int
+	result() Result
+	data() any
+}
+
+func (w *v2Wire) reset(data any) { *w = v2Wire{Code: missing, Data: data} }
+func (w *v2Wire) code() Int      { return w.Code }
+func (w *v2Wire) data() any      { return w.Data }
+func (w *v2Wire) result() Result {
+	return Result{Code: int(w.Code), Message: w.Msg, ExtMsg: w.ExtMsg}
+}
+
+func (w *genAuthWire) reset(data any) { *w = genAuthWire{StatusCode: missing, Data: data} }
+func (w *genAuthWire) code() Int      { return w.StatusCode }
+func (w *genAuthWire) data() any      { return w.Data }
+func (w *genAuthWire) result() Result {
+	return Result{Code: int(w.StatusCode), APICode: int(w.APICode), Message: w.Message, RequestID: w.RequestID}
+}
+
+// decode decodes body into w in one pass, its data straight into out. A
+// failure whose data has an unexpected shape is still a failure: then the
+// envelope is decoded again with its data ignored.
+func decode(body []byte, out any, w wire) (Result, bool, error) {
+	w.reset(target(out))
+	if err := json.Unmarshal(body, w); err != nil {
+		w.reset(new(json.RawMessage))
+		if json.Unmarshal(body, w) != nil || w.code() == missing || w.code() == Success {
 			return Result{}, false, err
 		}
-		r = Result{Code: int(b.StatusCode), APICode: int(b.APICode), Message: b.Message, RequestID: b.RequestID}
-		r.Continuation = continuation(body)
-		return r, false, nil
+		return w.result(), false, nil
 	}
-	if w.StatusCode == missing {
+	if w.code() == missing {
 		return Result{}, false, ErrNoCode
 	}
-	r = Result{Code: int(w.StatusCode), APICode: int(w.APICode), Message: w.Message, RequestID: w.RequestID}
-	if !r.OK() {
-		r.Continuation = continuation(body)
-	}
-	return r, present(r, out, w.Data), nil
+	r := w.result()
+	return r, present(r, out, w.data()), nil
 }
 
 // continuation returns the continuation token of a failed GenAuth
