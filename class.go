@@ -26,9 +26,9 @@ const (
 	// was sent (a [*ValidationError]).
 	ClassInvalidRequest
 	// ClassMisconfigured: the client's configuration or the platform's is
-	// wrong (user domain, its secret, app id or secret, host, a third-party
-	// app not set up, a bad TLS certificate). No user can log in until an
-	// operator fixes it.
+	// wrong (user domain, its secret, app id or secret, host or base path
+	// answering a 4xx page, a third-party app not set up, a bad TLS
+	// certificate). No user can log in until an operator fixes it.
 	ClassMisconfigured
 	// ClassReLogin: the session is over or the credential was rejected.
 	// Send the user through the login again for a fresh credential.
@@ -51,7 +51,7 @@ const (
 	// one (log in again) or check the session.
 	ClassMaybeProcessed
 	// ClassServer: the server or a gateway failed (an error code of its
-	// own, an HTML error page, an oversized answer). Like
+	// own, a 5xx error page, an oversized answer). Like
 	// ClassMaybeProcessed, do not resend the credential; retry later with a
 	// new one.
 	ClassServer
