@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,8 +50,9 @@ func BenchmarkCachedToken(b *testing.B) {
 
 // TestRedisOpsPerToken counts the Redis commands of a SharedTokenSource:
 // none for a valid cached token; for an expired one, in the replica that
-// refreshes: GET, SET NX PX, GET, SET, EVALSHA (the unlock; EVAL once more
-// the first time a server sees the script).
+// refreshes: GET, SET NX PX, GET, EVALSHA (the store's SET and PUBLISH),
+// EVALSHA (the unlock; EVAL once more the first time a server sees a
+// script).
 func TestRedisOpsPerToken(t *testing.T) {
 	s := newSession(t, "ops")
 	ops := &opCounter{}
@@ -65,15 +67,17 @@ func TestRedisOpsPerToken(t *testing.T) {
 	ts := client.SharedTokenSource(store, s.key)
 	ctx := context.Background()
 
-	// Load the script once, so that the count below is the steady state.
+	// Load the scripts once, so that the count below is the steady state.
 	unlock, err := store.Lock(ctx, "warm-up", time.Second)
 	require.NoError(t, err)
 	require.NoError(t, unlock(ctx))
+	require.NoError(t, store.Store(ctx, "warm-up", s.old))
+	require.NoError(t, store.Delete(ctx, "warm-up"))
 
 	before := ops.n.Load()
 	first, err := ts.Token(ctx) // expired in the store: refresh under the lock
 	require.NoError(t, err)
-	assert.Equal(t, int64(5), ops.n.Load()-before, "one refresh: GET, SET NX, GET, SET, EVALSHA")
+	assert.Equal(t, int64(5), ops.n.Load()-before, "one refresh: GET, SET NX, GET, EVALSHA (the store and its announcement), EVALSHA (the unlock)")
 	assert.Equal(t, 1, s.srv.Count(refreshEndpoint))
 
 	before = ops.n.Load()
@@ -90,6 +94,89 @@ func TestRedisOpsPerToken(t *testing.T) {
 	_, err = other.Token(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), ops.n.Load()-before, "a replica picks up a peer's refresh with one GET")
+}
+
+// BenchmarkSessionsCachedToken compares Token on a valid cached token:
+// "sdk" is Sessions.Token on the Redis store (subscribed to its changes),
+// "raw" a TokenSource of one process (target <= 1.2x).
+func BenchmarkSessionsCachedToken(b *testing.B) {
+	s := newSession(b, "bench:sessions")
+	client, err := enduser.NewClient(s.srv.Config())
+	require.NoError(b, err)
+	ctx := context.Background()
+	tok := s.stored(b)
+	tok.Expiry = time.Now().Add(2 * time.Hour)
+	sessions := client.Sessions(s.store, enduser.WithMaxStaleness(time.Hour))
+	b.Cleanup(sessions.Close)
+	require.NoError(b, sessions.Start(ctx, s.key, tok))
+	ts := client.TokenSource(tok)
+	for _, bc := range []struct {
+		name  string
+		token func() error
+	}{
+		{"sdk", func() error { _, err := sessions.Token(ctx, s.key); return err }},
+		{"raw", func() error { _, err := ts.Token(ctx); return err }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			require.NoError(b, bc.token())
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if err := bc.token(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestRedisOpsPerSessionsToken: Sessions.Token on a cached, valid token
+// confirmed within the staleness bound sends no Redis command, from any
+// number of goroutines; a change announced by another replica makes the
+// next call load it once.
+func TestRedisOpsPerSessionsToken(t *testing.T) {
+	s := newSession(t, "ops-sessions")
+	ops := &opCounter{}
+	rdb, err := dial(s.cfg.redisAddr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rdb.Close() })
+	rdb.AddHook(ops)
+	store, err := redisstore.New(rdb, redisstore.WithPrefix(s.cfg.prefix))
+	require.NoError(t, err)
+	client, err := enduser.NewClient(s.srv.Config())
+	require.NoError(t, err)
+	sessions := client.Sessions(store, enduser.WithMaxStaleness(time.Hour))
+	t.Cleanup(sessions.Close)
+	ctx := context.Background()
+	first, err := sessions.Token(ctx, s.key) // expired in the store: refresh under the lock
+	require.NoError(t, err)
+
+	// The refresh's own announcement may still be on its way (it makes one
+	// more GET): wait for a quiet round.
+	require.Eventually(t, func() bool {
+		before := ops.n.Load()
+		for range 100 {
+			_, err := sessions.Token(ctx, s.key)
+			require.NoError(t, err)
+		}
+		return ops.n.Load() == before
+	}, 10*time.Second, 10*time.Millisecond)
+	before := ops.n.Load()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 1000 {
+				tok, err := sessions.Token(ctx, s.key)
+				if assert.NoError(t, err) {
+					assert.Equal(t, first.AccessToken, tok.AccessToken)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Zero(t, ops.n.Load()-before, "a valid cached token costs no Redis command")
 }
 
 // BenchmarkRefreshWave measures the latency of Token when the session's
