@@ -17,7 +17,7 @@ import (
 )
 
 // Version is the SDK's semantic version; it is sent in the User-Agent.
-const Version = "0.1.0"
+const Version = "0.3.0"
 
 // Client calls both API families. Build it once with [NewClient] and share
 // it: it is immutable and safe for concurrent use by many goroutines.
