@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -288,6 +289,9 @@ func (c *Client) unexpected(k *call, resp *http.Response, body []byte, problem e
 	return failed(resp.StatusCode, envelope.Result{}, err, wait)
 }
 
+// idChars are the bytes a request id is made of.
+const idChars = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.:"
+
 // requestID returns a server's request id as the SDK passes it on (into
 // errors, log records and Hook events): only when it has the shape of an
 // id (at most 64 letters, digits, '-', '_', '.' and ':') and no secret of
@@ -297,8 +301,7 @@ func requestID(sc *scrub.Scrubber, id string) string {
 		return ""
 	}
 	for i := 0; i < len(id); i++ {
-		ch := id[i]
-		if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || ch == '-' || ch == '_' || ch == '.' || ch == ':') {
+		if strings.IndexByte(idChars, id[i]) < 0 {
 			return ""
 		}
 	}

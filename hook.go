@@ -3,10 +3,7 @@ package enduser
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
-
-	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
 // Hook observes a Client's calls, for metrics and tracing, without the core
@@ -147,48 +144,29 @@ func (c *Client) observe(ctx context.Context, k *call) (context.Context, observe
 	return ctx, o
 }
 
-// attempt reports attempt n, which came to o; wait is the wait before
+// attempt reports attempt n, which came to out; wait is the wait before
 // the retry (retry only).
-func (ob *observer) attempt(ctx context.Context, n int, start time.Time, o outcome, retry bool, wait time.Duration) {
-	if ob.h == nil {
-		return
-	}
-	ob.attempts = n
-	ob.h.Attempt(ctx, AttemptInfo{
-		CallInfo: ob.info, Attempt: n, Duration: time.Since(start), HTTPStatus: o.status,
-		Code: o.res.Code, APICode: o.res.APICode, RequestID: o.res.RequestID,
-		Class: o.class, Err: o.err, Retry: retry, Wait: wait,
-	})
-}
-
-// end reports the end of the call, whose last attempt came to o.
-func (ob *observer) end(ctx context.Context, o outcome) {
-	if ob.h == nil {
-		return
-	}
-	ob.h.CallEnd(ctx, CallEndInfo{
-		CallInfo: ob.info, Attempts: ob.attempts, Duration: time.Since(ob.start), HTTPStatus: o.status,
-		Code: o.res.Code, APICode: o.res.APICode, Class: o.class, Err: o.err,
-	})
-}
-
-// roundTrip reports a call made outside do, as one attempt: resp or err is
-// what the transport returned (the body is not read here).
-func (o *observer) roundTrip(ctx context.Context, start time.Time, resp *http.Response, err error) {
+func (o *observer) attempt(ctx context.Context, n int, start time.Time, out outcome, retry bool, wait time.Duration) {
 	if o.h == nil {
 		return
 	}
-	var out outcome
-	switch {
-	case err != nil:
-		out = failed(0, envelope.Result{}, newTransportError(ctx, o.info.Op, err), 0)
-	case resp.StatusCode >= 400:
-		out = failed(resp.StatusCode, envelope.Result{}, &UnexpectedResponseError{Op: o.info.Op, HTTPStatus: resp.StatusCode}, 0)
-	default:
-		out = outcome{status: resp.StatusCode}
+	o.attempts = n
+	o.h.Attempt(ctx, AttemptInfo{
+		CallInfo: o.info, Attempt: n, Duration: time.Since(start), HTTPStatus: out.status,
+		Code: out.res.Code, APICode: out.res.APICode, RequestID: out.res.RequestID,
+		Class: out.class, Err: out.err, Retry: retry, Wait: wait,
+	})
+}
+
+// end reports the end of the call, whose last attempt came to out.
+func (o *observer) end(ctx context.Context, out outcome) {
+	if o.h == nil {
+		return
 	}
-	o.attempt(ctx, 1, start, out, false, 0)
-	o.end(ctx, out)
+	o.h.CallEnd(ctx, CallEndInfo{
+		CallInfo: o.info, Attempts: o.attempts, Duration: time.Since(o.start), HTTPStatus: out.status,
+		Code: out.res.Code, APICode: out.res.APICode, Class: out.class, Err: out.err,
+	})
 }
 
 // observeRefresh reports a TokenSource refresh of a family's token that

@@ -204,11 +204,11 @@ func (h *recHook) infos() []any {
 	for _, i := range h.starts {
 		out = append(out, i)
 	}
-	for _, i := range h.attempts {
-		out = append(out, i)
+	for i := range h.attempts {
+		out = append(out, h.attempts[i])
 	}
-	for _, i := range h.ends {
-		out = append(out, i)
+	for i := range h.ends {
+		out = append(out, h.ends[i])
 	}
 	for _, i := range h.refreshes {
 		out = append(out, i)

@@ -288,7 +288,7 @@ func unwrapAll(err error) []error {
 		return nil
 	}
 	out := []error{err}
-	switch u := err.(type) {
+	switch u := err.(type) { //nolint:errorlint // one layer at a time, on purpose
 	case interface{ Unwrap() error }:
 		out = append(out, unwrapAll(u.Unwrap())...)
 	case interface{ Unwrap() []error }:
