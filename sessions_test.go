@@ -512,3 +512,38 @@ func (nopStore) Delete(context.Context, string) error                 { return n
 func (nopStore) Lock(context.Context, string, time.Duration) (func(context.Context) error, error) {
 	return func(context.Context) error { return nil }, nil
 }
+
+// Past the staleness bound a still-valid cached token costs exactly one
+// Load (no lock, no refresh), and is then served from memory again.
+func TestSessionsRevalidationIsOneLoad(t *testing.T) {
+	t.Parallel()
+	const stale = 10 * time.Second
+	r := newReplicas(t, 1)
+	s := r.cs[0].Sessions(r.store, enduser.WithMaxStaleness(stale))
+	require.NoError(t, s.Start(bg, sessionKey, r.login))
+	r.clk.Advance(stale)
+	loads, locks := r.store.loads.Load(), r.store.locks.Load()
+	for range 5 {
+		_, err := s.Token(bg, sessionKey)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, loads+1, r.store.loads.Load())
+	assert.Equal(t, locks, r.store.locks.Load())
+	assert.Zero(t, r.srv.Count(enduser.OpRefreshToken))
+}
+
+// When revocation at the host fails, End still deleted the session: its
+// error is not a store error, and the session is over everywhere.
+func TestSessionsEndWhenRevocationFails(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 1)
+	s := r.cs[0].Sessions(r.store)
+	require.NoError(t, s.Start(bg, sessionKey, r.login))
+	require.NoError(t, r.srv.Inject(enduser.OpLogout, endusertest.GatewayHTML(502)))
+	err := s.End(bg, sessionKey)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, enduser.ErrTokenStore, "the deletion succeeded")
+	assert.Nil(t, r.stored(t), "the session is gone from the store")
+	_, err = s.Token(bg, sessionKey)
+	assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
+}
