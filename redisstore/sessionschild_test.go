@@ -57,6 +57,7 @@ type sessionsResult struct {
 	ReLogin    []reLogin           `json:"relogin"`     // calls that said the session is over
 	MaxCached  int                 `json:"max_cached"`  // the most sessions the cache held at a sample
 	Forced     map[string]int      `json:"forced"`      // session key → ForceRefresh calls
+	Started    map[string]int64    `json:"started"`     // session key → when its last successful Start returned
 }
 
 // reLogin is a call that said the session under Key is over.
@@ -107,7 +108,7 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 		return err
 	}
 
-	res := sessionsResult{Name: name, Calls: map[string]int{}, Errors: map[string]int{}, Ended: map[string][2]int64{}, LastServed: map[string]int64{}, Forced: map[string]int{}}
+	res := sessionsResult{Name: name, Calls: map[string]int{}, Errors: map[string]int{}, Ended: map[string][2]int64{}, LastServed: map[string]int64{}, Forced: map[string]int{}, Started: map[string]int64{}}
 	var mu sync.Mutex // guards res
 	own := map[int]*sync.Mutex{}
 	for i := cfg.Index; cfg.Index < cfg.Owners && i < cfg.Sessions; i += cfg.Owners {
@@ -123,6 +124,9 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 			res.Forced[key]++
 		}
 		if err == nil {
+			if op == "Start" {
+				res.Started[key] = time.Now().UnixNano()
+			}
 			if op == "Token" || op == "ForceRefresh" {
 				res.LastServed[key] = max(res.LastServed[key], began.UnixNano())
 			}
