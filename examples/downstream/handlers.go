@@ -66,7 +66,7 @@ func Handler(p Platform, sessions Sessions) http.Handler {
 		if fail(w, err) {
 			return
 		}
-		http.SetCookie(w, &http.Cookie{Name: "uid", Value: uid, Path: "/", HttpOnly: true, Secure: true})
+		http.SetCookie(w, &http.Cookie{Name: "uid", Value: uid, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +94,7 @@ func Handler(p Platform, sessions Sessions) http.Handler {
 			fail(w, err)
 			return
 		}
-		http.SetCookie(w, &http.Cookie{Name: "uid", Path: "/", MaxAge: -1, HttpOnly: true, Secure: true})
+		http.SetCookie(w, &http.Cookie{Name: "uid", Path: "/", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	return mux
