@@ -547,3 +547,43 @@ func TestSessionsEndWhenRevocationFails(t *testing.T) {
 	_, err = s.Token(bg, sessionKey)
 	assert.ErrorIs(t, err, enduser.ErrTokenInvalid)
 }
+
+// flushAfterLockedLoad empties the store right after the load a refresher
+// makes under the lock, like a FLUSHALL in the middle of a refresh.
+type flushAfterLockedLoad struct {
+	enduser.TokenStore
+	armed, locked, flushed atomic.Bool
+}
+
+func (s *flushAfterLockedLoad) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
+	unlock, err := s.TokenStore.Lock(ctx, key, ttl)
+	s.locked.Store(err == nil && s.armed.Load())
+	return unlock, err
+}
+
+func (s *flushAfterLockedLoad) Load(ctx context.Context, key string) (*enduser.Token, error) {
+	t, err := s.TokenStore.Load(ctx, key)
+	if s.locked.Load() && s.flushed.CompareAndSwap(false, true) {
+		_ = s.TokenStore.Delete(ctx, key) // MemoryStore.Delete never fails
+	}
+	return t, err
+}
+
+// A FLUSHALL mid-refresh does not make anyone log in again: the refresher
+// stores its new token under the lock, and every replica gets it.
+func TestSessionsFlushMidRefresh(t *testing.T) {
+	t.Parallel()
+	r := newReplicas(t, 2)
+	store := &flushAfterLockedLoad{TokenStore: r.store}
+	a, b := r.cs[0].Sessions(store), r.cs[1].Sessions(store)
+	require.NoError(t, a.Start(bg, sessionKey, r.login))
+	store.armed.Store(true)
+	r.clk.Advance(3 * time.Hour)
+	tok, err := a.Token(bg, sessionKey)
+	require.NoError(t, err)
+	require.True(t, store.flushed.Load(), "the store was flushed mid-refresh")
+	got, err := b.Token(bg, sessionKey)
+	require.NoError(t, err, "the other replica is not told to log in again")
+	assert.Equal(t, tok.AccessToken, got.AccessToken)
+	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+}
