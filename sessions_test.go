@@ -564,7 +564,7 @@ func (s *flushAfterLockedLoad) Lock(ctx context.Context, key string, ttl time.Du
 func (s *flushAfterLockedLoad) Load(ctx context.Context, key string) (*enduser.Token, error) {
 	t, err := s.TokenStore.Load(ctx, key)
 	if s.locked.Load() && s.flushed.CompareAndSwap(false, true) {
-		_ = s.TokenStore.Delete(ctx, key) // MemoryStore.Delete never fails
+		_ = s.Delete(ctx, key) // MemoryStore.Delete never fails
 	}
 	return t, err
 }
