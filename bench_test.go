@@ -122,7 +122,7 @@ type benchCall struct {
 
 // benchCalls are the pairs of `make bench`; each has a Benchmark below.
 var benchCalls = []benchCall{
-	{"V2Login", 9, func(c *enduser.Client) error {
+	{"V2Login", 8, func(c *enduser.Client) error {
 		_, err := c.TwitterLogin(bg, benchTwitter)
 		return err
 	}, func(rc *baseline.Client) error {
@@ -137,7 +137,7 @@ var benchCalls = []benchCall{
 		_, err := rc.SignInByMobileWechat(bg, benchMobile.ExtIdpConnIdentifier, benchMobile.Payload.(enduser.WechatPayload).Code)
 		return err
 	}},
-	{"RefreshV2", 9, func(c *enduser.Client) error {
+	{"RefreshV2", 8, func(c *enduser.Client) error {
 		_, err := c.Refresh(bg, benchV2Token)
 		return err
 	}, func(rc *baseline.Client) error {

@@ -98,8 +98,14 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		url: c.genAuthURL, host: c.genAuthHost, contentType: "application/json",
 		body: body, auth: c.signInAuth(), appID: c.genAuth.AppID, payload: r.Payload,
 	}
-	var data envelope.GenAuthToken
-	k.out = &data
+	// The answer's data and the token are one allocation: the token's
+	// strings are the data's anyway.
+	r2 := new(struct {
+		tok  Token
+		data envelope.GenAuthToken
+	})
+	data := &r2.data
+	k.out = data
 	status, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
@@ -114,7 +120,8 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 	if access == "" || lifetime < 0 || lifetime > maxLifetime {
 		return nil, successWithout(OpSignInByMobile, status, "a usable token")
 	}
-	tok := &Token{
+	tok := &r2.tok
+	*tok = Token{
 		Family:      FamilyGenAuth,
 		AccessToken: access, TokenType: data.TokenType, RefreshToken: data.RefreshToken,
 		IDToken: data.IDToken, Scope: data.Scope,

@@ -179,22 +179,29 @@ func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param
 	if mcc != 0 {
 		opt = append(opt, param{"mcc", strconv.Itoa(mcc)})
 	}
-	var data envelope.V2Token
-	status, err := callV2(ctx, c, ep, vals, opt, "", &data, carrierSecret...)
+	// The answer's data and the token are one allocation: the token's
+	// strings are the data's anyway.
+	r := new(struct {
+		tok  Token
+		data envelope.V2Token
+	})
+	data := &r.data
+	status, err := callV2(ctx, c, ep, vals, opt, "", data, carrierSecret...)
 	if err != nil {
 		return nil, err
 	}
 	if data.AccessToken.Token == "" {
 		return nil, successWithout(ep.name, status, "an access token")
 	}
-	return &Token{
+	r.tok = Token{
 		Family:        FamilyV2,
 		AccessToken:   data.AccessToken.Token,
 		TokenType:     "Bearer",
 		Expiry:        epoch(data.AccessToken.ExpirationTime),
 		RefreshToken:  data.RefreshToken.Token,
 		RefreshExpiry: epoch(data.RefreshToken.ExpirationTime),
-	}, nil
+	}
+	return &r.tok, nil
 }
 
 // epoch converts v2 epoch seconds; zero (or less) means unknown.
