@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/url"
-	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/seed1804ee03/enduser/internal/hostcheck"
 )
 
 // Config holds the credentials and hosts of a [Client]. Printing or logging
@@ -159,7 +157,7 @@ func (c Config) validate(insecure bool) error {
 	if g.AppID == "" {
 		return configError("GenAuth.AppID", "is empty")
 	}
-	if hasControl(g.AppID) {
+	if hostcheck.HasControl(g.AppID) {
 		return configError("GenAuth.AppID", "holds a control character (it is sent in a header)")
 	}
 	for _, e := range [...]struct{ field, value string }{
@@ -177,7 +175,7 @@ func (c Config) validate(insecure bool) error {
 			return configError("GenAuth.AppSecret", "is empty but "+e.field+" "+m.String()+" needs it")
 		}
 	}
-	if hasControl(g.Issuer) || strings.TrimSpace(g.Issuer) != g.Issuer {
+	if hostcheck.HasControl(g.Issuer) || strings.TrimSpace(g.Issuer) != g.Issuer {
 		return configError("GenAuth.Issuer", "holds a control character or surrounding space")
 	}
 	switch g.IDTokenSigningAlg {
@@ -195,67 +193,10 @@ func (c Config) validate(insecure bool) error {
 // checkHost accepts an absolute https URL with a host, or http to a loopback
 // host (or any host when insecure). It returns no part of the URL in errors.
 func checkHost(field, raw string, insecure bool) error {
-	if raw == "" {
-		return configError(field, "is empty")
+	if reason := hostcheck.Reason(raw, insecure); reason != "" {
+		return configError(field, reason)
 	}
-	u, err := url.Parse(raw)
-	// A bare "?" or "#" at the end parses to an empty query or fragment:
-	// calls would then go to "/?/v2/…" or "/". An empty host name
-	// ("https://:443") names no server.
-	if err != nil || u.Hostname() == "" || u.User != nil || strings.ContainsAny(raw, "?#") || hasControl(raw) ||
-		strings.ContainsFunc(raw, unicode.IsSpace) || strings.Contains(u.Host, ";") || dotSegment(u.Path) {
-		return configError(field, "is not an absolute URL of the form https://host[:port][/path]")
-	}
-	// url.Parse accepts any digits after the colon, and none at all.
-	if port := u.Port(); strings.HasSuffix(u.Host, ":") || port != "" && !validPort(port) {
-		return configError(field, "has a port outside 1-65535")
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if insecure || isLoopback(u.Hostname()) {
-			return nil
-		}
-		return configError(field, "uses plain http to a non-loopback host (use https, or WithInsecureHTTP)")
-	}
-	return configError(field, "has a scheme other than https or http")
-}
-
-// dotSegment reports whether path holds a "." or ".." segment, which a
-// server or proxy may resolve to another path than the one configured.
-func dotSegment(path string) bool {
-	for seg := range strings.SplitSeq(path, "/") {
-		if seg == "." || seg == ".." {
-			return true
-		}
-	}
-	return false
-}
-
-// validPort reports whether port is a decimal number in 1-65535.
-func validPort(port string) bool {
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 1 && n <= 65535 && port[0] != '+'
-}
-
-// hasControl reports whether s holds an ASCII control character (CR, LF,
-// NUL, DEL, …): such a value cannot go into a header or a URL.
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			return true
-		}
-	}
-	return false
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return nil
 }
 
 // ConfigFromEnv reads a Config from environment variables through getenv

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/seed1804ee03/enduser/internal/hostcheck"
 )
 
 // Defaults of a Client built without options.
@@ -128,7 +130,7 @@ func WithLogger(l *slog.Logger) Option {
 // WithUserAgent replaces the User-Agent header ("enduser-go/<Version>").
 func WithUserAgent(ua string) Option {
 	return func(o *options) error {
-		if ua == "" || hasControl(ua) {
+		if ua == "" || hostcheck.HasControl(ua) {
 			return errors.New("WithUserAgent: empty, or holds a control character")
 		}
 		o.userAgent = ua
