@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Client instructions per call, SDK and floor, counted by callgrind (exact
-# whatever the machine's load): the load binary makes N sequential calls of
+# Client instructions per call, SDK and floor, counted by callgrind (the
+# same however busy the machine is, within about 2%: the garbage collector's
+# timing varies from run to run): the load binary makes N sequential calls of
 # one side against a server started apart (callgrind follows no child), and
 # per call = (instructions of HI calls - of LO calls) / (HI - LO), by default
 # 1,500 and 500 (environment HI and LO).
