@@ -111,8 +111,8 @@ var (
 // budget is how many more allocations than the floor the SDK's call may
 // make (TestAllocsNearRawBaseline): seven are resty's request pipeline
 // (the header clone, the URL parsed and printed again, the context copy,
-// its Response; BENCHMARKS.md), the rest the SDK's own (the *Token, the v2
-// signature kept for scrubbing, the GenAuth refresh's secrets list).
+// its Response; BENCHMARKS.md), the rest the SDK's own (the v2 signature
+// kept for scrubbing, the GenAuth refresh's token and secrets list).
 type benchCall struct {
 	name   string
 	budget int
