@@ -19,9 +19,10 @@ import (
 var ErrIDTokenInvalid = errors.New("enduser: id token is invalid")
 
 // IDTokenError is a rejected id token. It matches [ErrIDTokenInvalid]; it
-// also unwraps to go-oidc's error (an *oidc.TokenExpiredError for an
-// expired token) and, when the keys could not be fetched, to the transport
-// error (a context's error, say).
+// also unwraps to go-oidc's *oidc.TokenExpiredError for an expired token
+// and, when the keys could not be fetched, to the transport error (a
+// context's error, say). No layer quotes the token: go-oidc's other
+// errors, which quote its issuer, audience or algorithm, are not kept.
 type IDTokenError struct {
 	// Reason says what failed, in a few words: "empty", "malformed",
 	// "signed HS256, configured RS256" (or the other way round, or another
@@ -326,5 +327,11 @@ func (c *Client) idTokenError(raw string, err error, refused *keyFailure) error 
 			}
 		}
 	}
-	return &IDTokenError{Reason: reason, Err: err}
+	if expired != nil {
+		return &IDTokenError{Reason: reason, Err: expired}
+	}
+	// go-oidc's and go-jose's other texts quote the token's issuer,
+	// audience and algorithm (github.com/coreos/go-oidc: oidc/verify.go):
+	// the reason is all the error keeps.
+	return &IDTokenError{Reason: reason}
 }
