@@ -90,7 +90,11 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		c.appIDHeader = []string{cfg.GenAuth.AppID}
 		keys.scrub.Add(cfg.GenAuth.AppSecret)
 		if cfg.GenAuth.AppSecret != "" { // for the endpoints whose method is client_secret_basic
-			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.GenAuth.AppID+":"+cfg.GenAuth.AppSecret))
+			// Each half form-urlencoded before base64 (RFC 6749 §2.3.1,
+			// https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1): an id
+			// with ':' stays one id; GenAuth's hex ids and secrets are unchanged.
+			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString(
+				[]byte(url.QueryEscape(cfg.GenAuth.AppID)+":"+url.QueryEscape(cfg.GenAuth.AppSecret)))
 			keys.scrub.Add(keys.basicAuth)
 		}
 	}

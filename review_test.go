@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -56,5 +58,38 @@ func TestIDTokenErrorChainNeverQuotesTheToken(t *testing.T) {
 				assert.NotContains(t, strings.ToUpper(text), strings.ToUpper(fmt.Sprintf("%x", mark)), "layer %T", layer)
 			}
 		})
+	}
+}
+
+// TestBasicCredentialIsFormEncoded: client_secret_basic encodes the app id
+// and secret with application/x-www-form-urlencoded before base64 (RFC
+// 6749 §2.3.1), so an app id with ':' or non-ASCII and a secret with '%',
+// '+' or a space reach an RFC-conforming server (panva/node-oidc-provider
+// decodes both halves) as they are configured; for the hex ids and
+// secrets GenAuth issues the header is the same as without encoding.
+func TestBasicCredentialIsFormEncoded(t *testing.T) {
+	t.Parallel()
+	for _, cred := range []struct{ id, secret string }{
+		{testAppID, testAppSecret},
+		{"app:id", "s%ec+ret word"},
+		{"appé中", "sécret:x"},
+	} {
+		cfg := genAuthConfig(enduser.AuthClientSecretBasic)
+		cfg.GenAuth.AppID, cfg.GenAuth.AppSecret = cred.id, cred.secret
+		c, mt := newTestClient(t, cfg)
+		rec := &recorder{}
+		mt.RegisterResponder(http.MethodPost, oidcURL("token/introspection"), rec.responder(200, []byte(`{"active":false}`)))
+		_, err := c.Introspect(bg, genAuthToken())
+		require.NoError(t, err)
+		seen := rec.last(t)
+		user, pass, ok := (&http.Request{Header: seen.Header}).BasicAuth()
+		require.True(t, ok)
+		gotID, err := url.QueryUnescape(user)
+		require.NoError(t, err)
+		gotSecret, err := url.QueryUnescape(pass)
+		require.NoError(t, err)
+		assert.Equal(t, cred.id, gotID)
+		assert.Equal(t, cred.secret, gotSecret)
+		assert.NotContains(t, string(seen.Body), "client_secret", "the secret travels in the header alone")
 	}
 }
