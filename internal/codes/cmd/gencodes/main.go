@@ -1,0 +1,25 @@
+// Command gencodes writes codes_sentinels.go, the v2 Code sentinels of the root
+// package, from the rows of internal/codes.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/seed1804ee03/enduser/internal/codes"
+)
+
+func main() {
+	dir := flag.String("dir", ".", "repository root (where codes.go is)")
+	flag.Parse()
+	src, err := codes.GenerateGo()
+	if err == nil {
+		err = os.WriteFile(filepath.Join(*dir, codes.GoFile), src, 0o600)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gencodes:", err)
+		os.Exit(1)
+	}
+}
