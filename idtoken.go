@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -165,6 +166,14 @@ func (c *Client) newIDTokenVerifier() *oidc.IDTokenVerifier {
 	issuer := c.genAuth.Issuer
 	if issuer == "" {
 		issuer = strings.TrimRight(c.genAuth.Host, "/") + "/oidc"
+		// Scheme and host are case-insensitive (RFC 3986 §6.2.2.1) and an
+		// issuer prints them in lower case: "HTTPS://Tenant.example" is
+		// configured as a URL NewClient accepts, and its tokens say
+		// "https://tenant.example/oidc".
+		if u, err := url.Parse(issuer); err == nil {
+			u.Host = strings.ToLower(u.Host)
+			issuer = u.String()
+		}
 	}
 	return oidc.NewVerifier(issuer, keys, cfg)
 }

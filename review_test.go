@@ -93,3 +93,21 @@ func TestBasicCredentialIsFormEncoded(t *testing.T) {
 		assert.NotContains(t, string(seen.Body), "client_secret", "the secret travels in the header alone")
 	}
 }
+
+// TestVerifyIDTokenIssuerOfAnUpperCaseHost: NewClient accepts a host URL
+// in upper case (scheme and host are case-insensitive); the default
+// issuer its id tokens are checked against is the lower-case one the
+// server writes.
+func TestVerifyIDTokenIssuerOfAnUpperCaseHost(t *testing.T) {
+	t.Parallel()
+	key, j, _ := publishedKey(t)
+	c, err := enduser.NewClient(enduser.Config{GenAuth: enduser.GenAuthConfig{Host: strings.ToUpper(j.srv.URL), AppID: testAppID}},
+		enduser.WithClock(func() time.Time { return idClock }))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	tok, err := c.VerifyIDToken(context.Background(), signJWT(t, jose.RS256, key, "k1", claimsFor(j.issuer())))
+	require.NoError(t, err)
+	assert.Equal(t, j.issuer(), tok.Issuer)
+	_, err = c.VerifyIDToken(context.Background(), signJWT(t, jose.RS256, key, "k1", with(claimsFor(j.issuer()), "iss", "https://other.example/oidc")))
+	assert.Equal(t, "issuer", reasonOf(t, err))
+}
