@@ -107,12 +107,6 @@ type classifier interface{ errorClass() ErrorClass }
 // code or sentinel needs a row here; TestEverySentinelHasAClass fails
 // until it has one.
 
-// codeClasses (codes.go) classifies the v2 codes from their rows in
-// internal/codes: the codes that the SDK's endpoints answer and every
-// exported Code. Any other code, one the platform documents for calls this
-// SDK does not make or an undocumented one, is ClassServer: the server
-// answered outside the endpoint's contract.
-
 // oauthClasses classifies the RFC 6749 / RFC 6750 error codes of the
 // GenAuth OpenID Connect endpoints. An unknown one is classified by its
 // HTTP status (genAuthStatusClass).
@@ -170,13 +164,15 @@ var sentinelClasses = [...]struct {
 	{"ErrGenAuthAppMisconfigured", ErrGenAuthAppMisconfigured, ClassMisconfigured},
 }
 
-// codeClass returns the class of a v2 code and whether a row gives it.
+// codeClass returns the class of a v2 code and whether a row gives it; any
+// other code (documented for calls this SDK does not make, or undocumented)
+// is ClassServer: the server answered outside the endpoint's contract.
 func codeClass(c Code) (ErrorClass, bool) {
 	cl, ok := codeClasses[c]
 	if !ok {
-		return ClassServer, false
+		cl = ClassServer
 	}
-	return cl, true
+	return cl, ok
 }
 
 // apiCodeClass returns the class of a GenAuth apiCode and whether a row
