@@ -191,7 +191,8 @@ func TestPhoneOneTapLoginRequestPrintsNoSecret(t *testing.T) {
 	r := oneTapRequest()
 	var logs logBuffer
 	logs.Logger().Info("login", slog.Any("req", r))
-	for _, out := range []string{r.String(), fmt.Sprintf("%v", r), fmt.Sprintf("%+v", r), fmt.Sprintf("%#v", r), fmt.Sprintf("%q", r), logs.String()} {
+	//nolint:gocritic // Sprint is one of the printings under test
+	for _, out := range []string{r.String(), fmt.Sprint(r), fmt.Sprintf("%+v", r), fmt.Sprintf("%#v", r), fmt.Sprintf("%q", r), logs.String()} {
 		assert.NotContains(t, out, carrierSecret)
 		assert.NotContains(t, out, r.Token)
 		assert.Contains(t, out, r.AppID, "the app id is no secret")

@@ -29,7 +29,9 @@ type v2Login struct {
 // table.
 func v2LoginTable() []v2Login {
 	var out []v2Login
-	for _, e := range v2table.All() {
+	all := v2table.All()
+	for i := range all {
+		e := &all[i]
 		if !e.Signed && !e.Carrier {
 			continue
 		}

@@ -313,7 +313,7 @@ func errorText(err error) string {
 	var se interface{ Unwrap() []error }
 	if errors.As(err, &se) {
 		for _, e := range se.Unwrap() {
-			if !errors.Is(enduser.ErrTokenStore, e) {
+			if !errors.Is(e, enduser.ErrTokenStore) {
 				text += " (" + e.Error() + ")"
 			}
 		}

@@ -81,7 +81,7 @@ func invalid(err error) error { return &storeError{msg: err.Error(), err: err, i
 // parse a reply. The text of the cause is cut where it starts quoting (see
 // [quoteFree]); the cause stays reachable with errors.As.
 func redisError(ctx context.Context, doing string, err error, args ...string) error {
-	var cause error = err
+	cause := err
 	ctxErr := ctx.Err()
 	if d, ok := ctx.Deadline(); ok && ctxErr == nil && !time.Now().Before(d) {
 		// The socket's deadline (go-redis sets it from ctx's) may fire a

@@ -168,7 +168,7 @@ func TestErrorsOfARealRedis(t *testing.T) {
 		require.NoError(t, err)
 		deadPort := l.Addr().(*net.TCPAddr).Port
 		require.NoError(t, l.Close())
-		require.NoError(t, admin.SlaveOf(ctx, "127.0.0.1", strconv.Itoa(deadPort)).Err())
+		require.NoError(t, admin.ReplicaOf(ctx, "127.0.0.1", strconv.Itoa(deadPort)).Err())
 
 		got, err := s.Load(ctx, sessionKey)
 		require.NoError(t, err, "a replica serves reads")
@@ -178,7 +178,7 @@ func TestErrorsOfARealRedis(t *testing.T) {
 			assertStoreError(t, err, method)
 			assert.Contains(t, err.Error(), "READONLY", method)
 		}
-		require.NoError(t, admin.SlaveOf(ctx, "NO", "ONE").Err())
+		require.NoError(t, admin.ReplicaOf(ctx, "NO", "ONE").Err())
 		require.NoError(t, unlock(ctx), "a failed unlock can be retried once the store is back")
 	})
 
