@@ -1,12 +1,9 @@
 package codes_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/seed1804ee03/enduser/internal/codes"
 )
@@ -27,12 +24,4 @@ func TestV2Rows(t *testing.T) {
 			assert.True(t, groups[r.Group], "%d: group %q", r.Code, r.Group)
 		}
 	}
-}
-
-func TestGeneratedSentinelsAreUpToDate(t *testing.T) {
-	want, err := codes.GenerateGo()
-	require.NoError(t, err)
-	got, err := os.ReadFile(filepath.Join("..", "..", codes.GoFile))
-	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got), "run go generate ./... after changing a row")
 }

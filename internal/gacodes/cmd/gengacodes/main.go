@@ -7,16 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/seed1804ee03/enduser/internal/gacodes"
 )
 
 func main() {
 	dir := flag.String("dir", ".", "repository root (where genauth_codes.go is)")
 	flag.Parse()
-	src, err := gacodes.GenerateGo()
+	src, err := GenerateGo()
 	if err == nil {
-		err = os.WriteFile(filepath.Join(*dir, gacodes.GoFile), src, 0o600)
+		err = os.WriteFile(filepath.Join(*dir, GoFile), src, 0o600)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gengacodes:", err)

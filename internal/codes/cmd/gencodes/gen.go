@@ -1,8 +1,9 @@
-package codes
+package main
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/seed1804ee03/enduser/internal/codes"
 	"go/format"
 )
 
@@ -17,7 +18,7 @@ func GenerateGo() ([]byte, error) {
 	b.WriteString("// Codes of the v2 end-user API that its login and session calls answer. The\n")
 	b.WriteString("// names describe the meaning; the numbers are the wire values. Their\n")
 	b.WriteString("// meanings, classes and groups are rows of internal/codes.\nconst (\n")
-	for _, r := range AllV2() {
+	for _, r := range codes.AllV2() {
 		if r.Name != "" {
 			fmt.Fprintf(&b, "\t%s Code = %d // %s\n", r.Name, r.Code, r.Text)
 		}
