@@ -42,7 +42,7 @@ var codeRows, codeClasses = func() (map[Code]codes.V2, map[Code]ErrorClass) {
 }()
 
 // codeSet is the error of a local check whose field the server answers with
-// one code while a seed document lists another for the same login: it
+// one code while an older page of the API docs lists another for the login: it
 // matches all of them with errors.Is, and errors.As finds the first (the
 // server's).
 type codeSet []Code

@@ -110,7 +110,7 @@ func WithAddr(addr string) Option {
 }
 
 // LifetimeKey is the JSON key under which sign-in by mobile sends the access
-// token's lifetime; GenAuth uses both spellings (SPEC.md, round 2).
+// token's lifetime; GenAuth uses both spellings (`expire_in` in Authing's OpenAPI DTOs, `expires_in` in its mini-program SDK).
 type LifetimeKey int
 
 // The lifetime keys WithLifetimeKey accepts.

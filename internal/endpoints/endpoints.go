@@ -7,7 +7,7 @@
 // The root package derives its endpoint rows from it (v2.go), and the
 // emulator and the command line can read it, so a v2 endpoint is one row
 // here and one method in the root package. Codes are the wire numbers; the
-// root package names them (codes.go). Sources: the seed documents and the
+// root package names them (codes.go). Sources: the API pages of the
 // platform's documentation (public mirror JFish-ByHu/cms_repo,
 // docsEU/en/appDevelop/OpenAPI/APIList/*.md) and error-code summary
 // (appDevelop/errorCode.md).
@@ -19,7 +19,7 @@ import "slices"
 type Field struct {
 	Name    string // wire name
 	Missing int    // the code the server answers when it is empty
-	// AlsoMatches are codes a seed document lists for the same empty field;
+	// AlsoMatches are codes an older API page lists for the same empty field;
 	// a local check matches them too.
 	AlsoMatches []int
 	// Credential marks the provider credential that identifies the user.
