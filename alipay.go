@@ -1,10 +1,6 @@
 package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // AlipayLoginRequest is an Alipay authorization to log in with.
 type AlipayLoginRequest struct {
@@ -21,12 +17,3 @@ type AlipayLoginRequest struct {
 func (c *Client) AlipayLogin(ctx context.Context, r AlipayLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpAlipayLogin], r.MCC, nil, []string{r.AppID, r.AuthCode})
 }
-
-// String describes the request with its credentials redacted.
-func (r AlipayLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r AlipayLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r AlipayLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

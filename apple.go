@@ -1,10 +1,6 @@
 package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // AppleLoginRequest is a Sign in with Apple result to log in with.
 type AppleLoginRequest struct {
@@ -20,12 +16,3 @@ type AppleLoginRequest struct {
 func (c *Client) AppleLogin(ctx context.Context, r AppleLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpAppleLogin], r.MCC, nil, []string{r.IdentityToken})
 }
-
-// String describes the request with its credentials redacted.
-func (r AppleLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r AppleLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r AppleLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

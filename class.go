@@ -234,7 +234,7 @@ func (e *APIError) errorClass() ErrorClass {
 // GenAuth sign-in), which no session precedes.
 func (e *APIError) login() bool {
 	ep := v2Table[e.Op]
-	return e.Op == OpSignInByMobile || ep != nil && (ep.signed || ep.carrier)
+	return e.Op == OpSignInByMobile || ep != nil && (ep.Signed || ep.Carrier)
 }
 
 // A ValidationError is the caller's mistake, except where it says the

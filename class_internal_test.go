@@ -68,10 +68,10 @@ func TestEverySentinelHasAClass(t *testing.T) {
 	for _, ep := range v2Endpoints() {
 		for _, c := range ep.codes {
 			_, ok := codeClass(c)
-			assert.True(t, ok, "code %d answered by %s has no row in codeClasses (class.go)", c, ep.name)
+			assert.True(t, ok, "code %d answered by %s has no row in codeClasses (class.go)", c, ep.Op)
 		}
 		for _, f := range ep.fields {
-			assert.Equal(t, ClassInvalidRequest, Class(f.missing), "%s.%s: the code of a missing field", ep.name, f.name)
+			assert.Equal(t, ClassInvalidRequest, Class(f.missing), "%s.%s: the code of a missing field", ep.Op, f.Name)
 		}
 	}
 	assert.Len(t, gacodes.APICodes, apiCodes, "every apiCode row is an exported sentinel")

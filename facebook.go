@@ -1,10 +1,6 @@
 package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // FacebookLoginRequest is a Facebook authorization to log in with.
 type FacebookLoginRequest struct {
@@ -21,12 +17,3 @@ type FacebookLoginRequest struct {
 func (c *Client) FacebookLogin(ctx context.Context, r FacebookLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpFacebookLogin], r.MCC, nil, []string{r.AppID, r.Code})
 }
-
-// String describes the request with its credentials redacted.
-func (r FacebookLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r FacebookLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r FacebookLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

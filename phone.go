@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
-	"log/slog"
 	"strings"
 )
 
@@ -45,7 +43,7 @@ func (c *Client) PhoneOneTapLogin(ctx context.Context, r PhoneOneTapLoginRequest
 		if r.AppSecret == "" {
 			field, why = "appSecret", "is empty (it signs the request)"
 		}
-		return nil, &ValidationError{Op: ep.name, Field: field, Reason: why, Err: ErrCarrierParamsRejected}
+		return nil, &ValidationError{Op: ep.Op, Field: field, Reason: why, Err: ErrCarrierParamsRejected}
 	}
 	var opt []param
 	if r.ExpandParams != "" {
@@ -63,12 +61,3 @@ func (c *Client) PhoneOneTapLogin(ctx context.Context, r PhoneOneTapLoginRequest
 	sysTime := strings.Replace(c.opts.clock().In(c.opts.oneTapZone).Format("20060102150405.000"), ".", "", 1)
 	return c.login(ctx, ep, r.MCC, opt, []string{r.AppID, r.Version, msgID, sysTime, strict, r.Token}, r.AppSecret)
 }
-
-// String describes the request with its credentials redacted.
-func (r PhoneOneTapLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r PhoneOneTapLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r PhoneOneTapLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

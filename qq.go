@@ -1,10 +1,6 @@
 package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // QQLoginRequest is a QQ authorization to log in with.
 type QQLoginRequest struct {
@@ -21,12 +17,3 @@ type QQLoginRequest struct {
 func (c *Client) QQLogin(ctx context.Context, r QQLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpQQLogin], r.MCC, nil, []string{r.AccessToken})
 }
-
-// String describes the request with its credentials redacted.
-func (r QQLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r QQLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r QQLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

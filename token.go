@@ -80,27 +80,14 @@ func hasBearerPrefix(s string) bool {
 
 // String describes the token without its material.
 func (t Token) String() string {
-	var b strings.Builder
-	b.WriteString("enduser.Token{Family:")
-	b.WriteString(printableFamily(t.Family))
-	b.WriteString(" TokenType:")
-	b.WriteString(printableTokenType(t.TokenType))
-	b.WriteString(" AccessToken:")
-	b.WriteString(presence(t.AccessToken))
-	b.WriteString(" Expiry:")
-	b.WriteString(formatTime(t.Expiry))
-	b.WriteString(" RefreshToken:")
-	b.WriteString(presence(t.RefreshToken))
-	b.WriteString(" RefreshExpiry:")
-	b.WriteString(formatTime(t.RefreshExpiry))
-	b.WriteString(" IDToken:")
-	b.WriteString(presence(t.IDToken))
+	s := "enduser.Token{Family:" + printableFamily(t.Family) + " TokenType:" + printableTokenType(t.TokenType) +
+		" AccessToken:" + presence(t.AccessToken) + " Expiry:" + formatTime(t.Expiry) +
+		" RefreshToken:" + presence(t.RefreshToken) + " RefreshExpiry:" + formatTime(t.RefreshExpiry) +
+		" IDToken:" + presence(t.IDToken)
 	if t.Scope != "" {
-		b.WriteString(" Scope:")
-		b.WriteString(printableScope(t.Scope))
+		s += " Scope:" + printableScope(t.Scope)
 	}
-	b.WriteString("}")
-	return b.String()
+	return s + "}"
 }
 
 // Format implements fmt.Formatter so that every verb prints String.

@@ -1,10 +1,6 @@
 package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // TwitterLoginRequest is a Twitter OAuth 1.0a result to log in with.
 type TwitterLoginRequest struct {
@@ -22,12 +18,3 @@ type TwitterLoginRequest struct {
 func (c *Client) TwitterLogin(ctx context.Context, r TwitterLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpTwitterLogin], r.MCC, nil, []string{r.AppID, r.OAuthToken, r.OAuthTokenSecret})
 }
-
-// String describes the request with its credentials redacted.
-func (r TwitterLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r TwitterLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r TwitterLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

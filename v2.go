@@ -3,6 +3,8 @@ package enduser
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,18 +42,17 @@ const (
 	OpOIDCKeys          = "oidc/.well-known/jwks.json" // id token keys (GET, by VerifyIDToken)
 )
 
-// v2Table is the v2 end-user API by Op, built once from the table in
-// internal/endpoints and never changed.
+// v2Table is the v2 end-user API by Op, built once from internal/endpoints.
 var v2Table = func() map[string]*v2Endpoint {
 	rows := map[string]*v2Endpoint{}
 	for _, e := range endpoints.All() {
-		row := &v2Endpoint{name: e.Op, method: e.Method, signed: e.Signed, carrier: e.Carrier}
+		row := &v2Endpoint{Endpoint: e}
 		for _, f := range e.Fields {
 			missing := codeSet{Code(f.Missing)}
 			for _, c := range f.AlsoMatches {
 				missing = append(missing, Code(c))
 			}
-			row.fields = append(row.fields, v2Field{f.Name, missing, f.Public})
+			row.fields = append(row.fields, v2Field{f, missing})
 		}
 		for _, c := range e.Codes {
 			row.codes = append(row.codes, Code(c))
@@ -62,7 +63,7 @@ var v2Table = func() map[string]*v2Endpoint {
 }()
 
 // sameEmptyField reports whether a and b are both codes of one empty field
-// of op's row (a field whose sources give more than one code).
+// of op's row.
 func sameEmptyField(op string, a, b Code) bool {
 	ep := v2Table[op]
 	if ep == nil || a == b {
@@ -76,23 +77,18 @@ func sameEmptyField(op string, a, b Code) bool {
 	return false
 }
 
-// v2Endpoint is one row of the v2 end-user API: everything the shared call
-// path needs to know about an endpoint.
+// v2Endpoint is a row of internal/endpoints with its codes typed.
 type v2Endpoint struct {
-	name    string    // path segment under /v2/enduser/enduserapi/, and the Op of errors
-	method  string    // HTTP method
-	fields  []v2Field // required parameters, in signature order
-	signed  bool      // adds userDomain and the signature over fields
-	carrier bool      // adds userDomain and the carrier's sign over fields
-	codes   []Code    // every code it can answer, ascending (docs and tests)
+	endpoints.Endpoint
+	fields []v2Field // Fields, each with the codes of its local check
+	codes  []Code    // Codes
 }
 
-// v2Field is a required parameter, the codes of its local check when it is
-// empty (the server's first), and whether it is no secret.
+// v2Field is a required parameter and the codes of its local check when it
+// is empty (the server's first).
 type v2Field struct {
-	name    string
+	endpoints.Field
 	missing codeSet
-	public  bool // not redacted from echoes
 }
 
 // param is an optional parameter, sent only when set.
@@ -108,27 +104,27 @@ func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt [
 		return 0, ErrNotConfigured
 	}
 	key, scrub := c.keys().userDomainSecret, make([]string, 0, len(vals)+1)
-	if ep.carrier {
+	if ep.Carrier {
 		key, scrub = carrierSecret[0], append(scrub, carrierSecret[0]) // never sent; redacted should a server quote it
 	}
 	for i, f := range ep.fields {
 		if vals[i] == "" {
-			return 0, &ValidationError{Op: ep.name, Field: f.name, Reason: "is empty", Err: f.missing}
+			return 0, &ValidationError{Op: ep.Op, Field: f.Name, Reason: "is empty", Err: f.missing}
 		}
-		if !f.public {
+		if !f.Public {
 			scrub = append(scrub, vals[i])
 		}
 	}
 	form, sig := v2Form(ep, vals, opt, key, c.userDomain)
-	u, ok := c.urls[ep.name] // joined once, in NewClient
+	u, ok := c.urls[ep.Op] // joined once, in NewClient
 	if !ok {
-		u = c.v2Base + ep.name
+		u = c.v2Base + ep.Op
 	}
-	k := &call{family: FamilyV2, op: ep.name, method: ep.method, url: u, host: c.v2Host, auth: auth, scrub: scrub, signature: sig,
-		out: out, idempotent: ep.method == http.MethodGet} // a GET reads; everything else may redeem a credential
+	k := &call{family: FamilyV2, op: ep.Op, method: ep.Method, url: u, host: c.v2Host, auth: auth, scrub: scrub, signature: sig,
+		out: out, idempotent: ep.Method == http.MethodGet} // a GET reads; everything else may redeem a credential
 	switch {
 	case len(form) == 0:
-	case c.opts.queryParams || ep.method == http.MethodGet || ep.method == http.MethodDelete:
+	case c.opts.queryParams || ep.Method == http.MethodGet || ep.Method == http.MethodDelete:
 		k.url += "?" + string(form)
 	default:
 		k.body, k.contentType = form, "application/x-www-form-urlencoded"
@@ -142,16 +138,16 @@ func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt [
 func v2Form(ep *v2Endpoint, vals []string, opt []param, key, userDomain string) (form []byte, sig string) {
 	form = make([]byte, 0, 256)
 	for i, f := range ep.fields {
-		form = appendParam(form, f.name, vals[i])
+		form = appendParam(form, f.Name, vals[i])
 	}
 	for _, p := range opt {
 		form = appendParam(form, p.key, p.value)
 	}
 	switch {
-	case ep.signed:
+	case ep.Signed:
 		sig = Sign(key, vals...)
 		form = appendParam(form, "signature", sig)
-	case ep.carrier:
+	case ep.Carrier:
 		sig = signCarrier(key, vals...)
 		form = appendParam(form, "sign", sig)
 	default:
@@ -174,7 +170,7 @@ func appendParam(b []byte, key, value string) []byte {
 // row.
 func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param, vals []string, carrierSecret ...string) (*Token, error) {
 	if mcc < 0 || mcc > 999 {
-		return nil, &ValidationError{Op: ep.name, Field: "mcc", Reason: "must be 0 (omitted) or a code of one to three digits"}
+		return nil, &ValidationError{Op: ep.Op, Field: "mcc", Reason: "must be 0 (omitted) or a code of one to three digits"}
 	}
 	if mcc != 0 {
 		opt = append(opt, param{"mcc", strconv.Itoa(mcc)})
@@ -191,7 +187,7 @@ func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param
 		return nil, err
 	}
 	if data.AccessToken.Token == "" {
-		return nil, successWithout(ep.name, status, "an access token")
+		return nil, successWithout(ep.Op, status, "an access token")
 	}
 	r.tok = Token{
 		Family:        FamilyV2,
@@ -203,6 +199,81 @@ func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param
 	}
 	return &r.tok, nil
 }
+
+// The login requests print through internal/redact, credentials redacted,
+// whatever the verb (%#v included) and in log records.
+
+// String returns r with its credentials redacted.
+func (r TwitterLoginRequest) String() string { return redactedText(r) }
+
+// String returns r with its credentials redacted.
+func (r AppleLoginRequest) String() string { return redactedText(r) }
+
+// String returns r with its credentials redacted.
+func (r WechatOfficialAccountLoginRequest) String() string { return redactedText(r) }
+
+// String returns r with its credentials redacted.
+func (r FacebookLoginRequest) String() string { return redactedText(r) }
+
+// String returns r with its credentials redacted.
+func (r AlipayLoginRequest) String() string { return redactedText(r) }
+
+// String returns r with its credentials redacted.
+func (r WechatMiniProgramLoginRequest) String() string { return redactedText(r) }
+
+// String returns r with its credentials redacted.
+func (r QQLoginRequest) String() string { return redactedText(r) }
+
+// String returns r with its credentials redacted.
+func (r PhoneOneTapLoginRequest) String() string { return redactedText(r) }
+
+// Format prints String for every verb.
+func (r TwitterLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// Format prints String for every verb.
+func (r AppleLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// Format prints String for every verb.
+func (r WechatOfficialAccountLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// Format prints String for every verb.
+func (r FacebookLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// Format prints String for every verb.
+func (r AlipayLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// Format prints String for every verb.
+func (r WechatMiniProgramLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// Format prints String for every verb.
+func (r QQLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// Format prints String for every verb.
+func (r PhoneOneTapLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
+
+// LogValue logs r with its credentials redacted.
+func (r TwitterLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// LogValue logs r with its credentials redacted.
+func (r AppleLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// LogValue logs r with its credentials redacted.
+func (r WechatOfficialAccountLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// LogValue logs r with its credentials redacted.
+func (r FacebookLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// LogValue logs r with its credentials redacted.
+func (r AlipayLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// LogValue logs r with its credentials redacted.
+func (r WechatMiniProgramLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// LogValue logs r with its credentials redacted.
+func (r QQLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
+
+// LogValue logs r with its credentials redacted.
+func (r PhoneOneTapLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
 
 // epoch converts v2 epoch seconds; zero (or less) means unknown.
 func epoch(sec envelope.Int) time.Time {

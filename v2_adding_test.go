@@ -16,7 +16,7 @@ import (
 
 // TestAddingAV2LoginIsARowATypeAndAGoldenCase proves in a copy of the
 // module what CONTRIBUTING says: a new v2 login is its row (and Op
-// constant), one file with its request type, printing and method, and a
+// constant and printing), one file with its request type and method, and a
 // golden case. With nothing else added, the SDK sends the golden bytes, the
 // emulator accepts them and nothing else, and the README's rows follow.
 func TestAddingAV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
@@ -37,6 +37,11 @@ func TestAddingAV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
 	edit(filepath.Join("internal", "endpoints", "endpoints.go"), "\t\t// New rows go above this line",
 		"\t\tlogin(\"throwawayAuthLogin\", \"\", []Field{appID, {Name: \"ticket\", Missing: 5354, Credential: true, SingleUse: true}}, 5218, 5354),\n")
 	edit("v2.go", "\tOpRefreshToken ", "\tOpThrowawayLogin = \"throwawayAuthLogin\"\n")
+	for _, m := range []string{"String() string { return redactedText(r) }", "Format(f fmt.State, _ rune) { formatRedacted(f, r) }",
+		"LogValue() slog.Value { return redactedLogValue(r) }"} {
+		name := m[:strings.Index(m, "(")] // the first of the block's lines goes above it
+		edit("v2.go", "// "+name+" ", "// "+name+" is the throwaway request's.\nfunc (r ThrowawayLoginRequest) "+m+"\n\n")
+	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "throwaway.go"), []byte(throwawayLogin), 0o600))
 	sum := sha256.Sum256([]byte("tw-app" + "golden-ticket" + "golden-user-domain-secret"))
 	edit(filepath.Join("testdata", "golden", "v2", "requests.json"), `    {"op": "refreshToken"`,
@@ -101,11 +106,7 @@ var v2ContractTests = map[string]bool{
 // throwawayLogin is the one file of a login that exists only in this test.
 const throwawayLogin = `package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // ThrowawayLoginRequest is a login that exists only in a test.
 type ThrowawayLoginRequest struct {
@@ -122,13 +123,4 @@ type ThrowawayLoginRequest struct {
 func (c *Client) ThrowawayLogin(ctx context.Context, r ThrowawayLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpThrowawayLogin], r.MCC, nil, []string{r.AppID, r.Ticket})
 }
-
-// String describes the request with its credentials redacted.
-func (r ThrowawayLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r ThrowawayLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r ThrowawayLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
 `

@@ -55,36 +55,37 @@ func TestV2TableCoversEveryOp(t *testing.T) {
 	}
 	var names []string
 	for _, ep := range v2Endpoints() {
-		names = append(names, ep.name)
-		assert.True(t, slices.IsSorted(ep.codes), ep.name)
+		names = append(names, ep.Op)
+		assert.True(t, slices.IsSorted(ep.codes), ep.Op)
 		for _, c := range ep.codes {
-			assert.NotEmpty(t, c.Text(), "%s answers %d", ep.name, c)
+			assert.NotEmpty(t, c.Text(), "%s answers %d", ep.Op, c)
 		}
 		for _, f := range ep.fields {
 			var code Code
 			require.ErrorAs(t, f.missing, &code)
-			assert.Contains(t, ep.codes, code, "%s.%s", ep.name, f.name)
+			assert.Contains(t, ep.codes, code, "%s.%s", ep.Op, f.Name)
 		}
-		if ep.signed {
-			assert.Subset(t, ep.codes, []Code{5146, 5147, 5148, 5325}, "%s lists account lock and access blocking", ep.name)
+		if ep.Signed {
+			assert.Subset(t, ep.codes, []Code{5146, 5147, 5148, 5325}, "%s lists account lock and access blocking", ep.Op)
 		}
 	}
 	assert.ElementsMatch(t, ops, names, "one table row per Op constant")
 }
 
 // v2Decls is what the root package declares, read from its source: the
-// doc comment and file of every method of *Client, and the file of every
-// method of other types, by type.
+// doc comment and file of every method of *Client, the file of every type,
+// and the file of every method of other types, by type.
 type v2Decls struct {
 	clientDoc  map[string]string   // method → doc comment
 	clientFile map[string]string   // method → file
 	clientArg  map[string]string   // method → type of its second parameter
+	types      map[string]string   // type → file
 	methods    map[string][]string // type → "file:method" of its methods
 }
 
 func readDecls(t *testing.T) v2Decls {
 	t.Helper()
-	d := v2Decls{map[string]string{}, map[string]string{}, map[string]string{}, map[string][]string{}}
+	d := v2Decls{map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}, map[string][]string{}}
 	entries, err := os.ReadDir(".")
 	require.NoError(t, err)
 	for _, e := range entries {
@@ -94,6 +95,11 @@ func readDecls(t *testing.T) v2Decls {
 		f, err := parser.ParseFile(token.NewFileSet(), e.Name(), nil, parser.ParseComments)
 		require.NoError(t, err)
 		for _, decl := range f.Decls {
+			if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				for _, spec := range gd.Specs {
+					d.types[spec.(*ast.TypeSpec).Name.Name] = e.Name()
+				}
+			}
 			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Recv == nil {
 				continue
@@ -143,17 +149,17 @@ func TestV2DocCommentsListTheTableCodes(t *testing.T) {
 	t.Parallel()
 	d := readDecls(t)
 	for _, ep := range v2Endpoints() {
-		method, listed := d.methodOf(ep.name)
-		require.NotEmpty(t, method, "%s: a *Client method's doc comment names its path and lists its codes", ep.name)
+		method, listed := d.methodOf(ep.Op)
+		require.NotEmpty(t, method, "%s: a *Client method's doc comment names its path and lists its codes", ep.Op)
 		assert.Equal(t, ep.codes, listed, "%s's doc comment and the table", method)
 	}
 }
 
 // TestEveryV2LoginIsARowATypeAndAGoldenCase: what makes a v2 login is its
 // row in internal/endpoints (with its Op constant), one file holding its
-// request type, the type's printing and the *Client method, and a golden
-// case in testdata/golden/v2/requests.json. The README's rows are rendered
-// from the table (TestREADMEV2Tables). Nothing else names a login.
+// request type and the *Client method, the type's printing in v2.go, and a
+// golden case in testdata/golden/v2/requests.json. The README's rows are
+// rendered from the table (TestREADMEV2Tables). Nothing else names a login.
 func TestEveryV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
 	t.Parallel()
 	d := readDecls(t)
@@ -180,8 +186,9 @@ func TestEveryV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
 		file, req := d.clientFile[method], d.clientArg[method]
 		assert.Equal(t, method, call, "%s: the golden case calls the login's method", e.Op)
 		assert.Equal(t, method+"Request", req, "%s takes its request type", method)
-		assert.ElementsMatch(t, []string{file + ":String", file + ":Format", file + ":LogValue"}, d.methods[req],
-			"%s is printed, redacted, beside its login in %s", req, file)
+		assert.Equal(t, file, d.types[req], "%s is declared beside its login", req)
+		assert.ElementsMatch(t, []string{"v2.go:String", "v2.go:Format", "v2.go:LogValue"}, d.methods[req],
+			"%s is printed, redacted, with the other login requests", req)
 	}
 	assert.Positive(t, logins)
 }

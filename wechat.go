@@ -1,10 +1,6 @@
 package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // WechatOfficialAccountLoginRequest is a WeChat Official Account
 // authorization to log in with.
@@ -23,12 +19,3 @@ type WechatOfficialAccountLoginRequest struct {
 func (c *Client) WechatOfficialAccountLogin(ctx context.Context, r WechatOfficialAccountLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpWechatOfficialAccountLogin], r.MCC, nil, []string{r.AppID, r.Code})
 }
-
-// String describes the request with its credentials redacted.
-func (r WechatOfficialAccountLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r WechatOfficialAccountLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r WechatOfficialAccountLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }

@@ -1,10 +1,6 @@
 package enduser
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-)
+import "context"
 
 // WechatMiniProgramLoginRequest is a WeChat mini program wx.login result to
 // log in with.
@@ -22,12 +18,3 @@ type WechatMiniProgramLoginRequest struct {
 func (c *Client) WechatMiniProgramLogin(ctx context.Context, r WechatMiniProgramLoginRequest) (*Token, error) {
 	return c.login(ctx, v2Table[OpWechatMiniProgramLogin], r.MCC, nil, []string{r.AppID, r.JSCode})
 }
-
-// String describes the request with its credentials redacted.
-func (r WechatMiniProgramLoginRequest) String() string { return redactedText(r) }
-
-// Format prints String for every verb (%#v included).
-func (r WechatMiniProgramLoginRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) }
-
-// LogValue logs the request with its credentials redacted.
-func (r WechatMiniProgramLoginRequest) LogValue() slog.Value { return redactedLogValue(r) }
