@@ -7,8 +7,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -268,4 +271,51 @@ func TestOneConnectionForSequentialCalls(t *testing.T) {
 		require.NoError(t, appleLogin(bg, c))
 	}
 	assert.Equal(t, int32(1), conns.Load(), "keep-alive: 200 sequential logins over one TCP connection")
+}
+
+// TestNoRedirectNoCookie: a login answered with a redirect and a cookie is
+// not followed and the cookie is never sent back, even when the caller's
+// *http.Client has a cookie jar and follows redirects; every request
+// carries the configured User-Agent and asks for JSON.
+func TestNoRedirectNoCookie(t *testing.T) {
+	t.Parallel()
+	var redirected atomic.Int32
+	var cookies, agents, accepts []string
+	var mu sync.Mutex
+	mux := http.NewServeMux()
+	mux.HandleFunc("/elsewhere", func(http.ResponseWriter, *http.Request) { redirected.Add(1) })
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		cookies = append(cookies, r.Header.Get("Cookie"))
+		agents, accepts = append(agents, r.Header.Get("User-Agent")), append(accepts, r.Header.Get("Accept"))
+		mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "server-session"})
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	clients := map[string][]enduser.Option{
+		"default":         nil,
+		"caller's client": {enduser.WithHTTPClient(&http.Client{Jar: jar})},
+	}
+	for name, opts := range clients {
+		c := socketClient(t, srv.URL, append(opts, enduser.WithUserAgent("ua-under-test"))...)
+		for range 2 {
+			var ue *enduser.UnexpectedResponseError
+			require.ErrorAs(t, appleLogin(bg, c), &ue, name)
+			assert.Equal(t, http.StatusFound, ue.HTTPStatus, name)
+		}
+	}
+	assert.Zero(t, redirected.Load(), "no redirect is followed")
+	require.Len(t, cookies, 2*len(clients))
+	for i := range cookies {
+		assert.Empty(t, cookies[i], "no cookie is sent back")
+		assert.Equal(t, "ua-under-test", agents[i])
+		assert.Equal(t, "application/json", accepts[i])
+	}
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	assert.Empty(t, jar.Cookies(u), "the caller's jar is not used")
 }

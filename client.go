@@ -32,7 +32,7 @@ type Client struct {
 	genAuth     GenAuthConfig     // without AppSecret, which is in keys
 	appIDHeader []string          // the x-authing-app-id header value, built once
 	urls        map[string]string // every endpoint's URL by Op, joined once
-	reqs        *sync.Pool        // idle *resty.Request values (send)
+	userAgent   []string          // the User-Agent header value, built once
 	// keys returns the configured secrets: sealed in a closure, which fmt
 	// prints as an address whatever the verb, so even a reflective print of
 	// a Client value shows none of them. *Client prints redacted (String).
@@ -70,7 +70,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		rc:         newResty(o),
-		reqs:       new(sync.Pool),
+		userAgent:  []string{o.userAgent},
 		opts:       o,
 		userDomain: cfg.UserDomain,
 		genAuth:    cfg.GenAuth,

@@ -18,9 +18,11 @@ import (
 // default transport (net/http's own default is 10 MiB).
 const maxResponseHeaderBytes = 64 << 10
 
-// newResty builds the one resty client of a Client: a private copy of the
-// caller's *http.Client (or a tuned transport), no cookie jar, no redirects,
-// no resty retries, no resty logging, and no rewindable request bodies.
+// newResty builds the one resty client of a Client around a private copy
+// of the caller's *http.Client (or a tuned transport): no cookie jar, no
+// redirects. send builds each request itself and sends it through that
+// *http.Client (BENCHMARKS.md, "resty"); a request made through resty
+// would still get no retries, no logging and no rewindable body.
 func newResty(o options) *resty.Client {
 	hc := &http.Client{Transport: newTransport()}
 	if o.httpClient != nil {
@@ -32,25 +34,18 @@ func newResty(o options) *resty.Client {
 	}
 	hc.Jar = nil
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return resty.NewWithClient(hc).
-		SetRetryCount(0).
-		SetDebug(false).
-		SetDisableWarn(true).
-		SetLogger(silentRestyLogger{}).
-		SetPreRequestHook(noReplay).
-		SetDoNotParseResponse(true) // check reads the body through the body limit; send sets the headers
+	return resty.NewWithClient(hc).SetRetryCount(0).SetLogger(silentRestyLogger{}).
+		SetPreRequestHook(noReplay).SetDoNotParseResponse(true)
 }
 
 // noReplay runs on every request just before it goes to the transport. It
-// removes the request's GetBody, which resty always sets: with it, net/http
-// resends a request on its own (HTTP/2 after a peer's RST_STREAM
-// PROTOCOL_ERROR or REFUSED_STREAM, or a GOAWAY; HTTP/1 when it thinks
-// nothing was written), and a retrying RoundTripper a caller plugs in can
-// do the same. A body that has been written then cannot be sent again, so
-// only the Client's own retry loop decides what is resent
-// ([Client.shouldRetry]). net/http also resends a request without a body,
-// so every method but GET and HEAD gets a non-nil one (resty 2.17 already
-// replaces a missing body by an empty buffer; this does not rely on it).
+// removes GetBody: with it, net/http resends a request on its own (HTTP/2
+// after a RST_STREAM PROTOCOL_ERROR or REFUSED_STREAM, or a GOAWAY; HTTP/1
+// when it thinks nothing was written), and so can a retrying RoundTripper a
+// caller plugs in. A written body must not be sent again, so only the
+// Client's retry loop decides what is resent ([Client.shouldRetry]).
+// net/http also resends a request without a body, so every method but GET
+// and HEAD gets a non-nil one.
 func noReplay(_ *resty.Client, r *http.Request) error {
 	r.GetBody = nil
 	if (r.Body == nil || r.Body == http.NoBody) && r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -69,11 +64,10 @@ func (emptyBody) Close() error             { return nil }
 
 // newTransport is sized for one long-lived Client shared by many goroutines
 // calling one or two hosts: up to 64 connections per host, all kept alive
-// when idle. Past 64 concurrent calls to a host, a call waits for a free
-// connection instead of dialing more (bench/load: without the cap, 64
-// goroutines opened 100+ connections through pool churn; with it, 64).
-// Answers' headers are capped at 64 KiB. It speaks HTTP/2 where the server
-// offers it (BENCHMARKS.md, "HTTP/2"). WithHTTPClient replaces all of this.
+// when idle; past 64 concurrent calls a call waits for a free connection
+// (without the cap, 64 goroutines opened 100+ through pool churn). HTTP/2
+// where the server offers it; answers' headers capped at 64 KiB.
+// WithHTTPClient replaces all of this.
 func newTransport() *http.Transport {
 	return &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,
