@@ -12,48 +12,40 @@ import (
 )
 
 // ErrorClass says what a caller should do about an error. Every error the
-// SDK returns belongs to exactly one class; [Class] tells which. The README
-// has the table of classes, what to do about each and which codes and
-// faults fall in it.
+// SDK returns belongs to exactly one class, which [Class] tells; the
+// README's class table lists the codes and faults in each.
 type ErrorClass int
 
 // The classes. The comment after each is what to do.
 const (
 	// ClassNone is the class of a nil error.
 	ClassNone ErrorClass = iota
-	// ClassInvalidRequest: the caller's request is wrong (a missing or
-	// malformed field). Fix the request; when the SDK caught it, nothing
-	// was sent (a [*ValidationError]).
+	// ClassInvalidRequest: a missing or malformed field. Fix the request;
+	// a [*ValidationError] was caught before anything was sent.
 	ClassInvalidRequest
-	// ClassMisconfigured: the client's configuration or the platform's is
-	// wrong (user domain, its secret, app id or secret, host or base path
-	// answering a 4xx page, a third-party app not set up, a bad TLS
-	// certificate). No user can log in until an operator fixes it.
+	// ClassMisconfigured: the client's or the platform's configuration is
+	// wrong (user domain, secrets, app id, a base path answering a 4xx
+	// page, a bad TLS certificate). No user can log in until it is fixed.
 	ClassMisconfigured
 	// ClassReLogin: the session is over or the credential was rejected.
-	// Send the user through the login again for a fresh credential.
+	// Send the user through the login again.
 	ClassReLogin
-	// ClassDenied: the platform refuses this user (locked, blocked, no
-	// permission for the app, a second factor required). Tell the user;
-	// sending the same login again will not help.
+	// ClassDenied: the platform refuses this user (locked, no permission,
+	// a second factor required). Tell the user; resending will not help.
 	ClassDenied
-	// ClassRateLimited: too many requests. Wait [RetryAfter] (when the
-	// server said) before trying again; the request was not processed.
+	// ClassRateLimited: too many requests, not processed. Wait
+	// [RetryAfter] (when the server said) before trying again.
 	ClassRateLimited
-	// ClassTemporary: the request never reached the server (a refused
-	// connection, a DNS failure) or nothing was lost (a wait that ended).
-	// The same request, credential included, may be sent again.
+	// ClassTemporary: the request never reached the server, or nothing
+	// was lost (a wait that ended). It may be sent again, credential included.
 	ClassTemporary
-	// ClassMaybeProcessed: the server may have processed the request but no
-	// usable answer came back (a reset after the request was written, a
-	// timeout, a success whose body was cut off). Do not resend the
-	// credential: codes are single-use and refresh tokens rotate. Get a new
-	// one (log in again) or check the session.
+	// ClassMaybeProcessed: the server may have processed the request but
+	// no usable answer came back (a reset after writing, a timeout, a cut
+	// off body). Never resend the credential (codes are single-use,
+	// refresh tokens rotate): log in again or check the session.
 	ClassMaybeProcessed
-	// ClassServer: the server or a gateway failed (an error code of its
-	// own, a 5xx error page, an oversized answer). Like
-	// ClassMaybeProcessed, do not resend the credential; retry later with a
-	// new one.
+	// ClassServer: the server or a gateway failed (its own error code, a
+	// 5xx page, an oversized answer). Retry later with a new credential.
 	ClassServer
 )
 
@@ -103,13 +95,8 @@ func Class(err error) ErrorClass {
 // classifier is implemented by every error type of the SDK.
 type classifier interface{ errorClass() ErrorClass }
 
-// The rest of this file is the data: one row per code and sentinel. A new
-// code or sentinel needs a row here; TestEverySentinelHasAClass fails
-// until it has one.
-
 // oauthClasses classifies the RFC 6749 / RFC 6750 error codes of the
-// GenAuth OpenID Connect endpoints. An unknown one is classified by its
-// HTTP status (genAuthStatusClass).
+// GenAuth OpenID Connect endpoints; an unknown one goes by its HTTP status.
 var oauthClasses = map[string]ErrorClass{
 	"invalid_grant":           ClassReLogin, // the refresh token is dead
 	"invalid_token":           ClassReLogin, // the access token is dead
@@ -135,18 +122,8 @@ func classNamed(name string) ErrorClass {
 	return ClassServer
 }
 
-// genAuthStatusClass returns the class of a GenAuth statusCode (or the HTTP
-// status of an OIDC failure) and whether a row gives it; an undocumented
-// one is ClassServer.
-func genAuthStatusClass(status GenAuthStatus) (ErrorClass, bool) {
-	if r := gacodes.Status(int(status)); r != nil {
-		return classNamed(r.Class), true
-	}
-	return ClassServer, false
-}
-
-// sentinelClasses classifies the plain sentinels, first match wins. name is
-// the Go identifier, for the test that checks every sentinel has a row.
+// sentinelClasses classifies the plain sentinels, first match wins; name is
+// the Go identifier (TestEverySentinelHasAClass).
 var sentinelClasses = [...]struct {
 	name  string
 	err   error
@@ -164,40 +141,33 @@ var sentinelClasses = [...]struct {
 	{"ErrGenAuthAppMisconfigured", ErrGenAuthAppMisconfigured, ClassMisconfigured},
 }
 
-// codeClass returns the class of a v2 code and whether a row gives it; any
-// other code (documented for calls this SDK does not make, or undocumented)
-// is ClassServer: the server answered outside the endpoint's contract.
+// codeClass, genAuthStatusClass and apiCodeClass return the class a row
+// gives a v2 code, a GenAuth statusCode (or the HTTP status of an OIDC
+// failure) or an apiCode, and whether there is one. Any other is
+// ClassServer: the server answered outside the endpoint's contract.
 func codeClass(c Code) (ErrorClass, bool) {
-	cl, ok := codeClasses[c]
-	if !ok {
-		cl = ClassServer
-	}
-	return cl, ok
-}
-
-// apiCodeClass returns the class of a GenAuth apiCode and whether a row
-// gives it.
-func apiCodeClass(c APICode) (ErrorClass, bool) {
-	if r := gacodes.API(int(c)); r != nil {
-		return classNamed(r.Class), true
+	if cl, ok := codeClasses[c]; ok {
+		return cl, true
 	}
 	return ClassServer, false
 }
 
-func (c Code) errorClass() ErrorClass {
-	cl, _ := codeClass(c)
-	return cl
+func genAuthStatusClass(s GenAuthStatus) (ErrorClass, bool) {
+	return gaClass(gacodes.Status(int(s)))
 }
 
-func (s GenAuthStatus) errorClass() ErrorClass {
-	cl, _ := genAuthStatusClass(s)
-	return cl
+func apiCodeClass(c APICode) (ErrorClass, bool) { return gaClass(gacodes.API(int(c))) }
+
+func gaClass(r *gacodes.Row) (ErrorClass, bool) {
+	if r == nil {
+		return ClassServer, false
+	}
+	return classNamed(r.Class), true
 }
 
-func (c APICode) errorClass() ErrorClass {
-	cl, _ := apiCodeClass(c)
-	return cl
-}
+func (c Code) errorClass() ErrorClass          { cl, _ := codeClass(c); return cl }
+func (s GenAuthStatus) errorClass() ErrorClass { cl, _ := genAuthStatusClass(s); return cl }
+func (c APICode) errorClass() ErrorClass       { cl, _ := apiCodeClass(c); return cl }
 
 func (e *APIError) errorClass() ErrorClass {
 	if rateLimited(e.HTTPStatus, e.Code) {
@@ -278,6 +248,19 @@ func withoutQuery(u string) string {
 	return u
 }
 
+// classStatus is HTTPStatus's answer by class.
+var classStatus = [...]int{
+	ClassNone:           http.StatusOK,
+	ClassInvalidRequest: http.StatusBadRequest,
+	ClassMisconfigured:  http.StatusInternalServerError,
+	ClassReLogin:        http.StatusUnauthorized,
+	ClassDenied:         http.StatusForbidden,
+	ClassRateLimited:    http.StatusTooManyRequests,
+	ClassTemporary:      http.StatusServiceUnavailable,
+	ClassMaybeProcessed: http.StatusBadGateway, // 504 when the wait timed out
+	ClassServer:         http.StatusBadGateway,
+}
+
 // HTTPStatus is the answer a service's handler gives for err, the "e.g.
 // answer" column of the README's class table as code: 200 for nil, 400
 // invalid request, 500 misconfigured, 401 log in again, 403 denied, 429
@@ -295,28 +278,15 @@ func HTTPStatus(err error) (status int, retryAfter time.Duration) {
 	if d, ok := RetryAfter(err); ok {
 		retryAfter = d
 	}
-	switch Class(err) {
-	case ClassNone:
+	cl := Class(err)
+	var ne net.Error
+	switch {
+	case cl == ClassNone:
 		return http.StatusOK, 0
-	case ClassInvalidRequest:
-		return http.StatusBadRequest, retryAfter
-	case ClassMisconfigured:
-		return http.StatusInternalServerError, retryAfter
-	case ClassReLogin:
-		return http.StatusUnauthorized, retryAfter
-	case ClassDenied:
-		return http.StatusForbidden, retryAfter
-	case ClassRateLimited:
-		return http.StatusTooManyRequests, retryAfter
-	case ClassTemporary:
-		return http.StatusServiceUnavailable, retryAfter
-	case ClassMaybeProcessed:
-		var ne net.Error
-		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-			return http.StatusGatewayTimeout, retryAfter
-		}
-		return http.StatusBadGateway, retryAfter
-	default:
+	case cl == ClassMaybeProcessed && (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()):
+		return http.StatusGatewayTimeout, retryAfter
+	case cl < 0 || int(cl) >= len(classStatus):
 		return http.StatusBadGateway, retryAfter
 	}
+	return classStatus[cl], retryAfter
 }

@@ -1,16 +1,17 @@
 package enduser
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/seed1804ee03/enduser/internal/redact"
 )
 
+// describe is the Error text of a documented code: "enduser: text (kind n)".
 func describe(text, kind string, n int) string {
 	if text == "" {
 		text = "undocumented " + kind
@@ -18,44 +19,28 @@ func describe(text, kind string, n int) string {
 	return "enduser: " + text + " (" + kind + " " + strconv.Itoa(n) + ")"
 }
 
-// Sentinels that do not come from a documented code.
+// Sentinels that do not come from a documented code. [ErrInvalidRequest]
+// and [ErrUnexpectedResponse] stand beside the error types that wrap them.
 var (
-	// ErrNotConfigured is returned by GenAuth calls on a client whose
-	// Config.GenAuth is the zero value.
+	// ErrNotConfigured: a GenAuth call on a client whose Config.GenAuth is zero.
 	ErrNotConfigured = errors.New("enduser: GenAuth is not configured")
-
-	// ErrUnexpectedResponse is wrapped by an [*UnexpectedResponseError]: the
-	// server's answer was not a well-formed envelope (HTML from a gateway, an
-	// empty, truncated or oversized body, or an envelope missing its token).
-	ErrUnexpectedResponse = errors.New("enduser: unexpected response")
-
-	// ErrInvalidRequest is wrapped by every [*ValidationError]: the request
-	// was rejected locally and nothing was sent.
-	ErrInvalidRequest = errors.New("enduser: invalid request")
-
-	// ErrInvalidConfig is wrapped by every error NewClient returns for a bad
-	// Config or option.
+	// ErrInvalidConfig is wrapped by every NewClient error for a bad Config or option.
 	ErrInvalidConfig = errors.New("enduser: invalid config")
-
-	// ErrRateLimited matches any answer with HTTP status 429 Too Many
-	// Requests and an envelope whose code (v2) or statusCode (GenAuth) is
-	// 429; [RetryAfter] returns the server's wait.
+	// ErrRateLimited matches a 429 of either family: an HTTP 429, or an
+	// envelope whose code or statusCode is 429. [RetryAfter] gives the wait.
 	ErrRateLimited = errors.New("enduser: rate limited")
 )
 
 // APIError is a failure reported by the server in a well-formed envelope.
-//
-// For the v2 end-user API, Code is the envelope's code and the error unwraps
-// to it as a [Code]. For GenAuth, Code is the statusCode, APICode the apiCode,
-// and the error unwraps to both as a [GenAuthStatus] and an [APICode] (which
-// match their groups, e.g. [ErrGenAuthTenantDenied]). Error and every fmt
-// verb print only the SDK's own text and closed-set values: never anything
-// the caller sent, the server's messages or the Continuation token.
+// A v2 one unwraps to its [Code]; a GenAuth one to its [GenAuthStatus] and
+// [APICode] (which match their groups, e.g. [ErrGenAuthTenantDenied]).
+// Error and every fmt verb print only the SDK's own text and closed-set
+// values: never what the caller sent, the server's messages or the
+// Continuation token.
 type APIError struct {
 	Op string // endpoint, e.g. "twitterAuthLogin" or "signin-by-mobile"
-	// Family is the API family that answered: it decides whether Code is a
-	// v2 code or a GenAuth statusCode. Every APIError the Client returns has
-	// it; one built without it is taken for GenAuth when Op is a GenAuth op.
+	// Family is the API family that answered (Code is a v2 code or a
+	// GenAuth statusCode); without it, a GenAuth Op means GenAuth.
 	Family     Family
 	HTTPStatus int    // HTTP status of the answer
 	Code       int    // v2 code, or GenAuth statusCode
@@ -64,10 +49,9 @@ type APIError struct {
 	ExtMsg     string // v2 extended message, scrubbed; never in Error
 	RequestID  string // GenAuth request id: kept only when it has the shape of one, and scrubbed
 	// OAuthError is the RFC 6749 error code of a GenAuth OpenID Connect
-	// endpoint's failure (refresh, user info, revocation, introspection),
-	// e.g. "invalid_grant"; Code is then the HTTP status and Message the
-	// error_description. Error prints it only when RFC 6749 or RFC 6750
-	// defines it. "invalid_grant" and "invalid_token" match
+	// endpoint's failure, e.g. "invalid_grant" (Code is then the HTTP
+	// status, Message the error_description). Error prints it only when RFC
+	// 6749 or 6750 defines it. "invalid_grant" and "invalid_token" match
 	// [ErrTokenInvalid]: the session is over.
 	OAuthError string
 	// Continuation is the token to continue a GenAuth login with after
@@ -84,62 +68,48 @@ func (e *APIError) genAuth() bool {
 	return e.Op == OpSignInByMobile || isOIDCOp(e.Op)
 }
 
-// Error describes the failure in the SDK's words: op, code and the SDK's
-// meaning of it (or the OAuth error code when it is one RFC 6749 or RFC
-// 6750 defines), HTTP status and request id. It never holds Message,
-// ExtMsg or any other text of the server's: those are fields to read on
-// purpose (see SECURITY.md).
+// Error describes the failure in the SDK's words: op, code and its
+// meaning (or a standard OAuth error code), HTTP status and request id;
+// never Message, ExtMsg or other server text (see SECURITY.md).
 func (e *APIError) Error() string {
-	b := make([]byte, 0, 128)
-	b = append(b, "enduser: "...)
+	b := append(make([]byte, 0, 128), "enduser: "...)
 	b = append(b, e.Op...)
 	switch _, known := oauthClasses[e.OAuthError]; {
 	case known:
-		b = append(b, ": "...)
-		b = append(b, e.OAuthError...)
+		b = append(append(b, ": "...), e.OAuthError...)
 	case e.OAuthError != "":
 		b = append(b, ": OAuth error"...)
 	case e.genAuth():
-		b = append(b, ": statusCode "...)
-		b = strconv.AppendInt(b, int64(e.Code), 10)
-		b = appendText(b, GenAuthStatus(e.Code).Text())
+		b = appendCode(b, ": statusCode ", e.Code, GenAuthStatus(e.Code).Text())
 		if e.APICode != 0 {
-			b = append(b, ", apiCode "...)
-			b = strconv.AppendInt(b, int64(e.APICode), 10)
-			b = appendText(b, APICode(e.APICode).Text())
+			b = appendCode(b, ", apiCode ", e.APICode, APICode(e.APICode).Text())
 		}
 	default:
-		b = append(b, ": code "...)
-		b = strconv.AppendInt(b, int64(e.Code), 10)
-		b = appendText(b, Code(e.Code).Text())
+		b = appendCode(b, ": code ", e.Code, Code(e.Code).Text())
 	}
-	b = append(b, " (HTTP "...)
-	b = strconv.AppendInt(b, int64(e.HTTPStatus), 10)
+	b = strconv.AppendInt(append(b, " (HTTP "...), int64(e.HTTPStatus), 10)
 	if e.RequestID != "" {
-		b = append(b, ", request id "...)
-		b = append(b, e.RequestID...)
+		b = append(append(b, ", request id "...), e.RequestID...)
 	}
-	b = append(b, ')')
-	return string(b)
+	return string(append(b, ')'))
+}
+
+// appendCode appends label, n and, when text is not empty, " (text)".
+func appendCode(b []byte, label string, n int, text string) []byte {
+	b = strconv.AppendInt(append(b, label...), int64(n), 10)
+	if text == "" {
+		return b
+	}
+	return append(append(append(b, " ("...), text...), ')')
 }
 
 // Format prints Error for every verb and flag (%#v included), so that no
 // verb shows Message or ExtMsg.
 func (e *APIError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 
-// MarshalJSON encodes Error as a JSON string, so that a Hook info or a
-// struct holding the error, logged by slog's JSON handler, shows no field.
+// MarshalJSON encodes Error as a JSON string, so that a struct holding the
+// error, logged by slog's JSON handler, shows no field.
 func (e *APIError) MarshalJSON() ([]byte, error) { return marshalError(e) }
-
-// appendText appends " (text)" when text is not empty.
-func appendText(b []byte, text string) []byte {
-	if text == "" {
-		return b
-	}
-	b = append(b, " ("...)
-	b = append(b, text...)
-	return append(b, ')')
-}
 
 // Unwrap returns the [Code] (v2), or the [GenAuthStatus] and [APICode]
 // (GenAuth) of the failure, so that errors.Is and errors.As see them.
@@ -153,11 +123,9 @@ func (e *APIError) Unwrap() []error {
 	return []error{GenAuthStatus(e.Code)}
 }
 
-// Is makes [ErrRateLimited] match a 429 statusCode or HTTP status,
-// [ErrTokenInvalid] match the OAuth errors "invalid_grant" and
-// "invalid_token", and a v2 code for an empty field match every code the
-// login's documentation gives for that field (the official account's empty
-// code is 5374 in the code list and 5372 on its 2025 page).
+// Is makes [ErrRateLimited] match a 429, [ErrTokenInvalid] the OAuth errors
+// "invalid_grant" and "invalid_token", and a v2 code for an empty field
+// every code the login's documentation gives for that field.
 func (e *APIError) Is(target error) bool {
 	if target == error(ErrTokenInvalid) && sessionOver(e.OAuthError) {
 		return true
@@ -167,6 +135,10 @@ func (e *APIError) Is(target error) bool {
 	}
 	return target == ErrRateLimited && rateLimited(e.HTTPStatus, e.Code)
 }
+
+// ErrInvalidRequest is wrapped by every [*ValidationError]: the request
+// was rejected locally and nothing was sent.
+var ErrInvalidRequest = errors.New("enduser: invalid request")
 
 // ValidationError reports a request rejected before anything was sent. It
 // matches [ErrInvalidRequest] and, where the server has a code for the same
@@ -208,6 +180,11 @@ func (e *ValidationError) Unwrap() []error {
 	return []error{ErrInvalidRequest, e.Err}
 }
 
+// ErrUnexpectedResponse is wrapped by an [*UnexpectedResponseError]: an
+// answer that is not a well-formed envelope (HTML from a gateway; an empty,
+// truncated or oversized body; an envelope without its token).
+var ErrUnexpectedResponse = errors.New("enduser: unexpected response")
+
 // UnexpectedResponseError is an answer that could not be decoded as an
 // envelope. It matches [ErrUnexpectedResponse].
 type UnexpectedResponseError struct {
@@ -239,8 +216,7 @@ func (e *UnexpectedResponseError) Format(f fmt.State, verb rune) { formatError(f
 // MarshalJSON encodes Error as a JSON string.
 func (e *UnexpectedResponseError) MarshalJSON() ([]byte, error) { return marshalError(e) }
 
-// mediaType returns the media type of a Content-Type when it is one of a
-// few common ones, "" otherwise.
+// mediaType returns a Content-Type's media type when it is a common one.
 func mediaType(contentType string) string {
 	mt, _, _ := strings.Cut(contentType, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
@@ -264,20 +240,8 @@ func (e *UnexpectedResponseError) Is(target error) bool {
 	return target == ErrRateLimited && rateLimited(e.HTTPStatus, 0)
 }
 
-// formatError prints err's Error text for every verb: quoted for %q, in
-// hex for %x and %X, as is otherwise (%#v included), never the fields.
-func formatError(f fmt.State, verb rune, err error) {
-	text := err.Error()
-	switch verb {
-	case 'q':
-		text = strconv.Quote(text)
-	case 'x':
-		text = hex.EncodeToString([]byte(text))
-	case 'X':
-		text = strings.ToUpper(hex.EncodeToString([]byte(text)))
-	}
-	_, _ = io.WriteString(f, text)
-}
+// formatError prints err's Error text for every verb, never its fields.
+func formatError(f fmt.State, verb rune, err error) { redact.Error(f, verb, err) }
 
 // marshalError encodes err's Error text as a JSON string.
 func marshalError(err error) ([]byte, error) { return json.Marshal(err.Error()) }

@@ -23,22 +23,15 @@ const (
 var defaultRetry = RetryPolicy{MaxAttempts: 3, MinBackoff: 200 * time.Millisecond, MaxBackoff: 5 * time.Second}
 
 // RetryPolicy bounds the retries of a call. Whatever the policy, a request
-// that may have reached the server is never sent again: authorization codes
-// are single-use and refresh tokens rotate. Only two failures are retried
-// for every call: a request that never left this process (a
-// [*TransportError] that is not Written: a refused connection, a failed DNS
-// lookup, proxy dial or TLS handshake, but not a certificate that does not
-// verify, which is no transient fault) and a 429 of either family whose
-// wait is within [WithRateLimitWait]. A 503 is retried only for an
-// idempotent read ([Client.UserInfo]): a gateway answers 503 after it
-// forwarded a request, so for a login it proves nothing. No transport
-// replays a request on its own either (the SDK removes Request.GetBody, on
-// HTTP/1.1 and HTTP/2, on its transport and on one given by
-// WithHTTPClient).
+// the server may have seen is never sent again (codes are single-use,
+// refresh tokens rotate): only a request that never left the process (a
+// [*TransportError] not Written, other than a certificate that does not
+// verify) and a 429 within [WithRateLimitWait] are retried, and a 503 only
+// for an idempotent read ([Client.UserInfo]). SECURITY.md has the details.
 //
-// Without WithRetry a Client uses {MaxAttempts: 3, MinBackoff: 200ms,
-// MaxBackoff: 5s}: at most two retries, waiting about 200 ms then 400 ms.
-// [WithCallRetry] overrides the policy for one call.
+// The default is {MaxAttempts: 3, MinBackoff: 200ms, MaxBackoff: 5s}: at
+// most two retries, after about 200 ms and 400 ms. [WithCallRetry]
+// overrides the policy for one call.
 type RetryPolicy struct {
 	MaxAttempts int           // total tries including the first; 1 = no retry
 	MinBackoff  time.Duration // first wait; doubles with jitter up to MaxBackoff
@@ -77,102 +70,67 @@ func defaultOptions() options {
 	}
 }
 
+// option is the body of most options: apply when the argument is ok, else
+// the error bad.
+func option(ok bool, bad string, apply func(*options)) Option {
+	return func(o *options) error {
+		if !ok {
+			return errors.New(bad)
+		}
+		apply(o)
+		return nil
+	}
+}
+
 // WithHTTPClient makes the Client send through a copy of hc: its Transport
 // (an httpmock transport, a proxy, custom TLS) is used as is. The copy never
 // follows redirects and keeps no cookies.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(o *options) error {
-		if hc == nil {
-			return errors.New("WithHTTPClient: nil *http.Client")
-		}
-		o.httpClient = hc
-		return nil
-	}
+	return option(hc != nil, "WithHTTPClient: nil *http.Client", func(o *options) { o.httpClient = hc })
 }
 
 // WithTimeout bounds each call, retries included (default 15 s). The
 // caller's context deadline still wins when it is sooner.
 func WithTimeout(d time.Duration) Option {
-	return func(o *options) error {
-		if d <= 0 {
-			return errors.New("WithTimeout: duration must be positive")
-		}
-		o.timeout = d
-		return nil
-	}
+	return option(d > 0, "WithTimeout: duration must be positive", func(o *options) { o.timeout = d })
 }
 
 // WithRetry replaces the default retry policy (see [RetryPolicy]). MaxAttempts 1 disables retries.
 func WithRetry(p RetryPolicy) Option {
-	return func(o *options) error {
-		if !p.valid() {
-			return errors.New("WithRetry: need MaxAttempts >= 1 and 0 <= MinBackoff <= MaxBackoff")
-		}
-		o.retry = p
-		return nil
-	}
+	return option(p.valid(), "WithRetry: need MaxAttempts >= 1 and 0 <= MinBackoff <= MaxBackoff",
+		func(o *options) { o.retry = p })
 }
 
 // WithLogger sends one record per HTTP attempt to l (debug; warn for an
-// attempt that is retried). Records name the op, host, status, code,
-// attempt, duration and request id, never a credential. By default nothing
-// is logged.
+// attempt that is retried), naming the op, host, status, code, attempt,
+// duration and request id, never a credential. By default nothing is logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(o *options) error {
-		if l == nil {
-			return errors.New("WithLogger: nil *slog.Logger")
-		}
-		o.logger = l
-		return nil
-	}
+	return option(l != nil, "WithLogger: nil *slog.Logger", func(o *options) { o.logger = l })
 }
 
 // WithUserAgent replaces the User-Agent header ("enduser-go/<Version>").
 func WithUserAgent(ua string) Option {
-	return func(o *options) error {
-		if ua == "" || hostcheck.HasControl(ua) {
-			return errors.New("WithUserAgent: empty, or holds a control character")
-		}
-		o.userAgent = ua
-		return nil
-	}
+	return option(ua != "" && !hostcheck.HasControl(ua), "WithUserAgent: empty, or holds a control character",
+		func(o *options) { o.userAgent = ua })
 }
 
 // WithResponseBodyLimit caps the bytes read from one answer (default 1 MiB).
 // A larger answer is ErrUnexpectedResponse.
 func WithResponseBodyLimit(n int64) Option {
-	return func(o *options) error {
-		if n <= 0 {
-			return errors.New("WithResponseBodyLimit: limit must be positive")
-		}
-		o.bodyLimit = n
-		return nil
-	}
+	return option(n > 0, "WithResponseBodyLimit: limit must be positive", func(o *options) { o.bodyLimit = n })
 }
 
 // WithClock sets the clock used to compute GenAuth expiries and TokenSource
 // refresh times (default time.Now). Tests inject a fixed clock.
 func WithClock(now func() time.Time) Option {
-	return func(o *options) error {
-		if now == nil {
-			return errors.New("WithClock: nil clock")
-		}
-		o.clock, o.clockSet = now, true
-		return nil
-	}
+	return option(now != nil, "WithClock: nil clock", func(o *options) { o.clock, o.clockSet = now, true })
 }
 
 // WithOneTapTimeZone sets the zone in which [Client.PhoneOneTapLogin]
 // writes its systemtime (default UTC+8, China Standard Time, the carrier's
 // zone; the carrier's documentation does not name one).
 func WithOneTapTimeZone(loc *time.Location) Option {
-	return func(o *options) error {
-		if loc == nil {
-			return errors.New("WithOneTapTimeZone: nil location")
-		}
-		o.oneTapZone = loc
-		return nil
-	}
+	return option(loc != nil, "WithOneTapTimeZone: nil location", func(o *options) { o.oneTapZone = loc })
 }
 
 // WithQueryParams sends the parameters of v2 POST and PUT calls in the URL
@@ -180,40 +138,23 @@ func WithOneTapTimeZone(loc *time.Location) Option {
 // body is the default because it keeps credentials and the signature out of
 // URLs, proxies and access logs.
 func WithQueryParams() Option {
-	return func(o *options) error {
-		o.queryParams = true
-		return nil
-	}
+	return option(true, "", func(o *options) { o.queryParams = true })
 }
 
 // WithInsecureHTTP allows plain http:// to a non-loopback host. Loopback
 // hosts (localhost, 127.0.0.1, ::1) may always use http.
 func WithInsecureHTTP() Option {
-	return func(o *options) error {
-		o.insecureHTTP = true
-		return nil
-	}
+	return option(true, "", func(o *options) { o.insecureHTTP = true })
 }
 
 // WithRateLimitWait sets the longest wait the Client sits out on its own
 // before retrying a 429 (default [DefaultRateLimitWait], 1 s): the
 // server's Retry-After, or without one the policy's backoff. A 429 asking
-// for longer is returned at once, its wait available from [RetryAfter].
+// for longer is returned at once, its wait available from [RetryAfter], so
+// that a handler is not held while it could answer 429 with the same hint.
 // 0 returns every 429 at once.
-//
-// The default is short on purpose: a login handler that sleeps through a
-// 30 s Retry-After holds its goroutine, its connection and its user, who
-// has likely given up, while the service could have answered 429 with the
-// same hint. One second absorbs a momentary burst limit (per-second
-// limiters say "Retry-After: 1") within a login's usual latency budget.
 func WithRateLimitWait(d time.Duration) Option {
-	return func(o *options) error {
-		if d < 0 {
-			return errors.New("WithRateLimitWait: duration must not be negative")
-		}
-		o.rateLimitWait = d
-		return nil
-	}
+	return option(d >= 0, "WithRateLimitWait: duration must not be negative", func(o *options) { o.rateLimitWait = d })
 }
 
 // WithHook installs h to observe every call, attempt and token refresh.

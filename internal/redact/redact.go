@@ -5,7 +5,9 @@
 package redact
 
 import (
+	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"reflect"
 	"strconv"
@@ -152,4 +154,20 @@ func Strings(v any) []string {
 	}
 	walk(reflect.ValueOf(v))
 	return out
+}
+
+// Error implements fmt.Formatter for an error whose fields may hold server
+// text: every verb prints err.Error() (quoted for %q, hex for %x and %X),
+// never a field.
+func Error(f fmt.State, verb rune, err error) {
+	text := err.Error()
+	switch verb {
+	case 'q':
+		text = strconv.Quote(text)
+	case 'x':
+		text = hex.EncodeToString([]byte(text))
+	case 'X':
+		text = strings.ToUpper(hex.EncodeToString([]byte(text)))
+	}
+	_, _ = io.WriteString(f, text)
 }
