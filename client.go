@@ -33,9 +33,8 @@ type Client struct {
 	appIDHeader []string          // the x-authing-app-id header value, built once
 	urls        map[string]string // every endpoint's URL by Op, joined once
 	userAgent   []string          // the User-Agent header value, built once
-	// keys returns the configured secrets: sealed in a closure, which fmt
-	// prints as an address whatever the verb, so even a reflective print of
-	// a Client value shows none of them. *Client prints redacted (String).
+	// keys returns the secrets, sealed in a closure: even a reflective
+	// print of a Client value shows only an address.
 	keys func() *clientKeys
 	// idTokenVerifier returns the one id token verifier, built on first use.
 	idTokenVerifier func() *oidc.IDTokenVerifier
@@ -71,6 +70,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	c := &Client{
 		rc:         newResty(o),
 		userAgent:  []string{o.userAgent},
+		urls:       map[string]string{},
 		opts:       o,
 		userDomain: cfg.UserDomain,
 		genAuth:    cfg.GenAuth,
@@ -83,38 +83,32 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		c.v2Base = strings.TrimRight(cfg.BaseURL, "/") + v2Path
 		c.v2Host = hostOf(cfg.BaseURL)
 		keys.scrub.Add(cfg.UserDomainSecret)
-	}
-	if cfg.GenAuth.Host != "" {
-		c.genAuthURL = strings.TrimRight(cfg.GenAuth.Host, "/") + "/api/v3/signin-by-mobile"
-		c.genAuthHost = hostOf(cfg.GenAuth.Host)
-		c.appIDHeader = []string{cfg.GenAuth.AppID}
-		keys.scrub.Add(cfg.GenAuth.AppSecret)
-		if cfg.GenAuth.AppSecret != "" { // for the endpoints whose method is client_secret_basic
-			// Each half form-urlencoded before base64 (RFC 6749 §2.3.1,
-			// https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1): an id
-			// with ':' stays one id; GenAuth's hex ids and secrets are unchanged.
-			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString(
-				[]byte(url.QueryEscape(cfg.GenAuth.AppID)+":"+url.QueryEscape(cfg.GenAuth.AppSecret)))
-			keys.scrub.Add(keys.basicAuth)
-		}
-	}
-	c.urls = map[string]string{}
-	if c.v2Base != "" {
 		for op := range v2Table {
 			c.urls[op] = c.v2Base + op
 		}
 	}
 	if cfg.GenAuth.Host != "" {
+		c.genAuthURL = strings.TrimRight(cfg.GenAuth.Host, "/") + "/api/v3/signin-by-mobile"
+		c.genAuthHost = hostOf(cfg.GenAuth.Host)
+		c.appIDHeader = []string{cfg.GenAuth.AppID}
 		for _, op := range []string{OpOIDCToken, OpOIDCUserInfo, OpOIDCRevocation, OpOIDCIntrospection, OpOIDCKeys} {
 			c.urls[op] = strings.TrimRight(cfg.GenAuth.Host, "/") + "/" + op
+		}
+		keys.scrub.Add(cfg.GenAuth.AppSecret)
+		if cfg.GenAuth.AppSecret != "" { // for the endpoints whose method is client_secret_basic
+			// Each half form-urlencoded before base64, so that an id with ':'
+			// stays one id: https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+			keys.basicAuth = "Basic " + base64.StdEncoding.EncodeToString(
+				[]byte(url.QueryEscape(cfg.GenAuth.AppID)+":"+url.QueryEscape(cfg.GenAuth.AppSecret)))
+			keys.scrub.Add(keys.basicAuth)
 		}
 	}
 	return c, nil
 }
 
 // CloseIdleConnections closes the idle keep-alive connections of the
-// Client's transport. A Client needs no closing; this is for programs and
-// tests that want their connections gone now.
+// Client's transport, for programs and tests that want them gone now; a
+// Client needs no closing.
 func (c *Client) CloseIdleConnections() { c.rc.GetClient().CloseIdleConnections() }
 
 // hostOf returns the host of a validated base URL, for log records.
@@ -155,12 +149,9 @@ func (c *Client) LogValue() slog.Value {
 	return redact.LogValue(c.config())
 }
 
-// The package's secret-holding types print through internal/redact: one
-// String, Format and LogValue each, every verb and flag (%v %+v %#v %s %q
-// %x …) and slog showing no secret. The pointer verb is the one fmt
-// handles before any method: of a value (not a pointer) it prints the
-// fields raw through its bad-verb path, and go vet does not report it (the
-// types implement fmt.Formatter); SECURITY.md says never to use it.
+// The package's secret-holding types print through internal/redact: every
+// verb and flag and slog show no secret (the pointer verb aside: see
+// SECURITY.md).
 const redacted = redact.Marker
 
 func redactedText(v any) string          { return redact.Text(v) }

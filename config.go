@@ -32,12 +32,10 @@ type GenAuthConfig struct {
 	AppSecret  string           // needed by AuthClientSecretPost and AuthClientSecretBasic
 	AuthMethod ClientAuthMethod // how the client authenticates; AuthNone by default
 	// TokenEndpointAuthMethod, IntrospectionEndpointAuthMethod and
-	// RevocationEndpointAuthMethod set the client authentication of the
-	// OIDC token (refresh), introspection and revocation endpoints, where
-	// the app's differs from AuthMethod (Authing's Node SDK:
-	// tokenEndPointAuthMethod, introspectionEndPointAuthMethod,
-	// revocationEndPointAuthMethod): "none", "client_secret_post" or
-	// "client_secret_basic". "" means AuthMethod.
+	// RevocationEndpointAuthMethod set the client authentication of those
+	// OIDC endpoints where the app's differs from AuthMethod, as Authing's
+	// Node SDK does: "none", "client_secret_post" or "client_secret_basic";
+	// "" means AuthMethod.
 	TokenEndpointAuthMethod         string
 	IntrospectionEndpointAuthMethod string
 	RevocationEndpointAuthMethod    string
@@ -63,15 +61,12 @@ const (
 	AuthClientSecretBasic                         // Authorization: Basic base64(appId:appSecret)
 )
 
+var authMethodNames = [...]string{AuthNone: "none", AuthClientSecretPost: "client_secret_post", AuthClientSecretBasic: "client_secret_basic"}
+
 // String returns GenAuth's name for the method, e.g. "client_secret_post".
 func (m ClientAuthMethod) String() string {
-	switch m {
-	case AuthNone:
-		return "none"
-	case AuthClientSecretPost:
-		return "client_secret_post"
-	case AuthClientSecretBasic:
-		return "client_secret_basic"
+	if m >= 0 && int(m) < len(authMethodNames) {
+		return authMethodNames[m]
 	}
 	return fmt.Sprintf("ClientAuthMethod(%d)", int(m))
 }
@@ -96,8 +91,7 @@ func (c Config) Format(f fmt.State, _ rune) { formatRedacted(f, c) }
 func (c Config) LogValue() slog.Value { return redactedLogValue(c) }
 
 // MarshalJSON encodes the config with every set secret as "[redacted]", so
-// that a Config inside a struct logged with slog's JSON handler or encoded
-// for a status page shows none. Decoding a config from JSON is unaffected.
+// that no JSON log or status page shows one. Decoding is unaffected.
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config // without methods
 	p := plain(c)
@@ -220,16 +214,16 @@ func ConfigFromEnv(getenv func(key string) string) (Config, error) {
 			AppSecret: getenv("ENDUSER_GENAUTH_APP_SECRET"), IDTokenSigningAlg: getenv("ENDUSER_GENAUTH_ID_TOKEN_ALG"),
 		},
 	}
-	switch m := getenv("ENDUSER_GENAUTH_AUTH_METHOD"); m {
-	case "", "none":
-	case "client_secret_post":
-		c.GenAuth.AuthMethod = AuthClientSecretPost
-	case "client_secret_basic":
-		c.GenAuth.AuthMethod = AuthClientSecretBasic
-	default:
+	method := getenv("ENDUSER_GENAUTH_AUTH_METHOD")
+	m, ok := parseAuthMethod(method)
+	if method != "" && !ok {
 		return Config{}, fmt.Errorf("%w: ENDUSER_GENAUTH_AUTH_METHOD is none of none, client_secret_post and client_secret_basic", ErrInvalidConfig)
 	}
-	missing := func(group []string) error {
+	c.GenAuth.AuthMethod = m
+	for _, group := range [...][]string{
+		{"ENDUSER_BASE_URL", "ENDUSER_USER_DOMAIN", "ENDUSER_USER_DOMAIN_SECRET"},
+		{"ENDUSER_GENAUTH_HOST", "ENDUSER_GENAUTH_APP_ID"},
+	} {
 		var set, unset []string
 		for _, name := range group {
 			if getenv(name) != "" {
@@ -239,17 +233,8 @@ func ConfigFromEnv(getenv func(key string) string) (Config, error) {
 			}
 		}
 		if len(set) > 0 && len(unset) > 0 {
-			return fmt.Errorf("%w: %s is set but %s is not", ErrInvalidConfig, strings.Join(set, ", "), strings.Join(unset, ", "))
+			return Config{}, fmt.Errorf("%w: %s is set but %s is not", ErrInvalidConfig, strings.Join(set, ", "), strings.Join(unset, ", "))
 		}
-		return nil
-	}
-	v2 := []string{"ENDUSER_BASE_URL", "ENDUSER_USER_DOMAIN", "ENDUSER_USER_DOMAIN_SECRET"}
-	genAuth := []string{"ENDUSER_GENAUTH_HOST", "ENDUSER_GENAUTH_APP_ID"}
-	if err := missing(v2); err != nil {
-		return Config{}, err
-	}
-	if err := missing(genAuth); err != nil {
-		return Config{}, err
 	}
 	if c.GenAuth != (GenAuthConfig{}) && c.GenAuth.Host == "" {
 		return Config{}, fmt.Errorf("%w: GenAuth variables are set but ENDUSER_GENAUTH_HOST and ENDUSER_GENAUTH_APP_ID are not", ErrInvalidConfig)

@@ -6,25 +6,20 @@ import (
 	"time"
 )
 
-// Hook observes a Client's calls, for metrics and tracing, without the core
-// depending on any telemetry library (the enduserotel module implements it
-// with OpenTelemetry). Install it with [WithHook].
+// Hook observes a Client's calls for metrics and tracing (the enduserotel
+// module implements it with OpenTelemetry). Install it with [WithHook].
 //
-// A call is one method's exchange with the server, retries included: the
-// Client calls CallStart before its first attempt, Attempt after each
-// attempt, and CallEnd once at the end, all on the goroutine of the call
-// and with the context CallStart returned (a tracer puts its span there; it
-// is also the context of the HTTP requests, so a traced transport's spans
-// nest inside). VerifyIDToken's key fetch is a call too (op OpOIDCKeys). A
-// request rejected locally, or with a context already done, is not a call:
-// nothing is sent.
-// Refresh is called after each refresh a [TokenSource] makes.
+// A call is one method's exchange with the server, retries included
+// (VerifyIDToken's key fetch too, op OpOIDCKeys; a request rejected before
+// sending is none): CallStart before the first attempt, Attempt after each,
+// CallEnd once, all on the call's goroutine and with the context CallStart
+// returned, which the HTTP requests carry too (a tracer puts its span
+// there). Refresh follows each refresh a [TokenSource] makes.
 //
 // Hooks run inline: keep them fast and never block. The infos carry only
-// the SDK's own text and closed-set values (op, family, method, host,
-// status, code, apiCode, class, a request id of an id's shape), and the
-// errors in them print no server text under any verb (see SECURITY.md). Embed
-// [NopHook] to implement only some of the methods.
+// the SDK's own text and closed-set values, and their errors print no
+// server text under any verb (see SECURITY.md). Embed [NopHook] to
+// implement only some of the methods.
 type Hook interface {
 	CallStart(ctx context.Context, info CallInfo) context.Context
 	Attempt(ctx context.Context, info AttemptInfo)
@@ -121,8 +116,7 @@ func (hs hooks) Refresh(ctx context.Context, info RefreshInfo) {
 	}
 }
 
-// observer carries a call's hook state; the zero value (no hook) does
-// nothing and costs nothing.
+// observer carries a call's hook state; the zero value (no hook) does nothing.
 type observer struct {
 	h        Hook
 	info     CallInfo
@@ -130,8 +124,7 @@ type observer struct {
 	attempts int
 }
 
-// observe starts observing the call k. The returned context is the one the
-// call continues with.
+// observe starts observing the call k, which continues with the returned context.
 func (c *Client) observe(ctx context.Context, k *call) (context.Context, observer) {
 	h := c.opts.hook
 	if h == nil {
@@ -144,8 +137,7 @@ func (c *Client) observe(ctx context.Context, k *call) (context.Context, observe
 	return ctx, o
 }
 
-// attempt reports attempt n, which came to out; wait is the wait before
-// the retry (retry only).
+// attempt reports attempt n, which came to out (and the wait before a retry).
 func (o *observer) attempt(ctx context.Context, n int, start time.Time, out outcome, retry bool, wait time.Duration) {
 	if o.h == nil {
 		return
@@ -177,10 +169,9 @@ func (c *Client) observeRefresh(ctx context.Context, family Family, start time.T
 	}
 }
 
-// log writes the one record of an attempt: op, method, host, attempt,
-// duration, status, code, apiCode, request id and the error's text (the
-// SDK's own, see SECURITY.md). Never a URL, a header, a body or any other
-// text of the server's.
+// log writes the one record of an attempt: closed-set values, the request
+// id and the error's text (the SDK's own, see SECURITY.md). Never a URL, a
+// header, a body or any other text of the server's.
 func (c *Client) log(ctx context.Context, level slog.Level, k *call, attempt int, start time.Time, o outcome, retry string) {
 	l := c.opts.logger
 	if !l.Enabled(ctx, level) {
@@ -194,14 +185,10 @@ func (c *Client) log(ctx context.Context, level slog.Level, k *call, attempt int
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", time.Since(start)),
 	)
-	if o.status != 0 {
-		attrs = append(attrs, slog.Int("status", o.status))
-	}
-	if o.res.Code != 0 {
-		attrs = append(attrs, slog.Int("code", o.res.Code))
-	}
-	if o.res.APICode != 0 {
-		attrs = append(attrs, slog.Int("api_code", o.res.APICode))
+	for _, a := range [...]slog.Attr{slog.Int("status", o.status), slog.Int("code", o.res.Code), slog.Int("api_code", o.res.APICode)} {
+		if a.Value.Int64() != 0 {
+			attrs = append(attrs, a)
+		}
 	}
 	if o.res.RequestID != "" {
 		attrs = append(attrs, slog.String("request_id", o.res.RequestID))

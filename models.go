@@ -2,9 +2,7 @@ package enduser
 
 import "time"
 
-// The models both families share: what a login yields (Token, and the
-// Family that issued it) and what a user-info read yields (UserInfo). Their
-// behaviour lives beside the calls that use them: token.go, oidc.go (UserInfo).
+// The models both families share; their methods live in token.go and oidc.go.
 
 // Family names the API family that issued a token: it decides which host
 // every later call with the token goes to.
@@ -16,23 +14,19 @@ const (
 	FamilyGenAuth Family = "genauth" // GenAuth (Config.GenAuth.Host)
 )
 
-// Token is the result of a successful login of either API family.
-//
-// Printing a Token with fmt (any verb) or logging it with log/slog shows its
-// type and expiry times, never the token material. JSON encoding (for
-// storage) includes everything.
+// Token is the result of a successful login of either API family. fmt (any
+// verb) and log/slog show its type and expiries, never the token material;
+// JSON (for storage) has everything.
 type Token struct {
 	// Family is the API family that issued the token; every login sets it.
 	Family Family `json:"family,omitempty"`
-	// AccessToken is the access token exactly as returned. v2 access tokens
-	// already start with "Bearer ". When a GenAuth sign-in answers with an
-	// id token only, AccessToken is that id token (as in Authing's own
-	// clients) and AuthorizationHeader sends it as "Bearer <id token>".
+	// AccessToken is the access token as returned (v2 ones start with
+	// "Bearer "). A GenAuth sign-in that answers an id token only puts it
+	// here, as Authing's own clients do.
 	AccessToken string `json:"access_token"`
 	// TokenType is "Bearer" for both families.
 	TokenType string `json:"token_type,omitempty"`
-	// Expiry is when the access token expires; zero means unknown (the
-	// server sent no lifetime, e.g. GenAuth without expire_in/expires_in).
+	// Expiry is when the access token expires; zero means unknown.
 	Expiry time.Time `json:"expiry,omitzero"`
 	// RefreshToken renews the pair; empty when the server gave none.
 	RefreshToken string `json:"refresh_token,omitempty"`

@@ -1,46 +1,36 @@
 package enduser
 
 import (
+	"cmp"
 	"context"
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
-// RefreshToken exchanges a v2 refresh token for a new token pair. It is not
-// signed and works for tokens of every v2 login.
-//
-// RefreshToken is the v2 API's call only: it sends the string to the v2
-// host, whatever it holds. A refresh token is opaque to the client, so a
-// GenAuth one cannot be told from a v2 one by its content, and none is
-// refused for its shape. For a GenAuth token, or a [Token] of either
-// family, use [Client.Refresh]: it goes to the host of the token's family.
-//
-// An error matching [ErrTokenInvalid] (code 5032) means the refresh token is
-// invalid or expired: the user must log in again. A [TokenSource] refreshes
-// automatically.
+// RefreshToken exchanges a v2 refresh token for a new token pair (tokens
+// of every v2 login). RefreshToken is the v2 API's call only: it sends the
+// string to the v2 host whatever it holds; for a [Token] of either family
+// use [Client.Refresh]. [ErrTokenInvalid] (code 5032) means the refresh
+// token is invalid or expired: the user must log in again.
 //
 // PUT /v2/enduser/enduserapi/refreshToken. Codes: 5000 5032 5115 5325.
 func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*Token, error) {
 	return c.login(ctx, v2Table[OpRefreshToken], 0, nil, []string{refreshToken})
 }
 
-// Refresh exchanges t's refresh token for a new token of t's family (both
-// families; see [Token.Family] for a token stored without one). The request
-// is sent once and never retried once it may have reached the server:
-// refresh tokens rotate.
+// Refresh exchanges t's refresh token for a new token of t's family (see
+// [Token.Family] for a token stored without one), sent once and never
+// retried once it may have reached the server: refresh tokens rotate.
+// [ErrTokenInvalid] (v2 code 5032, OAuth invalid_grant) means the session
+// is over: log the user in again.
 //
 // v2: PUT /v2/enduser/enduserapi/refreshToken, as [Client.RefreshToken].
 //
-// GenAuth: POST {GenAuth.Host}/oidc/token with
-// grant_type=refresh_token, authenticated as Config.GenAuth.AuthMethod
-// says. The answer's expires_in counts from the client's clock
-// ([WithClock]). When the answer carries no new refresh token (RFC 6749
-// section 6), the old one stays, with its expiry; likewise the id token and
-// the scope.
-//
-// An error matching [ErrTokenInvalid] (v2 code 5032, OAuth invalid_grant)
-// means the session is over: log the user in again.
+// GenAuth: POST {GenAuth.Host}/oidc/token with grant_type=refresh_token,
+// authenticated as Config.GenAuth.AuthMethod says; expires_in counts from
+// the client's clock ([WithClock]). What the answer leaves out (a new
+// refresh token, RFC 6749 section 6; the id token; the scope) stays.
 func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
 	fam, err := c.familyOf(OpRefreshToken, t)
 	if t == nil || t.RefreshToken == "" {
@@ -61,10 +51,9 @@ func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
 // maxLifetime bounds a lifetime in seconds; anything beyond is not one.
 const maxLifetime = 1 << 32
 
-// serverNow is the time of the answer's Date header when a TokenSource
-// asked for it and the Client runs on the real clock (so that the expiry
-// is on the server's clock, as v2's absolute expiries are), else the
-// Client's clock.
+// serverNow is the answer's Date when a TokenSource asked for it and the
+// Client runs on the real clock (so that the expiry is on the server's
+// clock, like v2's absolute expiries), else the Client's clock.
 func (c *Client) serverNow(ctx context.Context) time.Time {
 	if p, ok := ctx.Value(serverDateKey{}).(*time.Time); ok && !p.IsZero() && !c.opts.clockSet {
 		return *p
@@ -83,24 +72,14 @@ func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
 		return nil, successWithout(OpOIDCToken, status, "a usable token")
 	}
 	nt := &Token{
-		Family:      FamilyGenAuth,
-		AccessToken: data.AccessToken, TokenType: data.TokenType, RefreshToken: data.RefreshToken,
-		IDToken: data.IDToken, Scope: data.Scope,
-	}
-	if nt.TokenType == "" {
-		nt.TokenType = "Bearer"
+		Family: FamilyGenAuth, AccessToken: data.AccessToken, TokenType: cmp.Or(data.TokenType, "Bearer"),
+		RefreshToken: data.RefreshToken, IDToken: cmp.Or(data.IDToken, t.IDToken), Scope: cmp.Or(data.Scope, t.Scope),
 	}
 	if data.ExpiresIn > 0 {
 		nt.Expiry = c.serverNow(ctx).Add(time.Duration(data.ExpiresIn) * time.Second)
 	}
 	if nt.RefreshToken == "" {
 		nt.RefreshToken, nt.RefreshExpiry = t.RefreshToken, t.RefreshExpiry
-	}
-	if nt.IDToken == "" {
-		nt.IDToken = t.IDToken
-	}
-	if nt.Scope == "" {
-		nt.Scope = t.Scope
 	}
 	return nt, nil
 }

@@ -10,14 +10,10 @@ import (
 )
 
 // shouldRetry decides whether the attempt of k that came to o may be sent
-// again under policy p, and how long to wait first. It returns a reason
-// for the log, or "" for no retry. Only what the server cannot have
-// processed is retried: a request that never left this process (a
-// [*TransportError] that is not Written, except a bad certificate, which
-// will not fix itself) and a 429 of either family whose wait is within the
-// Client's rate-limit wait. A 503 is retried only for an idempotent read:
-// gateways answer 503 after they forwarded the request, so for a login it
-// is no proof the code was not redeemed.
+// again under policy p (the rules are RetryPolicy's), and how long to wait
+// first. It returns a reason for the log, or "" for no retry. A 503 is no
+// proof a login's code was not redeemed: gateways answer it after
+// forwarding, so only an idempotent read retries it.
 func (c *Client) shouldRetry(ctx context.Context, k *call, p RetryPolicy, attempt int, o outcome) (time.Duration, string) {
 	if o.err == nil || attempt >= p.MaxAttempts || ctx.Err() != nil {
 		return 0, ""
@@ -87,13 +83,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // RetryAfter returns how long the server asked the caller to wait, when err
 // is a 429 of either family (an HTTP 429, or an envelope whose code or
-// statusCode is 429) that carried a positive Retry-After header. ok is false
-// for any other error and for a 429 without a wait.
-//
-// Under the default policy a Client waits out a Retry-After of up to
-// [DefaultRateLimitWait] itself and retries; a longer one is returned at
-// once, so that a service can pass it on (e.g. as its own Retry-After)
-// instead of holding its handler.
+// statusCode is 429) with a positive Retry-After header; ok is false
+// otherwise. A Client waits out up to [WithRateLimitWait] itself; a longer
+// wait is returned at once, for a service to pass on as its own Retry-After.
 func RetryAfter(err error) (time.Duration, bool) {
 	var d time.Duration
 	var ae *APIError
@@ -107,10 +99,9 @@ func RetryAfter(err error) (time.Duration, bool) {
 	return d, d > 0 && Class(err) == ClassRateLimited
 }
 
-// rateLimited reports whether an answer with this HTTP status and envelope
-// code is a 429: an HTTP 429, or an envelope whose code (v2) or statusCode
-// (GenAuth, which answers HTTP 200 for everything) is 429. It is the one
-// test: [ErrRateLimited] and [ClassRateLimited] read it.
+// rateLimited reports whether an answer is a 429: an HTTP 429, or an
+// envelope whose code (v2) or statusCode (GenAuth answers HTTP 200) is 429.
+// It is the one test; [ErrRateLimited] and [ClassRateLimited] read it.
 func rateLimited(status, code int) bool { return status == 429 || code == 429 }
 
 // retryAfterOf returns the Retry-After of resp, an answer whose envelope
@@ -136,13 +127,11 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// Per-call overrides travel in the context: a call's options are its
-// context, so every method keeps its signature and a caller can set them
-// once in a middleware.
-
 type callOverridesKey struct{}
 
 // callOverrides are the settings of one call that differ from the Client's.
+// They travel in the context, so every method keeps its signature and a
+// middleware can set them once.
 type callOverrides struct {
 	retry      RetryPolicy
 	hasRetry   bool

@@ -13,11 +13,10 @@ import (
 // TokenStore keeps the token of a session where every replica of a service
 // can see it, so that one refresh happens per expiry across all of them
 // (see [Client.Sessions] and [Client.SharedTokenSource]). Implementations
-// must be safe for concurrent use, and every read must see the latest
-// write (read-your-writes, across replicas: a Load after a Store or Delete
-// returned, from any process, sees it). A store whose reads may lag, such
-// as a read from a Redis replica, hands out spent refresh tokens. The
-// redisstore module implements it on Redis.
+// must be safe for concurrent use and read their writes across replicas
+// (a Load after any process's Store or Delete returned sees it): a store
+// whose reads lag, such as a Redis replica, hands out spent refresh tokens.
+// The redisstore module implements it on Redis.
 type TokenStore interface {
 	// Load returns the token stored under key, or nil, nil when there is none.
 	Load(ctx context.Context, key string) (*Token, error)
@@ -34,22 +33,18 @@ type TokenStore interface {
 
 // ChangeNotifier is implemented by a [TokenStore] that can tell every
 // replica at once that a key changed, so that [Sessions] drops its cached
-// token for the key instead of serving it until [WithMaxStaleness] runs
-// out. NotifyChanges calls changed(key) after any process's Store or
-// Delete of key returned (including this process's own), from one
-// goroutine at a time, until stop is called; stop returns once no changed
-// runs any more. Delivery may be lost (a dropped connection): the
-// staleness bound stays the floor. changed must not block.
+// token instead of serving it until [WithMaxStaleness] runs out.
+// NotifyChanges calls changed(key) after any process's Store or Delete of
+// key returned, one call at a time, until stop, which returns once no
+// changed runs. Delivery may be lost (the staleness bound stays the
+// floor). changed must not block.
 type ChangeNotifier interface {
 	NotifyChanges(changed func(key string)) (stop func())
 }
 
-// MemoryStore is a [TokenStore] in the memory of one process, for a
-// service with a single replica and for tests; it implements
-// [ChangeNotifier] for the Sessions sharing it. Its locks and tokens are
-// gone when the process ends. The zero value is not usable; call
-// [NewMemoryStore]. It keeps copies: changing a Token after Store, or one
-// returned by Load, does not change what is stored. Printed or logged, it
+// MemoryStore is a [TokenStore] and [ChangeNotifier] in the memory of one
+// process, for a single replica and for tests. Create it with
+// [NewMemoryStore]. It keeps copies of the tokens; printed or logged, it
 // shows only how many tokens and locks it holds.
 type MemoryStore struct {
 	mu        sync.Mutex
@@ -137,8 +132,8 @@ func (s *MemoryStore) changed(key string) {
 
 // Lock takes key's refresh lock for at most ttl, waiting while another
 // owner holds it until that owner unlocks, its ttl runs out, or ctx ends
-// (the error then matches ctx.Err()). The returned unlock releases the lock
-// only while this owner still holds it. It never fails.
+// (the error is then ctx.Err()). unlock releases it only while this owner
+// still holds it, and never fails.
 func (s *MemoryStore) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
 	if ttl <= 0 {
 		return nil, errors.New("enduser: MemoryStore.Lock: ttl must be positive")
@@ -179,8 +174,7 @@ func (s *MemoryStore) unlock(key string, l *memoryLock) {
 	}
 }
 
-// String shows how many tokens and locks the store holds; never a key or
-// a token.
+// String shows how many tokens and locks the store holds; never a key or a token.
 func (s *MemoryStore) String() string {
 	if s == nil {
 		return "<nil>"
