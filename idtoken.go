@@ -6,11 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
-	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/seed1804ee03/enduser/internal/keyset"
 )
 
 // ErrIDTokenInvalid matches every failure of [Client.VerifyIDToken]: a bad
@@ -41,7 +41,7 @@ func (e *IDTokenError) Error() string { return ErrIDTokenInvalid.Error() + ": " 
 // failure means the token is not to be trusted: log the user in again.
 func (e *IDTokenError) errorClass() ErrorClass {
 	switch e.Reason {
-	case reasonKeysUnavailable:
+	case keyset.KeysUnavailable:
 		return ClassTemporary
 	case reasonEmpty:
 		return ClassInvalidRequest
@@ -90,17 +90,10 @@ const (
 )
 
 const (
-	reasonEmpty           = "empty"
-	reasonKeysUnavailable = "keys unavailable"
-	reasonSignature       = "signature"
+	reasonEmpty = "empty"
 	// maxIDTokenLen bounds what VerifyIDToken parses; real id tokens are
 	// a few kilobytes.
 	maxIDTokenLen = 64 << 10
-	// How often the published keys are fetched again for a token whose
-	// key id they lack: at most once a minute however many tokens ask (a
-	// forged token costs no request), a second after a failed fetch.
-	keyRefetchInterval = time.Minute
-	keyRetryInterval   = time.Second
 )
 
 // VerifyIDToken verifies a GenAuth id token (GenAuth only: v2 issues
@@ -137,15 +130,24 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken string) (*IDToken
 	case len(rawIDToken) > maxIDTokenLen:
 		return nil, &IDTokenError{Reason: "malformed"}
 	}
-	refused := &keyFailure{}
-	tok, err := c.idTokenVerifier().Verify(context.WithValue(ctx, keyFailureKey{}, refused), rawIDToken)
-	if err != nil {
-		return nil, c.idTokenError(rawIDToken, err, refused)
+	var refused keyset.Refusal
+	tok, err := c.idTokenVerifier().Verify(keyset.Watch(ctx, &refused), rawIDToken)
+	var expired *oidc.TokenExpiredError
+	switch {
+	case err == nil:
+		return &IDToken{
+			Subject: tok.Subject, Issuer: tok.Issuer, Audience: tok.Audience,
+			Expiry: tok.Expiry, IssuedAt: tok.IssuedAt, claims: tok.Claims,
+		}, nil
+	case errors.As(err, &expired):
+		return nil, &IDTokenError{Reason: "expired", Err: expired}
+	case refused.Reason == keyset.KeysUnavailable:
+		return nil, &IDTokenError{Reason: keyset.KeysUnavailable, Err: errors.Join(err, refused.Err)}
 	}
-	return &IDToken{
-		Subject: tok.Subject, Issuer: tok.Issuer, Audience: tok.Audience,
-		Expiry: tok.Expiry, IssuedAt: tok.IssuedAt, claims: tok.Claims,
-	}, nil
+	// go-oidc's and go-jose's other texts quote the token's issuer,
+	// audience and algorithm (github.com/coreos/go-oidc: oidc/verify.go):
+	// the reason is all the error keeps.
+	return nil, &IDTokenError{Reason: keyset.Reason(rawIDToken, err, &refused, c.signingAlg())}
 }
 
 // signingAlg is the configured id token algorithm.
@@ -159,188 +161,34 @@ func (c *Client) signingAlg() string {
 // newIDTokenVerifier builds the Client's one verifier (see VerifyIDToken).
 func (c *Client) newIDTokenVerifier() *oidc.IDTokenVerifier {
 	cfg := &oidc.Config{ClientID: c.genAuth.AppID, Now: c.opts.clock, SupportedSigningAlgs: []string{c.signingAlg()}}
-	var keys oidc.KeySet = &publishedKeys{c: c}
+	var keys oidc.KeySet = &keyset.Published{Now: c.opts.clock, Fetch: func(ctx context.Context, into any) error {
+		_, err := c.do(ctx, &call{
+			op: OpOIDCKeys, family: FamilyGenAuth, oauth: true, method: http.MethodGet, url: c.oidcURL(OpOIDCKeys),
+			host: c.genAuthHost, idempotent: true, out: into,
+		})
+		return err
+	}}
 	if c.signingAlg() == IDTokenHS256 {
-		keys = &secretKeySet{secret: []byte(c.keys().appSecret)}
+		keys = keyset.Secret(c.keys().appSecret)
 	}
 	issuer := c.genAuth.Issuer
 	if issuer == "" {
 		issuer = strings.TrimRight(c.genAuth.Host, "/") + "/oidc"
-		// Scheme and host are case-insensitive (RFC 3986 §6.2.2.1) and an
-		// issuer prints them in lower case: "HTTPS://Tenant.example" is
-		// configured as a URL NewClient accepts, and its tokens say
+		// An issuer is the host's canonical name: scheme and host in lower
+		// case (RFC 3986 §6.2.2.1) and no trailing dot of a fully qualified
+		// name, so "HTTPS://Tenant.example./" issues
 		// "https://tenant.example/oidc".
 		if u, err := url.Parse(issuer); err == nil {
-			u.Host = strings.ToLower(u.Host)
+			host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+			if strings.Contains(host, ":") {
+				host = "[" + host + "]" // IPv6
+			}
+			if port := u.Port(); port != "" {
+				host += ":" + port
+			}
+			u.Host = host
 			issuer = u.String()
 		}
 	}
 	return oidc.NewVerifier(issuer, keys, cfg)
-}
-
-// keyFailure is why a key set refused a signature. go-oidc keeps only the
-// text of a key set's error, so the key set puts the reason here, in the
-// verification's context.
-type keyFailure struct {
-	reason string // reasonSignature or reasonKeysUnavailable; "" when no key set refused
-	err    error
-}
-
-type keyFailureKey struct{}
-
-// refuse records why the key set refused and returns err.
-func refuse(ctx context.Context, reason string, err error) error {
-	if f, ok := ctx.Value(keyFailureKey{}).(*keyFailure); ok {
-		f.reason, f.err = reason, err
-	}
-	return err
-}
-
-// publishedKeys is the oidc.KeySet of RS256 id tokens: the host's JWKS,
-// cached, verified with github.com/go-jose/go-jose (see VerifyIDToken for
-// when it is fetched again). go-oidc has checked the algorithm.
-type publishedKeys struct {
-	c    *Client
-	mu   sync.Mutex
-	set  jose.JSONWebKeySet
-	last time.Time     // when the last fetch started, by the Client's clock; zero before the first
-	err  error         // the last fetch's failure, nil after a success
-	done chan struct{} // closed when the running fetch ends; nil when none runs
-}
-
-// VerifySignature implements oidc.KeySet.
-func (k *publishedKeys) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.RS256})
-	if err != nil {
-		return nil, refuse(ctx, reasonSignature, err)
-	}
-	key, err := k.key(ctx, jws.Signatures[0].Header.KeyID)
-	switch {
-	case err != nil:
-		return nil, refuse(ctx, reasonKeysUnavailable, err)
-	case key == nil:
-		return nil, refuse(ctx, reasonSignature, errors.New("no published key has the token's key id"))
-	}
-	payload, err := jws.Verify(key)
-	if err != nil {
-		return nil, refuse(ctx, reasonSignature, err)
-	}
-	return payload, nil
-}
-
-// key returns the published key of kid, fetching the keys when kid is not
-// cached and the last fetch is old enough; nil when no key has that id.
-func (k *publishedKeys) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	for {
-		if keys := k.set.Key(kid); len(keys) > 0 {
-			return &keys[0], nil
-		}
-		if done := k.done; done != nil { // a fetch runs: wait for it, then look again
-			k.mu.Unlock()
-			select {
-			case <-done:
-			case <-ctx.Done():
-				k.mu.Lock()
-				return nil, ctx.Err()
-			}
-			k.mu.Lock()
-			continue
-		}
-		wait := keyRefetchInterval
-		if k.err != nil {
-			wait = keyRetryInterval
-		}
-		if now := k.c.opts.clock(); !k.last.IsZero() && now.Sub(k.last) < wait && !now.Before(k.last) {
-			return nil, k.err
-		}
-		k.last, k.done = k.c.opts.clock(), make(chan struct{})
-		// The fetch is the keys', not this caller's: it outlives a caller
-		// that gives up, within the Client's timeout.
-		go k.fetch(context.WithoutCancel(ctx), k.done)
-	}
-}
-
-// fetch gets the keys through the Client's call path.
-func (k *publishedKeys) fetch(ctx context.Context, done chan struct{}) {
-	var set jose.JSONWebKeySet
-	_, err := k.c.do(ctx, &call{
-		op: OpOIDCKeys, family: FamilyGenAuth, oauth: true, method: http.MethodGet, url: k.c.oidcURL(OpOIDCKeys),
-		host: k.c.genAuthHost, idempotent: true, out: &set,
-	})
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.err = err; err == nil {
-		k.set = set
-	}
-	k.done = nil
-	close(done)
-}
-
-// secretKeySet verifies HS256 signatures with the app secret, through
-// go-jose (go-oidc's own JOSE library). go-oidc has checked the algorithm.
-type secretKeySet struct{ secret []byte }
-
-// VerifySignature implements oidc.KeySet.
-func (k *secretKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.HS256})
-	if err == nil {
-		var payload []byte
-		if payload, err = jws.Verify(k.secret); err == nil {
-			return payload, nil
-		}
-	}
-	return nil, refuse(ctx, reasonSignature, err)
-}
-
-// jwsAlgs are the algorithms whose name an algorithm mismatch reports.
-var jwsAlgs = []jose.SignatureAlgorithm{
-	jose.HS256, jose.HS384, jose.HS512, jose.RS256, jose.RS384, jose.RS512,
-	jose.ES256, jose.ES384, jose.ES512, jose.PS256, jose.PS384, jose.PS512, jose.EdDSA,
-}
-
-// oidcReasons names go-oidc's failures by the start of their text: its
-// errors are plain strings apart from expiry; the tests pin each one.
-var oidcReasons = [...]struct{ prefix, reason string }{
-	{"oidc: malformed jwt", "malformed"}, {"oidc: id token not signed", "malformed"},
-	{"oidc: multiple signatures", "malformed"}, {"oidc: failed to unmarshal claims", "malformed"},
-	{"oidc: id token issued by a different provider", "issuer"}, {"oidc: expected audience", "audience"},
-	{"oidc: current time", "not yet valid"},
-}
-
-// idTokenError maps a go-oidc failure of raw to an *IDTokenError.
-func (c *Client) idTokenError(raw string, err error, refused *keyFailure) error {
-	var expired *oidc.TokenExpiredError
-	msg := err.Error()
-	reason := "rejected"
-	switch {
-	case errors.As(err, &expired):
-		reason = "expired"
-	case refused.reason == reasonKeysUnavailable:
-		return &IDTokenError{Reason: reasonKeysUnavailable, Err: errors.Join(err, refused.err)}
-	case refused.reason != "":
-		reason = refused.reason
-	case strings.HasPrefix(msg, "oidc: malformed jwt") && strings.Contains(msg, "unexpected signature algorithm"):
-		reason = "algorithm not allowed"
-		// go-jose reads the header again to name the algorithm, one of a
-		// closed set, never other text of the token.
-		if jws, perr := jose.ParseSignedCompact(raw, jwsAlgs); perr == nil {
-			reason = "signed " + jws.Signatures[0].Header.Algorithm + ", configured " + c.signingAlg()
-		}
-	default:
-		for _, r := range oidcReasons {
-			if strings.HasPrefix(msg, r.prefix) {
-				reason = r.reason
-				break
-			}
-		}
-	}
-	if expired != nil {
-		return &IDTokenError{Reason: reason, Err: expired}
-	}
-	// go-oidc's and go-jose's other texts quote the token's issuer,
-	// audience and algorithm (github.com/coreos/go-oidc: oidc/verify.go):
-	// the reason is all the error keeps.
-	return &IDTokenError{Reason: reason}
 }

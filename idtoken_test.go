@@ -731,3 +731,36 @@ func TestVerifyIDTokenKeysThroughCallersTransport(t *testing.T) {
 	}
 	assert.Equal(t, 1, mt.GetTotalCallCount(), "one key fetch, through the caller's transport, and no discovery")
 }
+
+// TestVerifyIDTokenDefaultIssuerIsCanonical: the default issuer is the
+// host's canonical name whatever the configured spelling (case, a trailing
+// dot of a fully qualified name, a trailing slash), and only it verifies.
+func TestVerifyIDTokenDefaultIssuerIsCanonical(t *testing.T) {
+	t.Parallel()
+	key, _ := testRSAKeys()
+	set, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+	require.NoError(t, err)
+	tests := []struct{ host, issuer string }{
+		{"https://tenant.example.test./", "https://tenant.example.test/oidc"},
+		{"HTTPS://Tenant.Example.Test.", "https://tenant.example.test/oidc"},
+		{"https://tenant.example.test.:8443", "https://tenant.example.test:8443/oidc"},
+		{"https://[::1]:8443/", "https://[::1]:8443/oidc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig()
+			cfg.GenAuth.Host = tt.host
+			c, mt := newTestClient(t, cfg, enduser.WithClock(func() time.Time { return idClock }))
+			mt.RegisterResponder(http.MethodGet, `=~/oidc/\.well-known/jwks\.json\z`, httpmock.NewBytesResponder(200, set))
+			tok, err := c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(tt.issuer)))
+			require.NoError(t, err)
+			assert.Equal(t, tt.issuer, tok.Issuer)
+			dotted := strings.Replace(tt.issuer, "test/", "test./", 1)
+			if dotted != tt.issuer {
+				_, err = c.VerifyIDToken(bg, signJWT(t, jose.RS256, key, "k1", claimsFor(dotted)))
+				assert.Equal(t, "issuer", reasonOf(t, err), "the issuer as configured, dot and all, is not the host's")
+			}
+		})
+	}
+}
