@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -315,7 +314,7 @@ func TestNoRedirectNoCookie(t *testing.T) {
 		assert.Equal(t, "ua-under-test", agents[i])
 		assert.Equal(t, "application/json", accepts[i])
 	}
-	u, err := url.Parse(srv.URL)
+	req, err := http.NewRequestWithContext(bg, http.MethodGet, srv.URL, http.NoBody)
 	require.NoError(t, err)
-	assert.Empty(t, jar.Cookies(u), "the caller's jar is not used")
+	assert.Empty(t, jar.Cookies(req.URL), "the caller's jar is not used")
 }
