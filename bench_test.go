@@ -109,9 +109,10 @@ var (
 
 // benchCall is one benchmarked call, made by the SDK and by the floor.
 // budget is how many more allocations than the floor the SDK's call may
-// make (TestAllocsNearRawBaseline), each the SDK's own: the v2 signature
-// kept for scrubbing, the *Token beside the answer, the GenAuth refresh's
-// token and secrets list.
+// make (TestAllocsNearRawBaseline): seven are resty's request pipeline
+// (the header clone, the URL parsed and printed again, the context copy,
+// its Response; BENCHMARKS.md), the rest the SDK's own (the v2 signature
+// kept for scrubbing, the GenAuth refresh's token and secrets list).
 type benchCall struct {
 	name   string
 	budget int
@@ -121,7 +122,7 @@ type benchCall struct {
 
 // benchCalls are the pairs of `make bench`; each has a Benchmark below.
 var benchCalls = []benchCall{
-	{"V2Login", 2, func(c *enduser.Client) error {
+	{"V2Login", 8, func(c *enduser.Client) error {
 		_, err := c.TwitterLogin(bg, benchTwitter)
 		return err
 	}, func(rc *baseline.Client) error {
@@ -129,28 +130,28 @@ var benchCalls = []benchCall{
 		_, err := rc.TwitterLogin(bg, r.AppID, r.OAuthToken, r.OAuthTokenSecret)
 		return err
 	}},
-	{"SignInByMobile", 1, func(c *enduser.Client) error {
+	{"SignInByMobile", 8, func(c *enduser.Client) error {
 		_, err := c.SignInByMobile(bg, benchMobile)
 		return err
 	}, func(rc *baseline.Client) error {
 		_, err := rc.SignInByMobileWechat(bg, benchMobile.ExtIdpConnIdentifier, benchMobile.Payload.(enduser.WechatPayload).Code)
 		return err
 	}},
-	{"RefreshV2", 1, func(c *enduser.Client) error {
+	{"RefreshV2", 8, func(c *enduser.Client) error {
 		_, err := c.Refresh(bg, benchV2Token)
 		return err
 	}, func(rc *baseline.Client) error {
 		_, err := rc.RefreshToken(bg, benchV2Token.RefreshToken)
 		return err
 	}},
-	{"RefreshGenAuth", 4, func(c *enduser.Client) error {
+	{"RefreshGenAuth", 10, func(c *enduser.Client) error {
 		_, err := c.Refresh(bg, benchGenAuthToken)
 		return err
 	}, func(rc *baseline.Client) error {
 		_, err := rc.RefreshGenAuth(bg, benchGenAuthToken.RefreshToken)
 		return err
 	}},
-	{"UserInfo", 2, func(c *enduser.Client) error {
+	{"UserInfo", 9, func(c *enduser.Client) error {
 		_, err := c.UserInfo(bg, benchV2Token)
 		return err
 	}, func(rc *baseline.Client) error {
@@ -277,9 +278,9 @@ func TestAllocsNearRawBaseline(t *testing.T) {
 	slack := 0.0
 	if raceDetector() {
 		// Under the race detector sync.Pool drops a quarter of what it is
-		// given (sync: pool.go): net/http's and encoding/json's pools
-		// allocate a little more often on one side or the other.
-		slack = 3
+		// given (sync: pool.go), so about one call in four builds a fresh
+		// resty request (7 allocations).
+		slack = 5
 	}
 	for _, bc := range benchCalls {
 		sdkCall := func() { require.NoError(t, bc.sdk(c)) }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/seed1804ee03/enduser/internal/envelope"
 	"github.com/seed1804ee03/enduser/internal/netcause"
 	"github.com/seed1804ee03/enduser/internal/scrub"
@@ -124,23 +126,31 @@ func (c *Client) attempt(ctx context.Context, k *call) outcome {
 	return c.check(ctx, k, resp)
 }
 
-// send makes one attempt: the request built here, below resty's request
-// pipeline (which parses and prints the URL again and clones the headers:
-// about a tenth of a login's CPU), sent by the resty client's *http.Client
-// (newResty: no cookie jar, no redirects). Header keys are canonical, their
-// value slices built once; noReplay removes GetBody.
+// send makes one attempt through resty, which stays the Client's HTTP
+// layer (BENCHMARKS.md, "resty": what its request pipeline costs and what
+// building the request below it would save). resty requests are reused
+// through the Client's pool: R() allocates a request and six maps, and a
+// reused one already carries User-Agent and Accept. The call's headers go
+// into the request's map under canonical keys with value slices built once
+// (resty's SetHeader would canonicalise and allocate), and are deleted after
+// the call; resty clones the map into the *http.Request.
 func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
-	var body io.Reader
+	r, _ := c.reqs.Get().(*resty.Request)
+	if r == nil {
+		r = c.rc.R()
+		r.Header["User-Agent"], r.Header["Accept"] = c.userAgent, jsonContentType
+	}
+	defer func() {
+		r.SetBody(nil).SetContext(context.Background()).RawRequest = nil // keeps no reference to the call
+		delete(r.Header, "Content-Type")
+		delete(r.Header, "Authorization")
+		delete(r.Header, "X-Authing-App-Id")
+		c.reqs.Put(r)
+	}()
+	r.SetContext(ctx)
+	h := r.Header
 	if len(k.body) > 0 {
-		body = bytes.NewReader(k.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, k.method, k.url, body)
-	if err != nil {
-		return nil, err
-	}
-	h := req.Header
-	h["User-Agent"], h["Accept"] = c.userAgent, jsonContentType
-	if body != nil {
+		r.SetBody(bytes.NewReader(k.body)) // an io.Reader: resty hands it on without copying
 		h["Content-Type"] = headerValue(k.contentType)
 	}
 	if k.auth != "" {
@@ -149,8 +159,15 @@ func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 	if k.appID != "" {
 		h["X-Authing-App-Id"] = c.appIDHeader
 	}
-	_ = noReplay(nil, req)
-	return c.rc.GetClient().Do(req) //nolint:bodyclose // check closes it; on an error it is nil or closed
+	resp, err := r.Execute(k.method, k.url)
+	if err != nil {
+		if resp != nil && resp.RawResponse != nil {
+			_, _ = io.CopyN(io.Discard, resp.RawResponse.Body, 4<<10) // lets the connection be reused
+			_ = resp.RawResponse.Body.Close()
+		}
+		return nil, err
+	}
+	return resp.RawResponse, nil
 }
 
 // Bounds of what the SDK copies from a server into an error's data fields,

@@ -33,6 +33,7 @@ type Client struct {
 	appIDHeader []string          // the x-authing-app-id header value, built once
 	urls        map[string]string // every endpoint's URL by Op, joined once
 	userAgent   []string          // the User-Agent header value, built once
+	reqs        *sync.Pool        // idle *resty.Request values (send)
 	// keys returns the secrets, sealed in a closure: even a reflective
 	// print of a Client value shows only an address.
 	keys func() *clientKeys
@@ -71,6 +72,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		rc:         newResty(o),
 		userAgent:  []string{o.userAgent},
 		urls:       map[string]string{},
+		reqs:       new(sync.Pool),
 		opts:       o,
 		userDomain: cfg.UserDomain,
 		genAuth:    cfg.GenAuth,

@@ -20,9 +20,7 @@ const maxResponseHeaderBytes = 64 << 10
 
 // newResty builds the one resty client of a Client around a private copy
 // of the caller's *http.Client (or a tuned transport): no cookie jar, no
-// redirects. send builds each request itself and sends it through that
-// *http.Client (BENCHMARKS.md, "resty"); a request made through resty
-// would still get no retries, no logging and no rewindable body.
+// redirects, no resty retries, no resty logging, no rewindable body.
 func newResty(o options) *resty.Client {
 	hc := &http.Client{Transport: newTransport()}
 	if o.httpClient != nil {
