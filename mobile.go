@@ -21,9 +21,9 @@ import (
 // payload's type decides its connection.
 type Connection string
 
-// MobilePayload is the credential of one GenAuth connection: one of the
-// payload types of this package (one per connection; see the README) (WechatPayload, GooglePayload, …).
-// The interface is sealed; other packages cannot implement it.
+// MobilePayload is the credential of one GenAuth connection: one of this
+// package's payload types, one per connection (WechatPayload, GooglePayload,
+// …; see the README). It is sealed: other packages cannot implement it.
 type MobilePayload interface {
 	// Connection returns the connection the payload signs in with.
 	Connection() Connection
@@ -72,19 +72,17 @@ func (r MobileSignInRequest) Format(f fmt.State, _ rune) { formatRedacted(f, r) 
 func (r MobileSignInRequest) LogValue() slog.Value { return redactedLogValue(r) }
 
 // SignInByMobile exchanges a mobile social-login credential for GenAuth
-// tokens. The payload's type picks the connection; the client authenticates
-// as Config.GenAuth.AuthMethod says.
+// tokens: POST {GenAuth.Host}/api/v3/signin-by-mobile. The payload's type
+// picks the connection; the client authenticates as GenAuth.AuthMethod says.
 //
-// The token's Expiry is now plus the lifetime GenAuth sends as expire_in or
-// expires_in (the shorter when both are present); without either it is zero
-// (unknown). A success that carries only an id token is a login: the id
-// token is then also the AccessToken (as in Authing's own clients).
+// Expiry is now plus expire_in or expires_in (the shorter when both are
+// sent), zero when neither is. A success carrying only an id token is a
+// login, with the id token also as AccessToken (as Authing's clients do).
 //
-// POST {GenAuth.Host}/api/v3/signin-by-mobile. Failures are an *APIError
-// whose Code is GenAuth's statusCode and APICode its apiCode, matching the
-// ErrGenAuth… sentinels and groups (see [APICode] and [GenAuthStatus]) and,
-// for statusCode 429, ErrRateLimited. On MFA (1636) and first login (1639)
-// the error's Continuation holds the token to continue with.
+// A failure is an *APIError with GenAuth's statusCode as Code and its
+// apiCode as APICode, matching the ErrGenAuth… sentinels and groups (see
+// [APICode], [GenAuthStatus]) and, for 429, ErrRateLimited. On MFA (1636)
+// and first login (1639) its Continuation holds the token to continue with.
 func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*Token, error) {
 	if c.genAuthURL == "" {
 		return nil, ErrNotConfigured
@@ -93,28 +91,23 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 	if err != nil {
 		return nil, err
 	}
-	k := &call{
-		op: OpSignInByMobile, family: FamilyGenAuth, method: http.MethodPost,
-		url: c.genAuthURL, host: c.genAuthHost, contentType: "application/json",
-		body: body, auth: c.signInAuth(), appID: c.genAuth.AppID, payload: r.Payload,
-	}
-	// The answer's data and the token are one allocation: the token's
-	// strings are the data's anyway.
+	// The answer's data and the token are one allocation.
 	r2 := new(struct {
 		tok  Token
 		data envelope.GenAuthToken
 	})
 	data := &r2.data
-	k.out = data
-	status, err := c.do(ctx, k)
+	status, err := c.do(ctx, &call{
+		op: OpSignInByMobile, family: FamilyGenAuth, method: http.MethodPost,
+		url: c.genAuthURL, host: c.genAuthHost, contentType: "application/json",
+		body: body, auth: c.signInAuth(), appID: c.genAuth.AppID, payload: r.Payload, out: data,
+	})
 	if err != nil {
 		return nil, err
 	}
 	lifetime, known := data.Lifetime()
 	access := data.AccessToken
-	if access == "" {
-		// An id-token-only success: Authing's own clients take
-		// access_token || id_token, and so does the SDK.
+	if access == "" { // Authing's clients take access_token || id_token
 		access = data.IDToken
 	}
 	if access == "" || lifetime < 0 || lifetime > maxLifetime {
@@ -164,10 +157,9 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	if opts != nil && opts.Scope == "" && len(opts.Context) == 0 && opts.TenantID == "" && len(opts.CustomData) == 0 {
 		opts = nil
 	}
-	// The body is appended into one buffer in mobileWire's field order,
-	// byte for byte what encoding/json makes of it (mobile_bench_test.go
-	// holds the two equal for every connection): only the payload and the
-	// options go through encoding/json, not the 37-field wire struct.
+	// Byte for byte what encoding/json makes of mobileWire (a test holds
+	// them equal for every connection), with only the payload and options
+	// through encoding/json.
 	body := make([]byte, 0, 256)
 	body = append(body, `{"extIdpConnidentifier":`...)
 	body = appendJSONString(body, r.ExtIdpConnIdentifier)
@@ -182,8 +174,7 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	}
 	if err != nil {
 		// Only options can fail (a func, a channel, NaN, a Marshaler's
-		// error). The error text of encoding/json may quote a value from
-		// Context or CustomData, so the reason never includes it.
+		// error); encoding/json's text may quote a value, so it is dropped.
 		return nil, invalid(unencodable(opts), "cannot be encoded as JSON (unsupported type or value)")
 	}
 	if c.genAuth.AuthMethod == AuthClientSecretPost { // client_secret_post sends the secret by design
@@ -245,13 +236,10 @@ func hasWord(s, word string) bool {
 //go:generate go run ./internal/connections/cmd/genconnections
 
 // ParseMobilePayload builds the payload of connection c from its wire JSON,
-// the object GenAuth reads under the connection's payload key, e.g.
-// {"code":"…"} for ConnectionWechat. Fields the payload type does not have
-// are an error naming the field, so a misspelled field name never goes
-// unnoticed. Command lines and tests use it to build any payload from data.
-//
-// Nothing is sent: the error is a [*ValidationError] without an Op. It
-// names the connection and an unknown field, and never quotes a value.
+// the object under the connection's payload key, e.g. {"code":"…"} for
+// ConnectionWechat. A field the payload does not have is an error naming
+// it. The error is a [*ValidationError] without an Op that never quotes a
+// value.
 func ParseMobilePayload(c Connection, wireJSON []byte) (MobilePayload, error) {
 	decode := payloadDecoder(c)
 	if decode == nil {
@@ -267,9 +255,8 @@ func ParseMobilePayload(c Connection, wireJSON []byte) (MobilePayload, error) {
 // maxFieldName bounds an unknown field's name quoted in an error.
 const maxFieldName = 64
 
-// payloadReason says what is wrong with a payload's JSON: the unknown field
-// by name (a name, never a value), or that it is not an object of the
-// payload's fields.
+// payloadReason names an unknown field (a name, never a value), or says the
+// JSON is not an object of the payload's fields.
 func payloadReason(c Connection, err error) string {
 	// encoding/json reports an unknown field as `json: unknown field "name"`
 	// (encoding/json: decode.go, d.saveError in object).

@@ -11,11 +11,6 @@ import (
 	"github.com/seed1804ee03/enduser/internal/envelope"
 )
 
-// GenAuth's OpenID Connect endpoints (refresh, user info, revocation,
-// introspection) answer plain OAuth 2.0 JSON, no envelope; they go through
-// the same call path as every other call: retry rules, body limit, logging,
-// scrubbing, one send per rotating credential.
-
 // isOIDCOp reports whether op is one of GenAuth's /oidc/* endpoints.
 func isOIDCOp(op string) bool { return strings.HasPrefix(op, "oidc/") }
 
@@ -46,10 +41,9 @@ func (c *Client) authMethod(op string) ClientAuthMethod {
 	return c.genAuth.AuthMethod
 }
 
-// withClientAuth adds the client authentication of op's method to a form
-// and returns the Authorization header it needs: client_id (none),
-// client_id and client_secret (client_secret_post), or HTTP Basic
-// (client_secret_basic).
+// withClientAuth adds op's client authentication to a form and returns the
+// Authorization header it needs: client_id (none), client_id and
+// client_secret (client_secret_post), or HTTP Basic (client_secret_basic).
 func (c *Client) withClientAuth(form []byte, op string) ([]byte, string) {
 	switch c.authMethod(op) {
 	case AuthClientSecretBasic:
@@ -62,12 +56,11 @@ func (c *Client) withClientAuth(form []byte, op string) ([]byte, string) {
 	}
 }
 
-// postOIDC sends params as a form, with client authentication, to the
-// GenAuth OIDC endpoint op and decodes the plain answer into out (nil to
-// ignore it). secrets are the request's credentials, scrubbed from anything
-// the answer echoes. idempotent marks a call that may be sent twice (a 503
-// is retried): introspection and revocation, never a refresh, whose
-// refresh token rotates.
+// postOIDC posts params as a form, with client authentication, to the
+// GenAuth OIDC endpoint op and decodes the plain OAuth 2.0 answer into out
+// (nil to ignore it). secrets are scrubbed from whatever the answer echoes.
+// idempotent calls (introspection, revocation) may be sent twice; a
+// refresh, whose refresh token rotates, never is.
 func postOIDC(ctx context.Context, c *Client, op string, idempotent bool, params []param, secrets []string, out any) (int, error) {
 	if c.genAuthURL == "" {
 		return 0, ErrNotConfigured
@@ -80,12 +73,11 @@ func postOIDC(ctx context.Context, c *Client, op string, idempotent bool, params
 	if auth != "" { // an echo of the bare Basic credentials is scrubbed too
 		secrets = append(secrets[:len(secrets):len(secrets)], strings.TrimPrefix(auth, "Basic "))
 	}
-	k := &call{
+	return c.do(ctx, &call{
 		op: op, family: FamilyGenAuth, oauth: true, method: http.MethodPost,
 		url: c.oidcURL(op), host: c.genAuthHost, contentType: "application/x-www-form-urlencoded",
 		body: form, auth: auth, scrub: secrets, idempotent: idempotent, out: out,
-	}
-	return c.do(ctx, k)
+	})
 }
 
 // Logout ends the session of t at the host of t's family.
@@ -132,24 +124,17 @@ func (c *Client) revokeSession(ctx context.Context, t *Token) error {
 		return &ValidationError{Op: OpOIDCRevocation, Field: "token", Reason: "needs an access or refresh token", Err: ErrTokenRequired}
 	}
 	var errs []error
-	if t.RefreshToken != "" {
-		errs = append(errs, c.revoke(ctx, t, t.RefreshToken, "refresh_token"))
-	}
-	if t.AccessToken != "" {
-		errs = append(errs, c.revoke(ctx, t, t.AccessToken, "access_token"))
+	for _, tok := range [...]struct{ token, hint string }{{t.RefreshToken, "refresh_token"}, {t.AccessToken, "access_token"}} {
+		if tok.token != "" {
+			_, err := c.postToken(ctx, OpOIDCRevocation, t, tok.token, tok.hint, nil)
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
 
-// revoke revokes one token of t (RFC 7009); hint is its token_type_hint.
-func (c *Client) revoke(ctx context.Context, t *Token, token, hint string) error {
-	_, err := c.postToken(ctx, OpOIDCRevocation, t, token, hint, nil)
-	return err
-}
-
 // postToken posts one of t's tokens and its token_type_hint to the
-// revocation or introspection endpoint op; both of t's tokens are scrubbed
-// from whatever the answer echoes.
+// revocation or introspection endpoint op, scrubbing both of t's tokens.
 func (c *Client) postToken(ctx context.Context, op string, t *Token, token, hint string, out any) (int, error) {
 	params := []param{{"token", token}, {"token_type_hint", hint}}
 	return postOIDC(ctx, c, op, true, params, []string{t.AccessToken, t.RefreshToken}, out)
@@ -289,14 +274,12 @@ func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, erro
 	if err != nil {
 		return nil, err
 	}
-	k := &call{
+	var raw json.RawMessage
+	status, err := c.do(ctx, &call{
 		op: OpOIDCUserInfo, family: FamilyGenAuth, oauth: true, method: http.MethodGet,
 		url: c.oidcURL(OpOIDCUserInfo), host: c.genAuthHost, auth: auth,
-		scrub: []string{t.AccessToken, t.RefreshToken}, idempotent: true,
-	}
-	var raw json.RawMessage
-	k.out = &raw
-	status, err := c.do(ctx, k)
+		scrub: []string{t.AccessToken, t.RefreshToken}, idempotent: true, out: &raw,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -310,16 +293,13 @@ func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, erro
 	}, nil
 }
 
-// errNoClaims is Claims on a profile that has none.
-var errNoClaims = errors.New("enduser: a v2 profile has no OpenID Connect claims")
-
 // Claims decodes every claim of a GenAuth profile (the whole /oidc/me
 // answer: sub, name, email_verified, phone_number_verified, custom claims…)
 // into v, as json.Unmarshal does. A v2 profile has no claims: Claims
 // returns an error.
 func (u *UserInfo) Claims(v any) error {
 	if u == nil || u.claims == nil {
-		return errNoClaims
+		return errors.New("enduser: a v2 profile has no OpenID Connect claims")
 	}
 	return u.claims(v)
 }

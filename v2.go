@@ -175,8 +175,7 @@ func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param
 	if mcc != 0 {
 		opt = append(opt, param{"mcc", strconv.Itoa(mcc)})
 	}
-	// The answer's data and the token are one allocation: the token's
-	// strings are the data's anyway.
+	// The answer's data and the token are one allocation.
 	r := new(struct {
 		tok  Token
 		data envelope.V2Token
