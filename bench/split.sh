@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Splits two CPU profiles of the same calls (bench/load -cpuprofile: the SDK
+# and the floor) into layers, each as a share of the floor's total CPU.
+# Every sample counts to the first layer of the list found anywhere on its
+# stack, so allocation and GC assist count to the layer that allocated.
+#
+#	bench/split.sh PREFIX.h1.v2.sdk PREFIX.h1.v2.raw
+set -euo pipefail
+layers() {
+	go tool pprof -traces "$1" 2>/dev/null | awk '
+	function ms(v) { if (v ~ /ms$/) return v + 0; if (v ~ /us$|µs$/) return v / 1000; if (v ~ /s$/) return v * 1000; return v + 0 }
+	function layer(f) {
+		if (f ~ /^runtime\.gcBgMarkWorker/) return 1
+		if (f ~ /^github\.com\/go-resty\/resty/) return 2
+		if (f ~ /^net\/http\.NewRequest/) return 3
+		if (f ~ /^(net\/http\.|crypto\/|net\.|internal\/poll|syscall\.|golang\.org\/x\/net|vendor\/golang\.org)/) return 4
+		if (f ~ /^encoding\/json/) return 5
+		if (f ~ /^(github\.com\/seed1804ee03\/enduser|main\.)/) return 6
+		return 7
+	}
+	function flush() { if (v > 0) sum[best] += v; v = 0; best = 7 }
+	/^-----------\+/ { flush(); next }
+	/^ +[0-9.]+(ms|s|us|µs) +/ { flush(); v = ms($1); f = $2 } 
+	/^ +[^ 0-9]/ { f = $1 }
+	{ if (v > 0) { l = layer(f); if (l < best) best = l } }
+	END { flush(); for (i = 1; i <= 7; i++) print i, sum[i] + 0 }'
+}
+names=("GC background marking" "resty request pipeline" "http.NewRequestWithContext" "net/http: send, transport, TLS, syscalls" "encoding/json (body, answer)" "own code (SDK or floor; the load loop)" "runtime, scheduler, other")
+mapfile -t s < <(layers "$1" | cut -d' ' -f2)
+mapfile -t r < <(layers "$2" | cut -d' ' -f2)
+tr=0; ts=0
+for i in 0 1 2 3 4 5 6; do tr=$(echo "$tr + ${r[$i]}" | bc); ts=$(echo "$ts + ${s[$i]}" | bc); done
+printf '| %-42s | %7s | %7s |\n' layer SDK floor
+for i in 3 4 2 1 5 6 0; do
+	printf '| %-42s | %6.1f%% | %6.1f%% |\n' "${names[$i]}" "$(echo "100 * ${s[$i]} / $tr" | bc -l)" "$(echo "100 * ${r[$i]} / $tr" | bc -l)"
+done
+printf '| %-42s | %6.1f%% | %6.1f%% |\n' total "$(echo "100 * $ts / $tr" | bc -l)" 100
