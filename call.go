@@ -122,7 +122,7 @@ func (c *Client) attempt(ctx context.Context, k *call) outcome {
 	if err != nil {
 		return failed(0, envelope.Result{}, newTransportError(ctx, k.op, err), 0)
 	}
-	noteServerDate(ctx, resp) // the server's clock, for token expiry (tokensource.go)
+	c.opts.server.Observe(resp.Header, c.opts.clock) // the server's clock, for token expiries
 	return c.check(ctx, k, resp)
 }
 

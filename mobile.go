@@ -120,7 +120,7 @@ func (c *Client) SignInByMobile(ctx context.Context, r MobileSignInRequest) (*To
 		IDToken: data.IDToken, Scope: data.Scope,
 	}
 	if known && lifetime > 0 {
-		tok.Expiry = c.opts.clock().Add(time.Duration(lifetime) * time.Second)
+		tok.Expiry = c.serverNow().Add(time.Duration(lifetime) * time.Second)
 	}
 	return tok, nil
 }

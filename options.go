@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/hostcheck"
+	"github.com/seed1804ee03/enduser/internal/srvclock"
 )
 
 // Defaults of a Client built without options.
@@ -49,7 +50,7 @@ type options struct {
 	userAgent     string
 	bodyLimit     int64
 	clock         func() time.Time
-	clockSet      bool // WithClock given: its clock is taken as the server's (tokensource.go)
+	server        *srvclock.Clock // the server's, learned from every answer's Date (call.go)
 	queryParams   bool
 	insecureHTTP  bool
 	hook          Hook // nil: none
@@ -65,6 +66,7 @@ func defaultOptions() options {
 		userAgent:     "enduser-go/" + Version,
 		bodyLimit:     DefaultResponseBodyLimit,
 		clock:         time.Now,
+		server:        srvclock.New(),
 		rateLimitWait: DefaultRateLimitWait,
 		oneTapZone:    time.FixedZone("UTC+8", 8*60*60), // China Standard Time
 	}
@@ -120,10 +122,15 @@ func WithResponseBodyLimit(n int64) Option {
 	return option(n > 0, "WithResponseBodyLimit: limit must be positive", func(o *options) { o.bodyLimit = n })
 }
 
-// WithClock sets the clock used to compute GenAuth expiries and TokenSource
-// refresh times (default time.Now). Tests inject a fixed clock.
+// WithClock sets the Client's clock, this machine's (default time.Now).
+// Token expiries are instants of the server's clock: the Client learns how
+// far its clock is off from the Date header of every answer (differences
+// under two seconds are noise), dates GenAuth lifetimes with it and judges
+// every expiry against it, so a token shared through a store means the
+// same on every replica. Tests inject a settable clock, and stamp the test
+// server's Date with it (endusertest.WithClock does).
 func WithClock(now func() time.Time) Option {
-	return option(now != nil, "WithClock: nil clock", func(o *options) { o.clock, o.clockSet = now, true })
+	return option(now != nil, "WithClock: nil clock", func(o *options) { o.clock = now })
 }
 
 // WithOneTapTimeZone sets the zone in which [Client.PhoneOneTapLogin]

@@ -29,7 +29,7 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*Token,
 //
 // GenAuth: POST {GenAuth.Host}/oidc/token with grant_type=refresh_token,
 // authenticated as Config.GenAuth.AuthMethod says; expires_in counts from
-// the client's clock ([WithClock]). What the answer leaves out (a new
+// the server's clock, as the Client knows it ([WithClock]). What the answer leaves out (a new
 // refresh token, RFC 6749 section 6; the id token; the scope) stays.
 func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
 	fam, err := c.familyOf(OpRefreshToken, t)
@@ -51,15 +51,10 @@ func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
 // maxLifetime bounds a lifetime in seconds; anything beyond is not one.
 const maxLifetime = 1 << 32
 
-// serverNow is the answer's Date when a TokenSource asked for it and the
-// Client runs on the real clock (so that the expiry is on the server's
-// clock, like v2's absolute expiries), else the Client's clock.
-func (c *Client) serverNow(ctx context.Context) time.Time {
-	if p, ok := ctx.Value(serverDateKey{}).(*time.Time); ok && !p.IsZero() && !c.opts.clockSet {
-		return *p
-	}
-	return c.opts.clock()
-}
+// serverNow is the server's time by the Client's clock and what the
+// answers' Date headers taught it ([WithClock]): expiries are instants of
+// the server's clock, as v2's absolute ones are.
+func (c *Client) serverNow() time.Time { return c.opts.server.Now(c.opts.clock()) }
 
 func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
 	var data envelope.OAuthToken
@@ -76,7 +71,7 @@ func (c *Client) refreshGenAuth(ctx context.Context, t *Token) (*Token, error) {
 		RefreshToken: data.RefreshToken, IDToken: cmp.Or(data.IDToken, t.IDToken), Scope: cmp.Or(data.Scope, t.Scope),
 	}
 	if data.ExpiresIn > 0 {
-		nt.Expiry = c.serverNow(ctx).Add(time.Duration(data.ExpiresIn) * time.Second)
+		nt.Expiry = c.serverNow().Add(time.Duration(data.ExpiresIn) * time.Second)
 	}
 	if nt.RefreshToken == "" {
 		nt.RefreshToken, nt.RefreshExpiry = t.RefreshToken, t.RefreshExpiry

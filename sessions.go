@@ -36,6 +36,13 @@ const (
 //
 // A store implementing [ChangeNotifier] makes a change on one replica drop
 // the others' cached entry at once; the staleness bound stays the floor.
+//
+// Expiries are instants of the server's clock, learned from the Date of
+// every answer the Client gets ([WithClock]). Before its first answer, a
+// replica whose clock is ahead refreshes one session at a time (at most
+// one refresh early); one whose clock is behind hands out tokens the
+// server may reject as expired, until an answer teaches it: through
+// [Sessions.HTTPClient], the API's 401 makes one ForceRefresh.
 // Printed or logged, a Sessions shows its settings, never a key or token.
 type Sessions struct {
 	c      *Client
@@ -44,7 +51,6 @@ type Sessions struct {
 	stale  time.Duration
 	topts  []TokenSourceOption
 	ttl    time.Duration // of the refresh lock, as each session's source has it
-	skew   atomic.Int64  // the server's clock minus the Client's, shared by all sessions
 	stopFn func()
 
 	m    sync.Map // key → *session: the cache, read without a lock
@@ -104,7 +110,7 @@ func (c *Client) Sessions(store TokenStore, opts ...SessionsOption) *Sessions {
 			opt(s)
 		}
 	}
-	s.ttl = c.newTokenSource(local{}, &s.skew, s.topts).lockTTL
+	s.ttl = c.newTokenSource(local{}, s.topts).lockTTL
 	if n, ok := store.(ChangeNotifier); ok {
 		s.stopFn = n.NotifyChanges(s.drop)
 	}
@@ -236,7 +242,7 @@ func (s *Sessions) entry(key string) *session {
 	if v, ok := s.m.Load(key); ok {
 		return v.(*session)
 	}
-	e := &session{key: key, ts: s.c.newTokenSource(shared{s.store, key}, &s.skew, s.topts)}
+	e := &session{key: key, ts: s.c.newTokenSource(shared{s.store, key}, s.topts)}
 	e.ts.stale = s.stale
 	if len(s.ring) < s.max {
 		e.idx = len(s.ring)

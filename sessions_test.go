@@ -194,63 +194,111 @@ func TestSessionsNoRefreshOnALateLockReply(t *testing.T) {
 	assert.Zero(t, r.srv.Count(enduser.OpRefreshToken), "no refresh that could outlive the lock")
 }
 
-// shiftedDate sets each answer's Date header to the server's clock, which
-// is off from this replica's by d.
-type shiftedDate struct{ d time.Duration }
-
-func (s shiftedDate) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err == nil {
-		resp.Header.Set("Date", time.Now().Add(s.d).UTC().Format(http.TimeFormat))
-	}
-	return resp, err
-}
-
-// skewed is a session on a replica whose clock is off from the server's by
-// -serverOffset, with 30-minute access tokens.
-func skewed(t *testing.T, serverOffset time.Duration) (*endusertest.Server, *enduser.Client, *enduser.Sessions, *enduser.Token) {
+// clockFixture is an emulator on the real clock with 30-minute access
+// tokens, a store, and n users logged in there by a replica on time.
+func clockFixture(t *testing.T, n int) (*endusertest.Server, enduser.TokenStore, []*enduser.Token) {
 	t.Helper()
-	srv := endusertest.NewServer(t, endusertest.WithClock(func() time.Time { return time.Now().Add(serverOffset) }),
-		endusertest.WithTokenLifetimes(30*time.Minute, 24*time.Hour))
-	c, err := enduser.NewClient(srv.Config(), enduser.WithHTTPClient(&http.Client{Transport: shiftedDate{serverOffset}}))
+	srv := endusertest.NewServer(t, endusertest.WithTokenLifetimes(30*time.Minute, 24*time.Hour))
+	c, err := enduser.NewClient(srv.Config())
 	require.NoError(t, err)
-	login, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-id-token"})
-	require.NoError(t, err)
-	s := c.Sessions(enduser.NewMemoryStore())
-	require.NoError(t, s.Start(bg, sessionKey, login))
-	return srv, c, s, login
+	store := enduser.NewMemoryStore()
+	logins := make([]*enduser.Token, n)
+	for i := range logins {
+		logins[i], err = c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: fmt.Sprint("apple-user-", i)})
+		require.NoError(t, err)
+		require.NoError(t, store.Store(bg, fmt.Sprint("session:", i), logins[i]))
+	}
+	return srv, store, logins
 }
 
-// A replica an hour ahead of the server, with 30-minute tokens: by its own
-// clock every token is expired; judged by the server's clock (the Date
-// header), one refresh serves every later call.
+// offClient is a replica whose clock is off by d, which has not heard from
+// the server yet.
+func offClient(t *testing.T, srv *endusertest.Server, d time.Duration) *enduser.Client {
+	t.Helper()
+	c, err := enduser.NewClient(srv.Config(), enduser.WithClock(func() time.Time { return time.Now().Add(d) }))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+// A replica an hour ahead, with 30-minute tokens: by its own clock every
+// token is expired. Before it has heard from the server, many callers on
+// many sessions make one refresh, whose answer's Date teaches the server's
+// clock; then every token is judged by it. A replica that logged a user in
+// learned the clock from that answer and refreshes nothing.
 func TestSessionsReplicaClockAhead(t *testing.T) {
 	t.Parallel()
-	srv, _, s, _ := skewed(t, -time.Hour)
-	for range 10 {
-		_, err := s.Token(bg, sessionKey)
-		require.NoError(t, err)
+	const n = 8
+	srv, store, _ := clockFixture(t, n)
+	s := offClient(t, srv, time.Hour).Sessions(store)
+	var wg sync.WaitGroup
+	for g := range 4 * n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				tok, err := s.Token(bg, fmt.Sprint("session:", g%n))
+				if assert.NoError(t, err) {
+					assert.True(t, tok.Expiry.After(time.Now()), "a live token by the server's clock")
+				}
+			}
+		}()
 	}
-	assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken), "no refresh storm")
+	wg.Wait()
+	assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken), "one refresh to learn the clock, no storm")
+
+	c := offClient(t, srv, time.Hour)
+	login, err := c.AppleLogin(bg, enduser.AppleLoginRequest{IdentityToken: "apple-user-new"})
+	require.NoError(t, err)
+	s = c.Sessions(store)
+	require.NoError(t, s.Start(bg, "session:new", login))
+	for range 10 {
+		tok, err := s.Token(bg, "session:new")
+		require.NoError(t, err)
+		assert.Equal(t, login.AccessToken, tok.AccessToken)
+	}
+	assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken), "the login's answer taught the clock")
 }
 
-// A replica an hour behind the server: a token expired by the server's
-// clock (but not by the replica's) is refreshed, not handed out.
+// A replica an hour behind, with 30-minute tokens: by its own clock a
+// token expired 5 minutes ago is valid for 55 more minutes. Before it has
+// heard from the server it hands that token out (the API answers 401, and
+// the session's HTTP client's ForceRefresh then teaches the clock); from
+// then on an expired token is refreshed, not handed out.
 func TestSessionsReplicaClockBehind(t *testing.T) {
 	t.Parallel()
-	srv, c, s, login := skewed(t, time.Hour)
-	fresh, err := s.ForceRefresh(bg, sessionKey, login) // the replica learns the server's clock
-	require.NoError(t, err)
-	expired := *fresh
-	expired.Expiry = time.Now().Add(time.Hour - 5*time.Minute) // 5 minutes ago, by the server's clock
-	require.NoError(t, s.Start(bg, sessionKey, &expired))
+	srv, store, logins := clockFixture(t, 2)
+	for i, tok := range logins {
+		expired := *tok
+		expired.Expiry = time.Now().Add(-5 * time.Minute)
+		require.NoError(t, store.Store(bg, fmt.Sprint("session:", i), &expired))
+	}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, tok := range logins { // the API's view: these expired
+			if r.Header.Get("Authorization") == tok.AuthorizationHeader() {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(api.Close)
+	s := offClient(t, srv, -time.Hour).Sessions(store)
 
-	tok, err := s.Token(bg, sessionKey)
+	tok, err := s.Token(bg, "session:0")
 	require.NoError(t, err)
-	assert.NotEqual(t, expired.AccessToken, tok.AccessToken, "the expired token is not handed out")
+	assert.Equal(t, logins[0].AccessToken, tok.AccessToken, "not heard from the server yet: the expired token")
+	resp, err := s.HTTPClient("session:0", nil).Get(api.URL)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "one ForceRefresh after the 401")
+	assert.Equal(t, 1, srv.Count(enduser.OpRefreshToken))
+
+	tok, err = s.Token(bg, "session:1")
+	require.NoError(t, err)
+	assert.NotEqual(t, logins[1].AccessToken, tok.AccessToken, "the expired token is refreshed, not handed out")
+	assert.True(t, tok.Expiry.After(time.Now()))
 	assert.Equal(t, 2, srv.Count(enduser.OpRefreshToken))
-	_, err = c.UserInfo(bg, tok)
-	require.NoError(t, err, "the token handed out is live")
 }
 
 // A saver that ignores its context: callers are not held past the

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -102,7 +101,6 @@ type TokenSource struct {
 	save    func(ctx context.Context, prev, next *Token) error
 	lockTTL time.Duration
 	stale   time.Duration // a shared token unconfirmed for longer is loaded again; 0: never, < 0: always
-	skew    *atomic.Int64 // the server's clock minus the Client's, from answers' Date headers
 
 	hot atomic.Pointer[cached]
 
@@ -117,7 +115,8 @@ type TokenSource struct {
 
 type cached struct {
 	tok   *Token
-	until time.Time // by the Client's clock
+	until time.Time     // by the Client's clock
+	skew  time.Duration // the server's clock minus the Client's when until was set
 }
 
 // flight is one update, shared by every caller waiting on it.
@@ -196,7 +195,7 @@ func WithLockTTL(d time.Duration) TokenSourceOption {
 // TokenSource returns a TokenSource that starts from t (a login's token of
 // either family) and refreshes it through c.
 func (c *Client) TokenSource(t *Token, opts ...TokenSourceOption) *TokenSource {
-	ts := c.newTokenSource(local{}, new(atomic.Int64), opts)
+	ts := c.newTokenSource(local{}, opts)
 	ts.setTok(t)
 	return ts
 }
@@ -215,11 +214,11 @@ func (c *Client) TokenSource(t *Token, opts ...TokenSourceOption) *TokenSource {
 // does. Store failures match [ErrTokenStore]; an absent token, or one whose
 // refresh token expired or was refused, matches [ErrTokenInvalid].
 func (c *Client) SharedTokenSource(store TokenStore, key string, opts ...TokenSourceOption) *TokenSource {
-	return c.newTokenSource(shared{store, key}, new(atomic.Int64), opts)
+	return c.newTokenSource(shared{store, key}, opts)
 }
 
-func (c *Client) newTokenSource(how strategy, skew *atomic.Int64, opts []TokenSourceOption) *TokenSource {
-	ts := &TokenSource{c: c, how: how, skew: skew, leeway: DefaultExpiryLeeway}
+func (c *Client) newTokenSource(how strategy, opts []TokenSourceOption) *TokenSource {
+	ts := &TokenSource{c: c, how: how, leeway: DefaultExpiryLeeway}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(ts)
@@ -297,22 +296,19 @@ func (ts *TokenSource) get(ctx context.Context, rejected string) (*Token, error)
 	}
 }
 
-// fresh returns the hot token if it may be handed out instead of rejected.
+// fresh returns the hot token if it may be handed out instead of rejected
+// (and the server's clock has not been learned anew since it was set).
 func (ts *TokenSource) fresh(rejected string) *Token {
-	if h := ts.hot.Load(); h != nil && ts.c.opts.clock().Before(h.until) && h.tok.AccessToken != rejected {
+	if h := ts.hot.Load(); h != nil && ts.c.opts.clock().Before(h.until) && h.tok.AccessToken != rejected &&
+		h.skew == ts.c.opts.server.Skew() {
 		return h.tok
 	}
 	return nil
 }
 
-// serverNow is the Client's clock corrected by the server's, as learned.
-func (ts *TokenSource) serverNow() time.Time {
-	return ts.c.opts.clock().Add(time.Duration(ts.skew.Load()))
-}
-
 // usable reports whether t can be handed out now instead of rejected.
 func (ts *TokenSource) usable(t *Token, rejected string) bool {
-	return t != nil && t.AccessToken != "" && t.AccessToken != rejected && !t.expiredAt(ts.serverNow(), ts.leeway)
+	return t != nil && t.AccessToken != "" && t.AccessToken != rejected && !t.expiredAt(ts.c.serverNow(), ts.leeway)
 }
 
 // fly runs one update and publishes its result to every waiter.
@@ -376,6 +372,19 @@ func (s shared) update(ctx context.Context, ts *TokenSource, _ *Token, rejected 
 	st, err := s.load(ctx, ts)
 	if err != nil || ts.usable(st, rejected) {
 		return ts.adopt(st, err)
+	}
+	// Until the Client has heard from the server, its clock may be ahead of
+	// the server's: one refresh at a time, each judged again after the
+	// previous one taught the server's time.
+	wctx, stop := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
+	release, err := ts.c.opts.server.Wait(wctx)
+	stop()
+	if err != nil {
+		return nil, &storeError{"waiting for the server's first answer", err}
+	}
+	defer release()
+	if ts.usable(st, rejected) {
+		return ts.adopt(st, nil)
 	}
 	if err := ts.sharedRefreshable(st); err != nil {
 		return nil, err
@@ -492,22 +501,13 @@ func (s shared) load(ctx context.Context, ts *TokenSource) (*Token, error) {
 	return st, nil
 }
 
-// refresh is the one place where a TokenSource spends a refresh token. It
-// learns the server's clock from the answer's Date header: a Client given
-// [WithClock] takes that clock as the server's.
+// refresh is the one place where a TokenSource spends a refresh token.
 func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) {
 	start := time.Now()
-	var date time.Time
-	next, err := ts.c.Refresh(context.WithValue(ctx, serverDateKey{}, &date), cur)
+	next, err := ts.c.Refresh(ctx, cur)
 	ts.c.observeRefresh(ctx, cur.Family, start, err) // the Hook's Refresh (hook.go)
 	switch {
 	case err == nil:
-		if d := date.Sub(ts.c.opts.clock()); !date.IsZero() && !ts.c.opts.clockSet {
-			if d.Abs() < 5*time.Second { // within the header's resolution and a round trip
-				d = 0
-			}
-			ts.skew.Store(int64(d))
-		}
 		return next, nil
 	case errors.Is(err, ErrTokenInvalid) || errors.Is(err, ErrRefreshTokenRequired):
 		ts.setDead(err, cur)
@@ -515,17 +515,6 @@ func (ts *TokenSource) refresh(ctx context.Context, cur *Token) (*Token, error) 
 		ts.setDead(sessionEnd(cur, "may have been spent by a refresh whose answer was lost"), cur)
 	}
 	return nil, err
-}
-
-type serverDateKey struct{}
-
-// noteServerDate records resp's Date header for a refresh that asked.
-func noteServerDate(ctx context.Context, resp *http.Response) {
-	if p, ok := ctx.Value(serverDateKey{}).(*time.Time); ok {
-		if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-			*p = d
-		}
-	}
 }
 
 // maybeSpent reports whether a failed refresh may have spent the refresh
@@ -551,7 +540,7 @@ func (ts *TokenSource) refreshable(cur *Token) error {
 	switch {
 	case cur == nil || cur.RefreshToken == "":
 		err = sessionEnd(cur, "is missing")
-	case !cur.RefreshExpiry.IsZero() && !ts.serverNow().Before(cur.RefreshExpiry):
+	case !cur.RefreshExpiry.IsZero() && !ts.c.serverNow().Before(cur.RefreshExpiry):
 		err = sessionEnd(cur, "has expired")
 	default:
 		return nil
@@ -604,15 +593,15 @@ func (ts *TokenSource) publish(t *Token) {
 		return
 	}
 	ts.dead = nil
-	now := ts.c.opts.clock()
+	now, skew := ts.c.opts.clock(), ts.c.opts.server.Skew()
 	until := now.AddDate(100, 0, 0)
 	if !t.Expiry.IsZero() {
-		until = t.Expiry.Add(-ts.leeway - time.Duration(ts.skew.Load()))
+		until = t.Expiry.Add(-ts.leeway - skew)
 	}
 	if ts.stale != 0 {
 		until = minTime(until, now.Add(max(ts.stale, 0)))
 	}
-	ts.hot.Store(&cached{t, until})
+	ts.hot.Store(&cached{t, until, skew})
 }
 
 func minTime(a, b time.Time) time.Time {

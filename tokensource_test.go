@@ -417,6 +417,7 @@ func newGenAuthOIDC(t *testing.T, clk *endusertest.Clock) (*enduser.Client, *gen
 	t.Helper()
 	g := &genAuthOIDC{current: "GA-RT-0"}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", clk.Now().UTC().Format(http.TimeFormat)) // the server's clock is the test's
 		if r.Method != http.MethodPost || r.URL.Path != "/oidc/token" {
 			g.others.Add(1)
 			http.NotFound(w, r)

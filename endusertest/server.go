@@ -134,6 +134,8 @@ func (s *Server) Counts() map[string]int {
 // withCounts serves GET CountsPath and hands every other request to api.
 func (s *Server) withCounts(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every answer is dated by the emulator's clock, as a server's by its own.
+		w.Header().Set("Date", s.set.clock().UTC().Format(http.TimeFormat))
 		if r.URL.Path != CountsPath {
 			api.ServeHTTP(w, r)
 			return

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seed1804ee03/enduser"
@@ -58,6 +59,21 @@ type sessionsResult struct {
 	MaxCached  int                 `json:"max_cached"`  // the most sessions the cache held at a sample
 	Forced     map[string]int      `json:"forced"`      // session key → ForceRefresh calls
 	Started    map[string]int64    `json:"started"`     // session key → when its last successful Start returned
+	Heard      int64               `json:"heard"`       // when the first answer of the server arrived
+	Expired    []int64             `json:"expired"`     // when each call began that returned a token expired by the server's clock
+}
+
+// firstAnswer records when the Client first heard from the server: from
+// then on it knows the server's clock.
+type firstAnswer struct {
+	enduser.NopHook
+	at atomic.Int64
+}
+
+func (h *firstAnswer) Attempt(_ context.Context, info enduser.AttemptInfo) {
+	if info.HTTPStatus != 0 {
+		h.at.CompareAndSwap(0, time.Now().UnixNano())
+	}
 }
 
 // reLogin is a call that said the session under Key is over.
@@ -80,7 +96,8 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 		return fmt.Errorf("%s: %w", sessionsChildEnv, err)
 	}
 	name := fmt.Sprintf("sessions-replica-%d", cfg.Index)
-	opts := []enduser.Option{enduser.WithUserAgent(name), enduser.WithTimeout(cfg.Timeout)}
+	heard := &firstAnswer{}
+	opts := []enduser.Option{enduser.WithUserAgent(name), enduser.WithTimeout(cfg.Timeout), enduser.WithHook(heard)}
 	if cfg.ClockOffset != 0 {
 		opts = append(opts, enduser.WithClock(func() time.Time { return time.Now().Add(cfg.ClockOffset) }))
 	}
@@ -116,10 +133,13 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 	}
 	ended := map[int]bool{} // under the session's own mutex and mu
 
-	record := func(op, key string, began time.Time, err error) {
+	record := func(op, key string, began time.Time, tok *enduser.Token, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		res.Calls[op]++
+		if tok != nil && !tok.Expiry.After(time.Now()) { // the emulator runs on the real clock
+			res.Expired = append(res.Expired, began.UnixNano())
+		}
 		if op == "ForceRefresh" {
 			res.Forced[key]++
 		}
@@ -178,7 +198,7 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 						if err == nil {
 							err = sessions.Start(ctx, key, tok)
 						}
-						record("Start", key, began, err)
+						record("Start", key, began, nil, err)
 					}
 					own[i].Unlock()
 				case p < 23 && own[i] != nil: // End: the user logs out, for good
@@ -195,7 +215,7 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 						if err != nil && enduser.Class(err) == enduser.ClassTemporary {
 							err = sessions.End(ctx, key) // the store failed: nothing was deleted, try again
 						}
-						record("End", key, began, err)
+						record("End", key, began, nil, err)
 						if err == nil || enduser.Class(err) != enduser.ClassTemporary { // deleted
 							mu.Lock()
 							res.Ended[key] = [2]int64{began.UnixNano(), time.Now().UnixNano()}
@@ -205,11 +225,11 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 					own[i].Unlock()
 				case p < 80 && last[i] != nil: // ForceRefresh: an API rejected the token
 					tok, err := sessions.ForceRefresh(ctx, key, last[i])
-					record("ForceRefresh", key, began, err)
+					record("ForceRefresh", key, began, tok, err)
 					last[i] = tok
 				default:
 					tok, err := sessions.Token(ctx, key)
-					record("Token", key, began, err)
+					record("Token", key, began, tok, err)
 					last[i] = tok
 				}
 				cancel()
@@ -243,6 +263,7 @@ func runSessionsChild(in io.Reader, out io.Writer) error {
 	}
 	close(stop)
 	wg.Wait()
+	res.Heard = heard.at.Load()
 	line, err := json.Marshal(res)
 	if err != nil {
 		return err
