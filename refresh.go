@@ -29,8 +29,9 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*Token,
 //
 // GenAuth: POST {GenAuth.Host}/oidc/token with grant_type=refresh_token,
 // authenticated as Config.GenAuth.AuthMethod says; expires_in counts from
-// the server's clock, as the Client knows it ([WithClock]). What the answer leaves out (a new
-// refresh token, RFC 6749 section 6; the id token; the scope) stays.
+// the server's clock, as the Client knows it ([WithClock]). What the
+// answer leaves out (a new refresh token, RFC 6749 section 6; the id
+// token; the scope) stays.
 func (c *Client) Refresh(ctx context.Context, t *Token) (*Token, error) {
 	fam, err := c.familyOf(OpRefreshToken, t)
 	if t == nil || t.RefreshToken == "" {
