@@ -16,7 +16,7 @@ import (
 // README's class table lists the codes and faults in each.
 type ErrorClass int
 
-// The classes. The comment after each is what to do.
+// The classes, each with what to do.
 const (
 	// ClassNone is the class of a nil error.
 	ClassNone ErrorClass = iota
@@ -188,10 +188,8 @@ func (e *APIError) errorClass() ErrorClass {
 		}
 	}
 	if cl == ClassReLogin && e.login() && (e.HTTPStatus == 401 || e.genAuth() && e.Code == 401) {
-		// A login has no session to be over. Its 401 either refuses the
-		// credential (a documented code says which: tell the user) or,
-		// without one, the client's own authentication (a GenAuth app
-		// secret or method): an operator's fix.
+		// A login has no session to be over: its 401 refuses the credential
+		// (a documented code) or else the client's own authentication.
 		if known {
 			return ClassDenied
 		}
@@ -217,10 +215,8 @@ func (e *ValidationError) errorClass() ErrorClass {
 	return ClassInvalidRequest
 }
 
-// An unusable answer: a 429 is rate limiting; a 2xx means the server
-// accepted the request and its answer was lost (cut off, empty, no token);
-// another 4xx is a page of a host that is not the API (a wrong base path:
-// no retry helps); anything else is the server's or a gateway's failure.
+// An unusable answer: a 2xx was accepted and its answer lost; a 4xx other
+// than 429 is a page of a host that is not the API (a wrong base path).
 func (e *UnexpectedResponseError) errorClass() ErrorClass {
 	switch {
 	case rateLimited(e.HTTPStatus, 0):
@@ -235,8 +231,7 @@ func (e *UnexpectedResponseError) errorClass() ErrorClass {
 }
 
 // misdirected reports whether an answer of this status without the API's
-// envelope means the configured URL is not the API's: a 4xx page (404 HTML
-// or text), other than 429.
+// envelope means the configured URL is not the API's (a 4xx but 429).
 func misdirected(status int) bool { return status >= 400 && status < 500 && !rateLimited(status, 0) }
 
 // withoutQuery is a called URL for an error: scheme, host and path; the

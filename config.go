@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/seed1804ee03/enduser/internal/hostcheck"
@@ -50,8 +51,7 @@ type GenAuthConfig struct {
 }
 
 // ClientAuthMethod is GenAuth's "exchange token authentication method": how
-// a sign-in proves the client's identity. It must match the app's setting in
-// the GenAuth console.
+// a sign-in proves the client's identity, as set in the GenAuth console.
 type ClientAuthMethod int
 
 // The three client authentication methods.
@@ -73,12 +73,8 @@ func (m ClientAuthMethod) String() string {
 
 // parseAuthMethod returns the method String names.
 func parseAuthMethod(name string) (ClientAuthMethod, bool) {
-	for m := AuthNone; m <= AuthClientSecretBasic; m++ {
-		if m.String() == name {
-			return m, true
-		}
-	}
-	return AuthNone, false
+	i := slices.Index(authMethodNames[:], name)
+	return ClientAuthMethod(max(i, 0)), i >= 0
 }
 
 // String describes the config with its secrets redacted.

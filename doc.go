@@ -22,10 +22,8 @@
 //	tok, err := client.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: idToken})
 //	req.Header.Set("Authorization", tok.AuthorizationHeader())
 //
-// Options set the HTTP client, the per-call timeout (15 s), the retry policy
-// (only requests that never left the process and 429 answers are retried:
-// codes are single-use), logging, a [Hook] (the enduserotel module
-// implements it with OpenTelemetry) and the v2 parameter transport.
+// Options set the HTTP client, the timeout, the retry policy ([RetryPolicy]:
+// codes are single-use), logging and a [Hook] (see module enduserotel).
 //
 // # Errors
 //
@@ -39,12 +37,9 @@
 // ([ClassReLogin], [ClassTemporary], [ClassRateLimited] with [RetryAfter]
 // …).
 //
-// An error's text, every fmt verb of it, log records, Hook events and spans
-// carry only the SDK's own text and closed-set values (op, family, status,
-// code, apiCode, class, request id): never a credential, never the
-// server's message. What the server said is data, read on purpose from
-// [APIError.Message] and [APIError.ExtMsg] (scrubbed of the call's
-// secrets).
+// Errors, log records, Hook events and spans carry only the SDK's own text
+// and closed-set values: never a credential or the server's message, which
+// is data to read on purpose ([APIError.Message], scrubbed).
 //
 // # Tokens and testing
 //
@@ -53,8 +48,6 @@
 // through a [TokenStore]. [Token.Family] says which API issued a token, and
 // every call that takes one sends it to that family's host only.
 //
-// Package endusertest is an in-process emulator of both APIs that checks
-// signatures, single-use codes and rotating refresh tokens like the real
-// servers and scripts failures aimed at an endpoint, a user or the n-th
-// call.
+// Package endusertest is an in-process emulator of both APIs, strict like
+// the real servers, that scripts failures for tests.
 package enduser

@@ -103,8 +103,7 @@ func appendCode(b []byte, label string, n int, text string) []byte {
 	return append(append(append(b, " ("...), text...), ')')
 }
 
-// Format prints Error for every verb and flag (%#v included), so that no
-// verb shows Message or ExtMsg.
+// Format prints Error for every verb and flag (%#v included).
 func (e *APIError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 
 // MarshalJSON encodes Error as a JSON string, so that a struct holding the
@@ -112,7 +111,7 @@ func (e *APIError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 func (e *APIError) MarshalJSON() ([]byte, error) { return marshalError(e) }
 
 // Unwrap returns the [Code] (v2), or the [GenAuthStatus] and [APICode]
-// (GenAuth) of the failure, so that errors.Is and errors.As see them.
+// (GenAuth) of the failure.
 func (e *APIError) Unwrap() []error {
 	if !e.genAuth() {
 		return []error{Code(e.Code)}
@@ -147,7 +146,7 @@ type ValidationError struct {
 	Op     string // the endpoint the request was for
 	Field  string // wire name of the offending field, e.g. "appId" or "wechatPayload.code"
 	Reason string // what is wrong with it, never its value
-	Err    error  // the matching Code (several when a seed lists another code for the field), or nil
+	Err    error  // the matching Code (or Codes), or nil
 }
 
 // Error names the op, the field and the reason.
@@ -173,12 +172,7 @@ func (e *ValidationError) Format(f fmt.State, verb rune) { formatError(f, verb, 
 func (e *ValidationError) MarshalJSON() ([]byte, error) { return marshalError(e) }
 
 // Unwrap returns [ErrInvalidRequest] and the matching code, if any.
-func (e *ValidationError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrInvalidRequest}
-	}
-	return []error{ErrInvalidRequest, e.Err}
-}
+func (e *ValidationError) Unwrap() []error { return withCause(ErrInvalidRequest, e.Err) }
 
 // ErrUnexpectedResponse is wrapped by an [*UnexpectedResponseError]: an
 // answer that is not a well-formed envelope (HTML from a gateway; an empty,
@@ -196,8 +190,8 @@ type UnexpectedResponseError struct {
 	RetryAfter  time.Duration // on a 429 or 503: the server's Retry-After, 0 if none (see [RetryAfter])
 }
 
-// Error names the op, the HTTP status, the media type when it is a common
-// one, and the decoding problem. Never the excerpt, which is the server's.
+// Error names the op, the HTTP status, a common media type and the
+// decoding problem; never the excerpt, which is the server's.
 func (e *UnexpectedResponseError) Error() string {
 	s := "enduser: " + e.Op + ": unexpected response (HTTP " + strconv.Itoa(e.HTTPStatus)
 	if mt := mediaType(e.ContentType); mt != "" {
@@ -227,17 +221,20 @@ func mediaType(contentType string) string {
 	return ""
 }
 
-// Unwrap returns [ErrUnexpectedResponse] and the decoding problem.
-func (e *UnexpectedResponseError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrUnexpectedResponse}
-	}
-	return []error{ErrUnexpectedResponse, e.Err}
-}
+// Unwrap returns [ErrUnexpectedResponse] and the decoding problem, if any.
+func (e *UnexpectedResponseError) Unwrap() []error { return withCause(ErrUnexpectedResponse, e.Err) }
 
 // Is makes [ErrRateLimited] match an unparsable answer with HTTP status 429.
 func (e *UnexpectedResponseError) Is(target error) bool {
 	return target == ErrRateLimited && rateLimited(e.HTTPStatus, 0)
+}
+
+// withCause is the Unwrap of an error type: its sentinel and its cause, if any.
+func withCause(sentinel, cause error) []error {
+	if cause == nil {
+		return []error{sentinel}
+	}
+	return []error{sentinel, cause}
 }
 
 // formatError prints err's Error text for every verb, never its fields.

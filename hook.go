@@ -177,14 +177,8 @@ func (c *Client) log(ctx context.Context, level slog.Level, k *call, attempt int
 	if !l.Enabled(ctx, level) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 11)
-	attrs = append(attrs,
-		slog.String("op", k.op),
-		slog.String("method", k.method),
-		slog.String("host", k.host),
-		slog.Int("attempt", attempt),
-		slog.Duration("duration", time.Since(start)),
-	)
+	attrs := append(make([]slog.Attr, 0, 11), slog.String("op", k.op), slog.String("method", k.method),
+		slog.String("host", k.host), slog.Int("attempt", attempt), slog.Duration("duration", time.Since(start)))
 	for _, a := range [...]slog.Attr{slog.Int("status", o.status), slog.Int("code", o.res.Code), slog.Int("api_code", o.res.APICode)} {
 		if a.Value.Int64() != 0 {
 			attrs = append(attrs, a)

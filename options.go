@@ -141,9 +141,8 @@ func WithOneTapTimeZone(loc *time.Location) Option {
 }
 
 // WithQueryParams sends the parameters of v2 POST and PUT calls in the URL
-// query, as the official curl examples do, instead of a form body. The form
-// body is the default because it keeps credentials and the signature out of
-// URLs, proxies and access logs.
+// query, as the official curl examples do, instead of the default form
+// body, which keeps credentials out of URLs, proxies and access logs.
 func WithQueryParams() Option {
 	return option(true, "", func(o *options) { o.queryParams = true })
 }
@@ -154,12 +153,10 @@ func WithInsecureHTTP() Option {
 	return option(true, "", func(o *options) { o.insecureHTTP = true })
 }
 
-// WithRateLimitWait sets the longest wait the Client sits out on its own
-// before retrying a 429 (default [DefaultRateLimitWait], 1 s): the
-// server's Retry-After, or without one the policy's backoff. A 429 asking
-// for longer is returned at once, its wait available from [RetryAfter], so
-// that a handler is not held while it could answer 429 with the same hint.
-// 0 returns every 429 at once.
+// WithRateLimitWait sets the longest wait (the server's Retry-After, else
+// the backoff) the Client sits out itself before retrying a 429 (default
+// [DefaultRateLimitWait]). A 429 asking for longer, or any with 0, is
+// returned at once, with its wait in [RetryAfter] for the caller to pass on.
 func WithRateLimitWait(d time.Duration) Option {
 	return option(d >= 0, "WithRateLimitWait: duration must not be negative", func(o *options) { o.rateLimitWait = d })
 }
@@ -168,26 +165,18 @@ func WithRateLimitWait(d time.Duration) Option {
 // Given more than once, every hook sees everything, in the order given
 // (CallStart contexts chain).
 func WithHook(h Hook) Option {
-	return func(o *options) error {
-		if h == nil {
-			return errors.New("WithHook: nil Hook")
-		}
-		switch prev := o.hook.(type) {
-		case nil:
+	return option(h != nil, "WithHook: nil Hook", func(o *options) {
+		if o.hook == nil {
 			o.hook = h
-		case hooks:
-			o.hook = append(append(hooks{}, prev...), h)
-		default:
-			o.hook = hooks{prev, h}
+		} else {
+			o.hook = hooks{o.hook, h}
 		}
-		return nil
-	}
+	})
 }
 
 // WithCallRetry returns a context under which calls use p instead of the
-// Client's retry policy (see [WithRetry]): e.g. RetryPolicy{MaxAttempts: 1}
-// for a call that must not wait at all. An invalid p makes the call fail
-// with [ErrInvalidRequest] before anything is sent.
+// Client's [RetryPolicy] (e.g. {MaxAttempts: 1} for a call that must not
+// wait). An invalid p fails the call with [ErrInvalidRequest], unsent.
 func WithCallRetry(ctx context.Context, p RetryPolicy) context.Context {
 	o := overridesOf(ctx)
 	o.retry, o.hasRetry = p, true
@@ -195,10 +184,9 @@ func WithCallRetry(ctx context.Context, p RetryPolicy) context.Context {
 }
 
 // WithCallTimeout returns a context under which each call is bounded by d
-// (retries included) instead of the Client's [WithTimeout]; unlike a
-// context deadline, it may be longer than the Client's. The context's own
-// deadline still wins when sooner. d <= 0 makes the call fail with
-// [ErrInvalidRequest] before anything is sent.
+// (retries included) instead of [WithTimeout], longer or shorter; the
+// context's own deadline still wins when sooner. d <= 0 makes the call
+// fail with [ErrInvalidRequest] before anything is sent.
 func WithCallTimeout(ctx context.Context, d time.Duration) context.Context {
 	o := overridesOf(ctx)
 	o.timeout, o.hasTimeout = d, true

@@ -54,8 +54,7 @@ type MemoryStore struct {
 	notifying sync.Mutex // one changed call at a time
 }
 
-// memoryLock is one owner's hold on a key's refresh lock; its address is
-// the owner's identity.
+// memoryLock is one owner's hold on a key's lock; its address is the owner.
 type memoryLock struct {
 	expires  time.Time
 	released chan struct{} // closed when the owner unlocks
@@ -65,8 +64,6 @@ type memoryLock struct {
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{toks: map[string]Token{}, locks: map[string]*memoryLock{}, notify: map[*func(string)]bool{}}
 }
-
-var errNilStoredToken = errors.New("enduser: MemoryStore.Store: nil token")
 
 // Load returns a copy of the token stored under key, or nil, nil.
 func (s *MemoryStore) Load(_ context.Context, key string) (*Token, error) {
@@ -82,7 +79,7 @@ func (s *MemoryStore) Load(_ context.Context, key string) (*Token, error) {
 // Store saves a copy of t under key.
 func (s *MemoryStore) Store(_ context.Context, key string, t *Token) error {
 	if t == nil {
-		return errNilStoredToken
+		return errors.New("enduser: MemoryStore.Store: nil token")
 	}
 	s.mu.Lock()
 	s.toks[key] = *t
