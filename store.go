@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/seed1804ee03/enduser/internal/keylock"
 )
 
 // TokenStore keeps the token of a session where every replica of a service
@@ -49,20 +51,14 @@ type ChangeNotifier interface {
 type MemoryStore struct {
 	mu        sync.Mutex
 	toks      map[string]Token
-	locks     map[string]*memoryLock
+	locks     keylock.Table
 	notify    map[*func(string)]bool
 	notifying sync.Mutex // one changed call at a time
 }
 
-// memoryLock is one owner's hold on a key's lock; its address is the owner.
-type memoryLock struct {
-	expires  time.Time
-	released chan struct{} // closed when the owner unlocks
-}
-
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{toks: map[string]Token{}, locks: map[string]*memoryLock{}, notify: map[*func(string)]bool{}}
+	return &MemoryStore{toks: map[string]Token{}, notify: map[*func(string)]bool{}}
 }
 
 // Load returns a copy of the token stored under key, or nil, nil.
@@ -135,40 +131,11 @@ func (s *MemoryStore) Lock(ctx context.Context, key string, ttl time.Duration) (
 	if ttl <= 0 {
 		return nil, errors.New("enduser: MemoryStore.Lock: ttl must be positive")
 	}
-	for {
-		s.mu.Lock()
-		now := time.Now()
-		held := s.locks[key]
-		if held == nil || !now.Before(held.expires) {
-			l := &memoryLock{expires: now.Add(ttl), released: make(chan struct{})}
-			s.locks[key] = l
-			s.mu.Unlock()
-			return func(context.Context) error { s.unlock(key, l); return nil }, nil
-		}
-		s.mu.Unlock()
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		timer := time.NewTimer(held.expires.Sub(now))
-		select {
-		case <-held.released:
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, ctx.Err()
-		}
-		timer.Stop()
+	unlock, err := s.locks.Lock(ctx, key, ttl)
+	if err != nil {
+		return nil, err
 	}
-}
-
-// unlock releases key's lock if l still holds it.
-func (s *MemoryStore) unlock(key string, l *memoryLock) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.locks[key] == l {
-		delete(s.locks, key)
-		close(l.released)
-	}
+	return func(context.Context) error { unlock(); return nil }, nil
 }
 
 // String shows how many tokens and locks the store holds; never a key or a token.
@@ -195,5 +162,5 @@ func (s *MemoryStore) LogValue() slog.Value {
 func (s *MemoryStore) counts() (toks, locks int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.toks), len(s.locks)
+	return len(s.toks), s.locks.Len()
 }
