@@ -127,8 +127,8 @@ func (c Config) validate(insecure bool) error {
 		return configError("Config", "is empty")
 	}
 	if c.v2Configured() {
-		if err := checkHost("BaseURL", c.BaseURL, insecure); err != nil {
-			return err
+		if reason := hostcheck.Reason(c.BaseURL, insecure); reason != "" {
+			return configError("BaseURL", reason)
 		}
 		if c.UserDomain == "" {
 			return fmt.Errorf("%w (%w)", configError("UserDomain", "is empty"), ErrUserDomainRequired)
@@ -141,8 +141,8 @@ func (c Config) validate(insecure bool) error {
 	if g == (GenAuthConfig{}) {
 		return nil
 	}
-	if err := checkHost("GenAuth.Host", g.Host, insecure); err != nil {
-		return err
+	if reason := hostcheck.Reason(g.Host, insecure); reason != "" {
+		return configError("GenAuth.Host", reason)
 	}
 	if g.AppID == "" {
 		return configError("GenAuth.AppID", "is empty")
@@ -176,15 +176,6 @@ func (c Config) validate(insecure bool) error {
 		}
 	default:
 		return configError("GenAuth.IDTokenSigningAlg", `is neither "RS256" nor "HS256"`)
-	}
-	return nil
-}
-
-// checkHost accepts an absolute https URL with a host, or http to a loopback
-// host (or any host when insecure). It returns no part of the URL in errors.
-func checkHost(field, raw string, insecure bool) error {
-	if reason := hostcheck.Reason(raw, insecure); reason != "" {
-		return configError(field, reason)
 	}
 	return nil
 }

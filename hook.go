@@ -161,8 +161,7 @@ func (o *observer) end(ctx context.Context, out outcome) {
 	})
 }
 
-// observeRefresh reports a TokenSource refresh of a family's token that
-// started at start and ended with err.
+// observeRefresh reports a TokenSource refresh that started at start.
 func (c *Client) observeRefresh(ctx context.Context, family Family, start time.Time, err error) {
 	if h := c.opts.hook; h != nil {
 		h.Refresh(ctx, RefreshInfo{Family: family, Duration: time.Since(start), Class: Class(err), Err: err})

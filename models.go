@@ -38,12 +38,10 @@ type Token struct {
 	Scope string `json:"scope,omitempty"`
 }
 
-// UserInfo is the profile of the user a token belongs to, from either
-// family. A v2 profile fills every field the server sends; integer times
-// are kept as the server sends them: their unit is undocumented. A GenAuth
-// profile (OpenID Connect claims) fills UID (the `sub` claim), Nickname,
-// Phone (phone_number), Email and HeadImg (picture); [UserInfo.Claims]
-// gives all of its claims.
+// UserInfo is the profile of the user a token belongs to. A v2 profile
+// fills every field the server sends (integer times as sent: their unit is
+// undocumented); a GenAuth one UID (`sub`), Nickname, Phone (phone_number),
+// Email and HeadImg (picture), and [UserInfo.Claims] gives all its claims.
 type UserInfo struct {
 	UID                     string `json:"uid"`
 	Nickname                string `json:"nikeName"` // the wire spells it nikeName

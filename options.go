@@ -20,9 +20,6 @@ const (
 	DefaultRateLimitWait = time.Second
 )
 
-// defaultRetry is documented on RetryPolicy.
-var defaultRetry = RetryPolicy{MaxAttempts: 3, MinBackoff: 200 * time.Millisecond, MaxBackoff: 5 * time.Second}
-
 // RetryPolicy bounds the retries of a call. Whatever the policy, a request
 // the server may have seen is never sent again (codes are single-use,
 // refresh tokens rotate): only a request that never left the process (a
@@ -61,7 +58,7 @@ type options struct {
 func defaultOptions() options {
 	return options{
 		timeout:       DefaultTimeout,
-		retry:         defaultRetry,
+		retry:         RetryPolicy{MaxAttempts: 3, MinBackoff: 200 * time.Millisecond, MaxBackoff: 5 * time.Second},
 		logger:        slog.New(slog.DiscardHandler),
 		userAgent:     "enduser-go/" + Version,
 		bodyLimit:     DefaultResponseBodyLimit,

@@ -123,10 +123,8 @@ func (s *MemoryStore) changed(key string) {
 	}
 }
 
-// Lock takes key's refresh lock for at most ttl, waiting while another
-// owner holds it until that owner unlocks, its ttl runs out, or ctx ends
-// (the error is then ctx.Err()). unlock releases it only while this owner
-// still holds it, and never fails.
+// Lock takes key's refresh lock for at most ttl as [TokenStore] says; a
+// wait that ctx ends returns ctx.Err(). unlock never fails.
 func (s *MemoryStore) Lock(ctx context.Context, key string, ttl time.Duration) (func(context.Context) error, error) {
 	if ttl <= 0 {
 		return nil, errors.New("enduser: MemoryStore.Lock: ttl must be positive")
