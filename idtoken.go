@@ -19,11 +19,10 @@ import (
 // [*IDTokenError] and never includes the token.
 var ErrIDTokenInvalid = errors.New("enduser: id token is invalid")
 
-// IDTokenError is a rejected id token. It matches [ErrIDTokenInvalid]; it
-// also unwraps to go-oidc's *oidc.TokenExpiredError for an expired token
-// and, when the keys could not be fetched, to the transport error (a
-// context's error, say). No layer quotes the token: go-oidc's other
-// errors, which quote its issuer, audience or algorithm, are not kept.
+// IDTokenError is a rejected id token. It matches [ErrIDTokenInvalid], and
+// unwraps to go-oidc's *oidc.TokenExpiredError for an expired token and to
+// the transport error when the keys could not be fetched. It never quotes
+// the token (go-oidc's other errors, which do, are not kept).
 type IDTokenError struct {
 	// Reason says what failed, in a few words: "empty", "malformed",
 	// "signed HS256, configured RS256" (or the other way round, or another
@@ -36,9 +35,9 @@ type IDTokenError struct {
 // Error names the reason, never the token or its claims.
 func (e *IDTokenError) Error() string { return ErrIDTokenInvalid.Error() + ": " + e.Reason }
 
-// errorClass: keys that could not be fetched say nothing about the token
-// (verify again later); an empty token is the caller's mistake; any other
-// failure means the token is not to be trusted: log the user in again.
+// errorClass: unavailable keys say nothing of the token (verify again
+// later); an empty token is the caller's mistake; any other failure: log
+// the user in again.
 func (e *IDTokenError) errorClass() ErrorClass {
 	switch e.Reason {
 	case keyset.KeysUnavailable:
@@ -65,9 +64,7 @@ type IDToken struct {
 	Expiry   time.Time // exp
 	IssuedAt time.Time // iat
 
-	// claims decodes the verified payload. It is a func so that no fmt
-	// verb can reach the payload (fmt prints a func as an address).
-	claims func(v any) error
+	claims func(v any) error // a func: fmt prints its address, never the payload
 }
 
 // Claims decodes all of the token's claims (email, phone_number, name,
@@ -96,9 +93,8 @@ const (
 	maxIDTokenLen = 64 << 10
 )
 
-// VerifyIDToken verifies a GenAuth id token (GenAuth only: v2 issues
-// none), as the Token of a sign-in or refresh carries it in IDToken, and
-// returns its claims. It checks, with github.com/coreos/go-oidc/v3:
+// VerifyIDToken verifies a GenAuth id token (a Token's IDToken; v2 issues
+// none) and returns its claims. With github.com/coreos/go-oidc/v3 it checks:
 //
 //   - the signature: RS256 with the key of the token's key id from
 //     {GenAuth.Host}/oidc/.well-known/jwks.json (no discovery round trip),
@@ -108,14 +104,10 @@ const (
 //   - the audience: it must include the app id;
 //   - the expiry, by the client's clock ([WithClock]).
 //
-// The keys are fetched through the Client's call path (its transport,
-// timeout, body limit, log and Hook) on the first verification and cached.
-// A token whose key id is cached is checked against that key alone: a bad
-// signature fetches nothing. A token with an unknown key id fetches the
-// keys again at once if the last fetch is a minute old or more (a key
-// rotation is picked up by the first token of the new key after that
-// minute), and is refused without a request otherwise, so a flood of
-// forged tokens makes at most one fetch a minute. Concurrent verifications
+// The keys are fetched through the Client's call path and cached. A token
+// of an unknown key id fetches them again at most once a minute however
+// many tokens ask (a key rotation is seen within that minute); a bad
+// signature under a known key id fetches nothing. Concurrent verifications
 // share one fetch.
 //
 // Every failure matches [ErrIDTokenInvalid]. A nonce, when the login used

@@ -8,13 +8,12 @@ import (
 )
 
 // expiryDelta is how long before its Expiry a token stops being Valid, so
-// that a token handed out is not already expired when the server sees it.
+// that it is not expired by the time the server sees it.
 const expiryDelta = 10 * time.Second
 
-// Valid reports whether t holds an access token that is not expired, with
-// a leeway of ten seconds. A nil Token is not valid. A token whose Expiry is
-// zero (lifetime unknown) stays valid until the server rejects it: Valid
-// cannot tell that it expired.
+// Valid reports whether t holds an access token that expires in more than
+// ten seconds. A nil Token is not valid; a zero Expiry (lifetime unknown)
+// is valid until the server rejects the token.
 func (t *Token) Valid() bool {
 	return t != nil && t.AccessToken != "" && !t.expiredAt(time.Now(), expiryDelta)
 }
@@ -41,12 +40,11 @@ func (t *Token) AuthorizationHeader() string {
 	return typ + " " + t.AccessToken
 }
 
-// familyOf returns the family whose host a call with t goes to: t.Family
-// when set. A token stored without a family (saved before the field
-// existed) is told by its content: an access token starting with "Bearer "
-// is v2, an id token or a scope is GenAuth; otherwise it belongs to the one
-// family the client is configured for. Anything else is refused before a
-// request is sent, so that a token never reaches the other family's host.
+// familyOf returns the family whose host a call with t goes to: t.Family,
+// or for a token stored without one, an access token starting with
+// "Bearer " is v2, an id token or a scope GenAuth, else the one family the
+// client is configured for. Anything else is refused before sending, so a
+// token never reaches the other family's host.
 func (c *Client) familyOf(op string, t *Token) (Family, error) {
 	if t == nil || t.AccessToken == "" && t.RefreshToken == "" {
 		return "", &ValidationError{Op: op, Field: "Authorization", Reason: "needs a token", Err: ErrTokenRequired}
@@ -107,11 +105,9 @@ func (t Token) LogValue() slog.Value {
 	)
 }
 
-// The token type and scope are text the server chose, and a family read
-// back from a store is text too: a hostile server can echo a credential or
-// the issued tokens there. A Token therefore prints only the values it
-// knows; anything else prints as [redacted]. The fields themselves keep
-// what the server sent.
+// The token type, scope and family (read back from a store) are text a
+// hostile server could fill with a credential: a Token prints only the
+// values it knows, anything else as [redacted].
 
 func printableFamily(f Family) string {
 	switch f {
@@ -129,8 +125,7 @@ func printableTokenType(typ string) string {
 	return redacted
 }
 
-// knownScopes are the scope values of OpenID Connect and GenAuth's
-// documented ones; they name permissions, never credentials.
+// knownScopes are OpenID Connect's and GenAuth's documented scopes.
 var knownScopes = map[string]bool{
 	"openid": true, "profile": true, "email": true, "phone": true, "address": true,
 	"offline_access": true, "username": true, "roles": true, "external_id": true,

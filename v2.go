@@ -94,11 +94,11 @@ type v2Field struct {
 // param is an optional parameter, sent only when set.
 type param struct{ key, value string }
 
-// callV2 validates vals against ep, signs them (with the user-domain
-// secret, or carrierSecret for a carrier-signed row), sends them (form body,
-// or query for GET, DELETE and WithQueryParams) and decodes the envelope's
-// data into out (a pointer, or nil to ignore data). auth is the
-// Authorization header for authenticated calls. It returns the HTTP status.
+// callV2 validates vals against ep's fields, signs them (user-domain
+// secret, or carrierSecret for a carrier row), sends them (form body, or
+// query for GET, DELETE and WithQueryParams) with auth as Authorization,
+// and decodes the envelope's data into out (nil ignores it). It returns
+// the HTTP status.
 func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt []param, auth string, out any, carrierSecret ...string) (int, error) {
 	if c.v2Base == "" {
 		return 0, ErrNotConfigured
@@ -132,9 +132,9 @@ func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt [
 	return c.do(ctx, k)
 }
 
-// v2Form encodes the parameters of a call: required fields in signature
-// order, optional parameters, then for signed endpoints the signature and
-// the user domain. It returns the signature ("" when unsigned).
+// v2Form encodes required fields in signature order, optional parameters,
+// then for a signed row the signature (returned; "" unsigned) and the user
+// domain.
 func v2Form(ep *v2Endpoint, vals []string, opt []param, key, userDomain string) (form []byte, sig string) {
 	form = make([]byte, 0, 256)
 	for i, f := range ep.fields {
@@ -165,9 +165,8 @@ func appendParam(b []byte, key, value string) []byte {
 	return append(b, url.QueryEscape(value)...)
 }
 
-// login runs a v2 call whose data is a token pair: a login with its
-// optional mcc, or a refresh (mcc 0). carrierSecret signs a carrier-signed
-// row.
+// login runs a v2 call answering a token pair: a login with its optional
+// mcc, or a refresh (mcc 0).
 func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param, vals []string, carrierSecret ...string) (*Token, error) {
 	if mcc < 0 || mcc > 999 {
 		return nil, &ValidationError{Op: ep.Op, Field: "mcc", Reason: "must be 0 (omitted) or a code of one to three digits"}
@@ -199,8 +198,8 @@ func (c *Client) login(ctx context.Context, ep *v2Endpoint, mcc int, opt []param
 	return &r.tok, nil
 }
 
-// The login requests print through internal/redact, credentials redacted,
-// whatever the verb (%#v included) and in log records.
+// The login requests print through internal/redact: credentials redacted
+// for every fmt verb (%#v included) and in log records.
 
 // String returns r with its credentials redacted.
 func (r TwitterLoginRequest) String() string { return redactedText(r) }
