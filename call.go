@@ -126,14 +126,11 @@ func (c *Client) attempt(ctx context.Context, k *call) outcome {
 	return c.check(ctx, k, resp)
 }
 
-// send makes one attempt through resty, which stays the Client's HTTP
-// layer (BENCHMARKS.md, "resty": what its request pipeline costs and what
-// building the request below it would save). resty requests are reused
-// through the Client's pool: R() allocates a request and six maps, and a
-// reused one already carries User-Agent and Accept. The call's headers go
-// into the request's map under canonical keys with value slices built once
-// (resty's SetHeader would canonicalise and allocate), and are deleted after
-// the call; resty clones the map into the *http.Request.
+// send makes one attempt through a resty request from the Client's pool (R()
+// allocates a request and six maps; a reused one already carries User-Agent
+// and Accept). The call's headers go in under canonical keys with value
+// slices built once (SetHeader would canonicalise and allocate) and are
+// deleted after the call; resty clones the map into the *http.Request.
 func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 	r, _ := c.reqs.Get().(*resty.Request)
 	if r == nil {
@@ -161,11 +158,7 @@ func (c *Client) send(ctx context.Context, k *call) (*http.Response, error) {
 	}
 	resp, err := r.Execute(k.method, k.url)
 	if err != nil {
-		if resp != nil && resp.RawResponse != nil {
-			_, _ = io.CopyN(io.Discard, resp.RawResponse.Body, 4<<10) // lets the connection be reused
-			_ = resp.RawResponse.Body.Close()
-		}
-		return nil, err
+		return nil, err // http.Client.Do's response is then nil or closed
 	}
 	return resp.RawResponse, nil
 }

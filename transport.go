@@ -93,24 +93,20 @@ func (silentRestyLogger) Debugf(string, ...any) {}
 // made, broke, or the context ended first. It wraps the cause and, when
 // the context ended, the context's error too, so errors.Is and errors.As
 // see both: [context.Canceled], [context.DeadlineExceeded], a
-// [*net.OpError] (its Op, Net and address, and the [syscall.Errno] under
-// it), a [*net.DNSError], a [*tls.CertificateVerificationError],
-// [os.ErrDeadlineExceeded], [io.EOF], a [net.Error] that times out. The
-// cause is rebuilt from those pieces: no layer of it holds text a server
-// or a URL wrote (net/http quotes a malformed answer, which a hostile
-// server makes an echo of the request line, credentials included; a
-// *url.Error prints the URL with its query).
+// [*net.OpError] (with its [syscall.Errno]), a [*net.DNSError], a
+// [*tls.CertificateVerificationError], [os.ErrDeadlineExceeded], [io.EOF],
+// a [net.Error] that times out. The cause is rebuilt from those pieces: no
+// layer of it holds text a server or a URL wrote (net/http quotes a
+// malformed answer, which a hostile server makes an echo of the request
+// line; a *url.Error prints the URL with its query).
 //
-// Written says whether the server may have seen the request. It is false
-// only when the failure provably came before any byte was written: a
-// failed dial (refused, unreachable, DNS, a proxy's dial) or a failed TLS
-// handshake (a certificate that does not verify). Then the same request,
-// credential included, can be sent again ([ClassTemporary]; the SDK
-// retries it itself), except after a bad certificate, which will not fix
-// itself ([ClassMisconfigured]). Otherwise (a reset after writing, a
+// Written is false only when the failure provably came before any byte was
+// written: a failed dial (refused, unreachable, DNS, a proxy's dial) or a
+// failed TLS handshake. Then the request can be sent again
+// ([ClassTemporary]; the SDK retries it itself), except after a bad
+// certificate ([ClassMisconfigured]). Otherwise (a reset after writing, a
 // timeout waiting for the answer, an unknown error from a custom
-// transport) Written is true: do not resend the credential
-// ([ClassMaybeProcessed]).
+// transport) do not resend the credential ([ClassMaybeProcessed]).
 type TransportError struct {
 	Op      string // the endpoint, e.g. "appleAuthLogin"
 	Written bool   // the request may have reached the server
@@ -118,10 +114,9 @@ type TransportError struct {
 	ctxErr  error  // the context's error when it ended and is not already in Err
 }
 
-// newTransportError wraps a failure of op's attempt. Written and the class
-// are read from the raw failure; the error kept is rebuilt by netcause.Safe
-// from pieces the SDK can vouch for, and the context's error is kept
-// beside it when the context ended.
+// newTransportError wraps a failure of op's attempt: Written is read from
+// the raw failure, the kept cause rebuilt by netcause.Safe, the context's
+// error kept beside it when the context ended.
 func newTransportError(ctx context.Context, op string, err error) *TransportError {
 	e := &TransportError{Op: op, Err: netcause.Safe(err), Written: !netcause.BeforeWrite(err)}
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(e.Err, cerr) {
@@ -130,9 +125,8 @@ func newTransportError(ctx context.Context, op string, err error) *TransportErro
 	return e
 }
 
-// Error names the op, the cause and whether the request was sent. Every
-// word of it is the SDK's or the operating system's: the cause is rebuilt
-// by netcause.Safe, never the transport's own text.
+// Error names the op, the cause and whether the request was sent, in the
+// SDK's or the operating system's words only (netcause.Safe).
 func (e *TransportError) Error() string {
 	s := "enduser: " + e.Op + ": "
 	if e.ctxErr != nil {
