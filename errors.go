@@ -1,7 +1,6 @@
 package enduser
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -241,4 +240,4 @@ func withCause(sentinel, cause error) []error {
 func formatError(f fmt.State, verb rune, err error) { redact.Error(f, verb, err) }
 
 // marshalError encodes err's Error text as a JSON string.
-func marshalError(err error) ([]byte, error) { return json.Marshal(err.Error()) }
+func marshalError(err error) ([]byte, error) { return redact.ErrorJSON(err) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -142,7 +141,7 @@ func (s *MemoryStore) String() string {
 		return "<nil>"
 	}
 	toks, locks := s.counts()
-	return "enduser.MemoryStore{Tokens:" + strconv.Itoa(toks) + " Locks:" + strconv.Itoa(locks) + "}"
+	return fmt.Sprintf("enduser.MemoryStore{Tokens:%d Locks:%d}", toks, locks)
 }
 
 // Format prints String for every verb and flag.

@@ -6,6 +6,7 @@ package redact
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -155,6 +156,9 @@ func Strings(v any) []string {
 	walk(reflect.ValueOf(v))
 	return out
 }
+
+// ErrorJSON encodes err.Error() as a JSON string, never a field.
+func ErrorJSON(err error) ([]byte, error) { return json.Marshal(err.Error()) }
 
 // Error implements fmt.Formatter for an error whose fields may hold server
 // text: every verb prints err.Error() (quoted for %q, hex for %x and %X),
