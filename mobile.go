@@ -1,12 +1,9 @@
 package enduser
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
+	"github.com/seed1804ee03/enduser/internal/wirejson"
 )
 
 // Connection names a GenAuth identity-source connection, e.g. "wechat". A
@@ -162,15 +160,15 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	// through encoding/json.
 	body := make([]byte, 0, 256)
 	body = append(body, `{"extIdpConnidentifier":`...)
-	body = appendJSONString(body, r.ExtIdpConnIdentifier)
+	body = wirejson.AppendString(body, r.ExtIdpConnIdentifier)
 	body = append(body, `,"connection":`...)
-	body = appendJSONString(body, string(r.Payload.Connection()))
+	body = wirejson.AppendString(body, string(r.Payload.Connection()))
 	body = append(body, `,"`...)
 	body = append(body, r.Payload.payloadKey()...)
 	body = append(body, `":`...)
-	body, err := appendJSON(body, r.Payload)
+	body, err := wirejson.Append(body, r.Payload)
 	if err == nil && opts != nil {
-		body, err = appendJSON(append(body, `,"options":`...), opts)
+		body, err = wirejson.Append(append(body, `,"options":`...), opts)
 	}
 	if err != nil {
 		// Only options can fail (a func, a channel, NaN, a Marshaler's
@@ -179,34 +177,13 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	}
 	if c.genAuth.AuthMethod == AuthClientSecretPost { // client_secret_post sends the secret by design
 		if c.genAuth.AppID != "" {
-			body = appendJSONString(append(body, `,"client_id":`...), c.genAuth.AppID)
+			body = wirejson.AppendString(append(body, `,"client_id":`...), c.genAuth.AppID)
 		}
 		if secret := c.keys().appSecret; secret != "" {
-			body = appendJSONString(append(body, `,"client_secret":`...), secret)
+			body = wirejson.AppendString(append(body, `,"client_secret":`...), secret)
 		}
 	}
 	return append(body, '}'), nil
-}
-
-// appendJSON appends v encoded by encoding/json.
-func appendJSON(b []byte, v any) ([]byte, error) {
-	j, err := json.Marshal(v)
-	return append(b, j...), err
-}
-
-// appendJSONString appends s as encoding/json encodes a string: plain
-// ASCII as it is, anything to escape (quotes, controls, HTML's <, >, &,
-// non-ASCII) through encoding/json itself.
-func appendJSONString(b []byte, s string) []byte {
-	for i := range len(s) {
-		if ch := s[i]; ch < 0x20 || ch >= 0x80 || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '&' {
-			b, _ = appendJSON(b, s) // a string always encodes
-			return b
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // unencodable names the options field that made encoding fail.
@@ -246,43 +223,21 @@ func ParseMobilePayload(c Connection, wireJSON []byte) (MobilePayload, error) {
 		return nil, &ValidationError{Field: "connection", Reason: "is not a known connection"}
 	}
 	p, err := decode(wireJSON)
-	if err != nil {
-		return nil, &ValidationError{Field: "payload", Reason: payloadReason(c, err)}
+	if err == nil {
+		return p, nil
 	}
-	return p, nil
+	reason := "is not a JSON object of the " + string(c) + " payload's fields"
+	if name, unknown := wirejson.UnknownField(err); unknown {
+		reason = "has unknown field " + strconv.Quote(name) + " (not a field of the " + string(c) + " payload)"
+	}
+	return nil, &ValidationError{Field: "payload", Reason: reason}
 }
 
-// maxFieldName bounds an unknown field's name quoted in an error.
-const maxFieldName = 64
-
-// payloadReason names an unknown field (a name, never a value), or says the
-// JSON is not an object of the payload's fields.
-func payloadReason(c Connection, err error) string {
-	// encoding/json reports an unknown field as `json: unknown field "name"`
-	// (encoding/json: decode.go, d.saveError in object).
-	const prefix = `json: unknown field `
-	if msg := err.Error(); strings.HasPrefix(msg, prefix) {
-		if name, uerr := strconv.Unquote(msg[len(prefix):]); uerr == nil {
-			if len(name) > maxFieldName {
-				name = name[:maxFieldName] + "…"
-			}
-			return "has unknown field " + strconv.Quote(name) + " (not a field of the " + string(c) + " payload)"
-		}
-	}
-	return "is not a JSON object of the " + string(c) + " payload's fields"
-}
-
-// decodeAs decodes the wire JSON of a payload into its type P, rejecting
-// fields P does not have and trailing data.
+// decodeAs decodes a payload's wire JSON strictly into its type P.
 func decodeAs[P MobilePayload](wire []byte) (MobilePayload, error) {
-	var p P
-	d := json.NewDecoder(bytes.NewReader(wire))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&p); err != nil {
+	p, err := wirejson.Decode[P](wire)
+	if err != nil {
 		return nil, err
-	}
-	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("trailing data after the payload")
 	}
 	return p, nil
 }
