@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/seed1804ee03/enduser/internal/keycache"
 )
 
 // Defaults of [Client.Sessions].
@@ -52,28 +52,14 @@ type Sessions struct {
 	topts  []TokenSourceOption
 	ttl    time.Duration // of the refresh lock, as each session's source has it
 	stopFn func()
-
-	m    sync.Map // key → *session: the cache, read without a lock
-	mu   sync.Mutex
-	ring []*session // the cache's entries, swept by hand (CLOCK, second chance)
-	hand int
-}
-
-// session is one cached session. Measured (BenchmarkSessionsMemory, a
-// 32-byte key and two 47-byte tokens), a cached session costs about 400
-// bytes of heap, its key and token strings included.
-type session struct {
-	key  string
-	ts   *TokenSource
-	used atomic.Bool // read since the hand last passed
-	idx  int         // in ring, under Sessions.mu
+	cache  *keycache.Cache[*TokenSource] // each cached session's source
 }
 
 // SessionsOption configures [Client.Sessions].
 type SessionsOption func(*Sessions)
 
 // WithSessionCache keeps at most maxSessions sessions' tokens in memory
-// (default [DefaultSessionCache]; values below 1 count as 1), at about 400
+// (default [DefaultSessionCache]; values below 1 count as 1), at about 300
 // bytes each plus the length of the key and the token strings. When full,
 // the least recently used leaves first, by the CLOCK approximation of LRU:
 // an entry read since the last sweep gets a second chance. A session that
@@ -110,6 +96,7 @@ func (c *Client) Sessions(store TokenStore, opts ...SessionsOption) *Sessions {
 			opt(s)
 		}
 	}
+	s.cache = keycache.New[*TokenSource](s.max)
 	s.ttl = c.newTokenSource(local{}, s.topts).lockTTL
 	if n, ok := store.(ChangeNotifier); ok {
 		s.stopFn = n.NotifyChanges(s.drop)
@@ -141,7 +128,7 @@ func (s *Sessions) Start(ctx context.Context, key string, t *Token) error {
 		return nil
 	})
 	if err == nil {
-		s.entry(key).ts.setTok(t)
+		s.entry(key).setTok(t)
 	}
 	return err
 }
@@ -154,7 +141,7 @@ func (s *Sessions) Token(ctx context.Context, key string) (*Token, error) {
 	if key == "" {
 		return nil, checkKey("Token", key)
 	}
-	return s.entry(key).ts.get(ctx, "")
+	return s.entry(key).get(ctx, "")
 }
 
 // ForceRefresh returns a token of the session other than rejected, which
@@ -163,7 +150,7 @@ func (s *Sessions) ForceRefresh(ctx context.Context, key string, rejected *Token
 	if err := checkKey("ForceRefresh", key); err != nil {
 		return nil, err
 	}
-	return s.entry(key).ts.ForceRefresh(ctx, rejected)
+	return s.entry(key).ForceRefresh(ctx, rejected)
 }
 
 // End logs the session under key out: under the key's lock (so it never
@@ -228,61 +215,30 @@ func checkKey(op, key string) error {
 	return nil
 }
 
-// entry returns key's cached session, adding it (and evicting one) if absent.
-func (s *Sessions) entry(key string) *session {
-	if v, ok := s.m.Load(key); ok {
-		e := v.(*session)
-		if !e.used.Load() {
-			e.used.Store(true)
-		}
-		return e
+// entry returns key's cached session's source, adding it (and evicting
+// one) if absent.
+func (s *Sessions) entry(key string) *TokenSource {
+	if ts, ok := s.cache.Get(key); ok {
+		return ts
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if v, ok := s.m.Load(key); ok {
-		return v.(*session)
-	}
-	e := &session{key: key, ts: s.c.newTokenSource(shared{s.store, key}, s.topts)}
-	e.ts.stale = s.stale
-	if len(s.ring) < s.max {
-		e.idx = len(s.ring)
-		s.ring = append(s.ring, e)
-	} else {
-		for s.ring[s.hand].used.Load() {
-			s.ring[s.hand].used.Store(false)
-			s.hand = (s.hand + 1) % len(s.ring)
-		}
-		s.m.Delete(s.ring[s.hand].key)
-		e.idx = s.hand
-		s.ring[s.hand] = e
-		s.hand = (s.hand + 1) % len(s.ring)
-	}
-	s.m.Store(key, e)
-	return e
+	return s.cache.Add(key, func() *TokenSource {
+		ts := s.c.newTokenSource(shared{s.store, key}, s.topts)
+		ts.stale = s.stale
+		return ts
+	})
 }
 
 // forget removes key's session from the cache.
 func (s *Sessions) forget(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.m.LoadAndDelete(key)
-	if !ok {
-		return
-	}
-	e := v.(*session)
-	e.ts.hot.Store(nil)
-	last := s.ring[len(s.ring)-1]
-	s.ring[e.idx], last.idx = last, e.idx
-	s.ring = s.ring[:len(s.ring)-1]
-	if s.hand >= len(s.ring) {
-		s.hand = 0
+	if ts, ok := s.cache.Delete(key); ok {
+		ts.hot.Store(nil)
 	}
 }
 
 // drop makes key's cached token unconfirmed: the next Token loads it.
 func (s *Sessions) drop(key string) {
-	if v, ok := s.m.Load(key); ok {
-		v.(*session).ts.hot.Store(nil)
+	if ts, ok := s.cache.Get(key); ok {
+		ts.hot.Store(nil)
 	}
 }
 
@@ -292,7 +248,7 @@ func (s *Sessions) String() string {
 	if s == nil {
 		return "<nil>"
 	}
-	return "enduser.Sessions{Cached:" + strconv.Itoa(s.cached()) + " MaxSessions:" + strconv.Itoa(s.max) +
+	return "enduser.Sessions{Cached:" + strconv.Itoa(s.cache.Len()) + " MaxSessions:" + strconv.Itoa(s.max) +
 		" MaxStaleness:" + s.stale.String() + " Client:" + s.c.String() + "}"
 }
 
@@ -304,14 +260,8 @@ func (s *Sessions) LogValue() slog.Value {
 	if s == nil {
 		return slog.Value{}
 	}
-	return slog.GroupValue(slog.Int("cached", s.cached()), slog.Int("max_sessions", s.max),
+	return slog.GroupValue(slog.Int("cached", s.cache.Len()), slog.Int("max_sessions", s.max),
 		slog.Duration("max_staleness", s.stale), slog.Any("client", s.c))
-}
-
-func (s *Sessions) cached() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.ring)
 }
 
 // HTTPClient returns an http.Client that calls the platform's other APIs
