@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -114,10 +115,8 @@ var oauthClasses = map[string]ErrorClass{
 
 // classNamed returns the class whose String is name (a code row's class).
 func classNamed(name string) ErrorClass {
-	for c, n := range classNames {
-		if n == name {
-			return ErrorClass(c)
-		}
+	if i := slices.Index(classNames[:], name); i >= 0 {
+		return ErrorClass(i)
 	}
 	return ClassServer
 }
@@ -276,8 +275,6 @@ func HTTPStatus(err error) (status int, retryAfter time.Duration) {
 	cl := Class(err)
 	var ne net.Error
 	switch {
-	case cl == ClassNone:
-		return http.StatusOK, 0
 	case cl == ClassMaybeProcessed && (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()):
 		return http.StatusGatewayTimeout, retryAfter
 	case cl < 0 || int(cl) >= len(classStatus):

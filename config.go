@@ -90,9 +90,8 @@ func (c Config) LogValue() slog.Value { return redactedLogValue(c) }
 // that no JSON log or status page shows one. Decoding is unaffected.
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config // without methods
-	p := plain(c)
-	p.UserDomainSecret = redactedString(p.UserDomainSecret)
-	return json.Marshal(p)
+	c.UserDomainSecret = redactedString(c.UserDomainSecret)
+	return json.Marshal(plain(c))
 }
 
 // String describes the config with its secret redacted.
@@ -107,9 +106,8 @@ func (c GenAuthConfig) LogValue() slog.Value { return redactedLogValue(c) }
 // MarshalJSON encodes the config with AppSecret as "[redacted]" when set.
 func (c GenAuthConfig) MarshalJSON() ([]byte, error) {
 	type plain GenAuthConfig
-	p := plain(c)
-	p.AppSecret = redactedString(p.AppSecret)
-	return json.Marshal(p)
+	c.AppSecret = redactedString(c.AppSecret)
+	return json.Marshal(plain(c))
 }
 
 // configError is a NewClient failure: it names the field, never its value.

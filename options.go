@@ -176,7 +176,7 @@ func WithHook(h Hook) Option {
 // wait). An invalid p fails the call with [ErrInvalidRequest], unsent.
 func WithCallRetry(ctx context.Context, p RetryPolicy) context.Context {
 	o := overridesOf(ctx)
-	o.retry, o.hasRetry = p, true
+	o.retry = &p
 	return context.WithValue(ctx, callOverridesKey{}, o)
 }
 
@@ -186,6 +186,6 @@ func WithCallRetry(ctx context.Context, p RetryPolicy) context.Context {
 // fail with [ErrInvalidRequest] before anything is sent.
 func WithCallTimeout(ctx context.Context, d time.Duration) context.Context {
 	o := overridesOf(ctx)
-	o.timeout, o.hasTimeout = d, true
+	o.timeout = &d
 	return context.WithValue(ctx, callOverridesKey{}, o)
 }

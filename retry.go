@@ -133,10 +133,8 @@ type callOverridesKey struct{}
 // They travel in the context, so every method keeps its signature and a
 // middleware can set them once.
 type callOverrides struct {
-	retry      RetryPolicy
-	hasRetry   bool
-	timeout    time.Duration // 0 = the Client's
-	hasTimeout bool
+	retry   *RetryPolicy
+	timeout *time.Duration
 }
 
 func overridesOf(ctx context.Context) callOverrides {
@@ -149,17 +147,17 @@ func overridesOf(ctx context.Context) callOverrides {
 func (c *Client) callSettings(ctx context.Context, op string) (RetryPolicy, time.Duration, error) {
 	p, d := c.opts.retry, c.opts.timeout
 	o := overridesOf(ctx)
-	if o.hasRetry {
+	if o.retry != nil {
 		if !o.retry.valid() {
 			return p, d, &ValidationError{Op: op, Field: "WithCallRetry", Reason: "needs MaxAttempts >= 1 and 0 <= MinBackoff <= MaxBackoff"}
 		}
-		p = o.retry
+		p = *o.retry
 	}
-	if o.hasTimeout {
-		if o.timeout <= 0 {
+	if o.timeout != nil {
+		if *o.timeout <= 0 {
 			return p, d, &ValidationError{Op: op, Field: "WithCallTimeout", Reason: "must be positive"}
 		}
-		d = o.timeout
+		d = *o.timeout
 	}
 	return p, d, nil
 }
