@@ -164,17 +164,6 @@ func (i *Introspection) Claims(v any) error {
 	return i.claims(v)
 }
 
-type introspectionWire struct {
-	Active    bool         `json:"active"`
-	Subject   string       `json:"sub"`
-	ClientID  string       `json:"client_id"`
-	Scope     string       `json:"scope"`
-	TokenType string       `json:"token_type"`
-	Username  string       `json:"username"`
-	Exp       envelope.Int `json:"exp"`
-	Iat       envelope.Int `json:"iat"`
-}
-
 // Introspect asks GenAuth whether t's access token (or, when t has none,
 // its refresh token) is active, and about whom (GenAuth tokens only: v2 has
 // no introspection).
@@ -202,12 +191,18 @@ func (c *Client) Introspect(ctx context.Context, t *Token) (*Introspection, erro
 	if err != nil {
 		return nil, err
 	}
-	var w introspectionWire
+	var w struct { // encoding/json matches the other members by field name
+		Active               bool
+		Sub, Scope, Username string
+		ClientID             string `json:"client_id"`
+		TokenType            string `json:"token_type"`
+		Exp, Iat             envelope.Int
+	}
 	if json.Unmarshal(raw, &w) != nil {
 		return nil, successWithout(OpOIDCIntrospection, status, "an introspection object")
 	}
 	return &Introspection{
-		Active: w.Active, Subject: w.Subject, ClientID: w.ClientID, Scope: w.Scope, TokenType: w.TokenType,
+		Active: w.Active, Subject: w.Sub, ClientID: w.ClientID, Scope: w.Scope, TokenType: w.TokenType,
 		Username: w.Username, Expiry: epoch(w.Exp), IssuedAt: epoch(w.Iat), claims: decoderOf(raw),
 	}, nil
 }
@@ -257,15 +252,6 @@ func (c *Client) UserInfo(ctx context.Context, t *Token) (*UserInfo, error) {
 	return &info, nil
 }
 
-// oidcProfile is the part of GenAuth's /oidc/me answer UserInfo maps.
-type oidcProfile struct {
-	Sub         string `json:"sub"`
-	Nickname    string `json:"nickname"`
-	Picture     string `json:"picture"`
-	Email       string `json:"email"`
-	PhoneNumber string `json:"phone_number"`
-}
-
 func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, error) {
 	if c.genAuthURL == "" {
 		return nil, ErrNotConfigured
@@ -283,7 +269,10 @@ func (c *Client) userInfoGenAuth(ctx context.Context, t *Token) (*UserInfo, erro
 	if err != nil {
 		return nil, err
 	}
-	var p oidcProfile
+	var p struct { // the members UserInfo maps, matched by field name
+		Sub, Nickname, Picture, Email string
+		PhoneNumber                   string `json:"phone_number"`
+	}
 	if json.Unmarshal(raw, &p) != nil || p.Sub == "" {
 		return nil, successWithout(OpOIDCUserInfo, status, "a sub claim")
 	}

@@ -97,10 +97,8 @@ func All() []Endpoint {
 // Lookup returns the row of op.
 func Lookup(op string) (Endpoint, bool) {
 	table := All()
-	for i := range table {
-		if table[i].Op == op {
-			return table[i], true
-		}
+	if i := slices.IndexFunc(table, func(e Endpoint) bool { return e.Op == op }); i >= 0 {
+		return table[i], true
 	}
 	return Endpoint{}, false
 }
