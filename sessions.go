@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/seed1804ee03/enduser/internal/bearer"
 	"github.com/seed1804ee03/enduser/internal/keycache"
 )
 
@@ -22,28 +22,25 @@ const (
 // Sessions keeps many users' sessions, each under a key the service
 // chooses (e.g. "session:"+userID), in a [TokenStore] shared by every
 // replica: the x/oauth2 token source one level up. Build one per process
-// and store with [Client.Sessions]; it is safe for concurrent use.
+// and store; it is safe for concurrent use. Printed or logged, it shows its
+// settings, never a key or token.
 //
-// Each session runs on the machinery of [Client.SharedTokenSource]: Token
-// hands out the token cached in memory while it is valid past the leeway
-// and was confirmed against the store within [WithMaxStaleness] (no store
-// operation at all); past that one Load confirms it; an expiring token is
-// refreshed once per expiry across all replicas, under the key's lock.
-// Store failures are errors matching [ErrTokenStore] and [ClassTemporary].
-// While the store is down, a replica serves the tokens it has cached until
-// they are older than the staleness bound or expire, and then fails with
-// ErrTokenStore; it never refreshes without the store's lock.
+// Each session runs on the machinery of [Client.SharedTokenSource]. Token
+// hands out the cached token with no store operation while it is valid
+// past the leeway and was confirmed within [WithMaxStaleness]; then one
+// Load confirms it; an expiring token is refreshed once per expiry across
+// replicas, under the key's lock. While the store is down a replica serves
+// its cached tokens until stale or expiring, then fails with
+// [ErrTokenStore]; it never refreshes without the lock. A store that
+// implements [ChangeNotifier] makes a change on one replica drop the
+// others' cached entry at once.
 //
-// A store implementing [ChangeNotifier] makes a change on one replica drop
-// the others' cached entry at once; the staleness bound stays the floor.
-//
-// Expiries are instants of the server's clock, learned from the Date of
-// every answer the Client gets ([WithClock]). Before its first answer, a
-// replica whose clock is ahead refreshes one session at a time (at most
-// one refresh early); one whose clock is behind hands out tokens the
-// server may reject as expired, until an answer teaches it: through
-// [Sessions.HTTPClient], the API's 401 makes one ForceRefresh.
-// Printed or logged, a Sessions shows its settings, never a key or token.
+// Expiries are instants of the server's clock ([WithClock]). Before the
+// Client's first answer, a replica whose clock is ahead refreshes one
+// session at a time (at most one refresh early); one whose clock is behind
+// hands out tokens the server may reject as expired, until an answer
+// teaches it the server's time: through [Sessions.HTTPClient], the API's
+// 401 makes one ForceRefresh.
 type Sessions struct {
 	c      *Client
 	store  TokenStore
@@ -52,18 +49,17 @@ type Sessions struct {
 	topts  []TokenSourceOption
 	ttl    time.Duration // of the refresh lock, as each session's source has it
 	stopFn func()
-	cache  *keycache.Cache[*TokenSource] // each cached session's source
+	cache  *keycache.Cache[*TokenSource]
 }
 
 // SessionsOption configures [Client.Sessions].
 type SessionsOption func(*Sessions)
 
-// WithSessionCache keeps at most maxSessions sessions' tokens in memory
-// (default [DefaultSessionCache]; values below 1 count as 1), at about 300
-// bytes each plus the length of the key and the token strings. When full,
-// the least recently used leaves first, by the CLOCK approximation of LRU:
-// an entry read since the last sweep gets a second chance. A session that
-// left the cache is loaded from the store on its next use.
+// WithSessionCache keeps at most maxSessions sessions in memory (default
+// [DefaultSessionCache]; at least 1), at about 300 bytes each plus the key
+// and the token. When full, the least recently used leaves first (CLOCK:
+// an entry read since the last sweep gets a second chance); it is loaded
+// from the store on its next use.
 func WithSessionCache(maxSessions int) SessionsOption {
 	return func(s *Sessions) { s.max = max(maxSessions, 1) }
 }
@@ -179,29 +175,25 @@ func (s *Sessions) End(ctx context.Context, key string) error {
 	if err != nil {
 		return err
 	}
-	s.forget(key)
-	if t == nil {
-		return nil
+	if ts, ok := s.cache.Delete(key); ok {
+		ts.hot.Store(nil)
 	}
-	if err := s.c.Logout(ctx, t, ""); err != nil && !errors.Is(err, ErrTokenInvalid) {
-		return err
+	if t != nil {
+		if err = s.c.Logout(ctx, t, ""); errors.Is(err, ErrTokenInvalid) {
+			err = nil
+		}
 	}
-	return nil
+	return err
 }
 
 // locked runs f, each store call under the Client's timeout, holding key's
-// refresh lock (waiting for it up to its ttl plus the timeout).
+// refresh lock.
 func (s *Sessions) locked(ctx context.Context, key string, f func(context.Context) error) error {
-	wctx, cancel := context.WithTimeout(ctx, s.ttl+s.c.opts.timeout)
-	unlock, err := s.store.Lock(wctx, key, s.ttl)
-	cancel()
-	if err == nil && unlock == nil {
-		err = errors.New("Lock returned no unlock function")
-	}
+	unlock, err := s.c.lock(ctx, s.store, key, s.ttl)
 	if err != nil {
-		return &storeError{"taking the session's lock", err}
+		return err
 	}
-	ctx, cancel = context.WithTimeout(ctx, s.c.opts.timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.c.opts.timeout)
 	defer cancel()
 	err = f(ctx)
 	_ = unlock(ctx)
@@ -226,13 +218,6 @@ func (s *Sessions) entry(key string) *TokenSource {
 		ts.stale = s.stale
 		return ts
 	})
-}
-
-// forget removes key's session from the cache.
-func (s *Sessions) forget(key string) {
-	if ts, ok := s.cache.Delete(key); ok {
-		ts.hot.Store(nil)
-	}
 }
 
 // drop makes key's cached token unconfirmed: the next Token loads it.
@@ -273,71 +258,13 @@ func (s *Sessions) LogValue() slog.Value {
 // (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) and its body is empty or can be
 // rewound (http.Request.GetBody, as http.NewRequest sets for in-memory
 // bodies). Any other request gets the 401 back (its next request carries
-// the new token), as does one whose refresh failed. Redirects to another host are not followed (the token would go
-// with them): the redirect is returned as is.
+// the new token), as does one whose refresh failed. A redirect to another
+// host is returned, not followed (the token would go with it).
 func (s *Sessions) HTTPClient(key string, base http.RoundTripper) *http.Client {
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	return &http.Client{
-		Transport: &sessionTransport{s, key, base},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if req.URL.Host != via[0].URL.Host || len(via) >= 10 {
-				return http.ErrUseLastResponse
-			}
-			return nil
-		},
-	}
-}
-
-type sessionTransport struct {
-	s    *Sessions
-	key  string
-	base http.RoundTripper
-}
-
-// RoundTrip sends req with the session's token; see [Sessions.HTTPClient].
-func (t *sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	tok, err := t.s.Token(ctx, t.key)
-	if err != nil {
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, err
-	}
-	resp, err := t.base.RoundTrip(authorized(req, tok, req.Body))
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
-		return resp, err
-	}
-	next, err := t.s.ForceRefresh(ctx, t.key, tok)
-	if err != nil || !resendable(req) {
-		return resp, nil // the API's 401 stands; a later request gets next
-	}
-	body := io.ReadCloser(http.NoBody)
-	if req.GetBody != nil {
-		if body, err = req.GetBody(); err != nil {
-			return resp, nil
-		}
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-	_ = resp.Body.Close()
-	return t.base.RoundTrip(authorized(req, next, body))
-}
-
-func authorized(req *http.Request, tok *Token, body io.ReadCloser) *http.Request {
-	r := req.Clone(req.Context())
-	r.Body = body
-	r.Header.Set("Authorization", tok.AuthorizationHeader())
-	return r
-}
-
-// resendable reports whether req may be sent again: an idempotent method
-// (RFC 9110 section 9.2.2) and a body that is empty or can be rewound.
-func resendable(req *http.Request) bool {
-	switch req.Method {
-	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
-		return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	}
-	return false
+	return bearer.Client(&bearer.Transport[*Token]{
+		Base:   base,
+		Token:  func(ctx context.Context) (*Token, error) { return s.Token(ctx, key) },
+		Renew:  func(ctx context.Context, t *Token) (*Token, error) { return s.ForceRefresh(ctx, key, t) },
+		Header: (*Token).AuthorizationHeader,
+	})
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/seed1804ee03/enduser/internal/retrying"
 )
 
 // DefaultExpiryLeeway is how long before expiry a TokenSource refreshes.
@@ -38,19 +40,17 @@ func (s staticSource) Token(context.Context) (*Token, error) {
 }
 
 // ErrTokenStore matches every error that a shared [TokenSource] or
-// [Sessions] returns because the [TokenStore] failed (load, lock, store or
-// delete), or because the refresh lock was not free within the lock ttl
-// plus the Client's timeout. Such errors are [ClassTemporary] and their
-// text is the SDK's (the store's error, which may quote a key, is only in
-// the Unwrap chain). The session is not over: answer 503 and retry later;
-// do not refresh the session some other way meanwhile.
+// [Sessions] returns because the [TokenStore] failed, or because the
+// refresh lock was not free within its ttl plus the Client's timeout. Such
+// errors are [ClassTemporary]; their text is the SDK's (the store's error,
+// which may quote a key, is only in the Unwrap chain). The session is not
+// over: answer 503 and retry later.
 //
 // No refresh token is spent without the lock. When storing a refreshed
 // token fails, the caller still gets it; the lock stays held and the write
-// is retried in the background, with backoff, until shortly before the
-// lock's ttl ends, so that peers read the rotated token once the store is
-// back. If the store stays down past that, a peer may refresh with the
-// spent token and its user must log in again.
+// is retried in the background until shortly before the lock's ttl ends,
+// so that peers read the rotated token once the store is back (if it stays
+// down longer, a peer may refresh with the spent token).
 var ErrTokenStore = errors.New("enduser: token store failed")
 
 // storeError is a failure of the TokenStore, in the SDK's words.
@@ -82,10 +82,8 @@ func (e *saveError) Unwrap() error { return e.err }
 // strategy is local (refresh) or shared (load, lock, load, refresh, store).
 // Invariants of the fields below mu (guarded by mu; hot written under it):
 //   - tok is the token updates start from (possibly expired). hot, when
-//     not nil, holds tok and until when it may be handed out without an
-//     update: its expiry less the leeway (by the server's clock) or, for a
-//     shared source, the end of the staleness bound, whichever is first.
-//   - hot is nil while pending or dead is set.
+//     not nil, holds tok until its expiry less the leeway or, for a shared
+//     source, the end of the staleness bound; nil while pending or dead.
 //   - pending is a refreshed token the saver has not saved: an update saves
 //     it first and never refreshes meanwhile; saving is closed when the
 //     save under way (which may outlive its caller) returns.
@@ -156,14 +154,13 @@ func WithTokenSaver(save func(ctx context.Context, t *Token) error) TokenSourceO
 // compare and swap.
 //   - One call at a time, in the order of the refreshes; prev is the
 //     source's starting token for the first refresh, then the previous next.
-//   - swap runs under the Client's timeout ([WithTimeout]) and its ctx ends
-//     then. Callers wait at most that long, even for a swap that ignores its
-//     ctx: they then get an error matching [context.DeadlineExceeded].
+//   - swap runs under the Client's timeout ([WithTimeout]). Callers wait at
+//     most that long, even for a swap that ignores its ctx: they then get an
+//     error matching [context.DeadlineExceeded].
 //   - Until a swap succeeds no caller gets next and nothing is refreshed:
-//     the next update waits for a swap still running (again up to the
-//     timeout) and hands next out if it succeeded, or calls swap again with
-//     the same prev and next (swap must accept a repeat). Meanwhile the
-//     saved token is prev, whose refresh token the server no longer accepts.
+//     the next update waits for a swap still running and hands next out if
+//     it succeeded, or calls swap again with the same prev and next (swap
+//     must accept a repeat).
 //
 // The last of WithTokenSaver and WithTokenSwap given wins.
 func WithTokenSwap(swap func(ctx context.Context, prev, next *Token) error) TokenSourceOption {
@@ -205,13 +202,12 @@ func (c *Client) TokenSource(t *Token, opts ...TokenSourceOption) *TokenSource {
 // job on many replicas; a service with many users uses [Client.Sessions].
 //
 // Token hands out the token cached in this process while it is valid past
-// the leeway, without asking the store. Past that it loads the store's
-// token (a replica may have refreshed it); if that is expiring too, it
-// takes the key's refresh lock ([WithLockTTL]), loads again, and only then
-// refreshes, stores the new token (and calls the saver) and releases the
-// lock. A refresh starts only while at least half of the lock's ttl
-// remains, counted from before Lock was called, and ends before the ttl
-// does. Store failures match [ErrTokenStore]; an absent token, or one whose
+// the leeway. Past that it loads the store's token (a replica may have
+// refreshed it); if that is expiring too, it takes the key's refresh lock
+// ([WithLockTTL]), loads again, and only then refreshes, stores the new
+// token (and calls the saver) and releases the lock. A refresh starts only
+// while half of the lock's ttl remains, counted from before Lock was
+// called, and ends before the ttl does. An absent token, or one whose
 // refresh token expired or was refused, matches [ErrTokenInvalid].
 func (c *Client) SharedTokenSource(store TokenStore, key string, opts ...TokenSourceOption) *TokenSource {
 	return c.newTokenSource(shared{store, key}, opts)
@@ -373,12 +369,9 @@ func (s shared) update(ctx context.Context, ts *TokenSource, _ *Token, rejected 
 	if err != nil || ts.usable(st, rejected) {
 		return ts.adopt(st, err)
 	}
-	// Until the Client has heard from the server, its clock may be ahead of
-	// the server's: one refresh at a time, each judged again after the
-	// previous one taught the server's time.
-	wctx, stop := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
-	release, err := ts.c.opts.server.Wait(wctx)
-	stop()
+	// Until the Client has heard from the server its clock may be ahead:
+	// one refresh at a time, each judged again by what the last one taught.
+	release, err := ts.c.opts.server.Wait(ctx, ts.lockTTL+ts.c.opts.timeout)
 	if err != nil {
 		return nil, &storeError{"waiting for the server's first answer", err}
 	}
@@ -398,14 +391,8 @@ func (s shared) update(ctx context.Context, ts *TokenSource, _ *Token, rejected 
 	var unlock func(context.Context) error
 	for attempt := 0; ; attempt++ {
 		lockEnd = time.Now().Add(ts.lockTTL)
-		wctx, cancel := context.WithTimeout(ctx, ts.lockTTL+ts.c.opts.timeout)
-		unlock, err = s.store.Lock(wctx, s.key, ts.lockTTL)
-		cancel()
-		if err == nil && unlock == nil {
-			err = errors.New("Lock returned no unlock function")
-		}
-		if err != nil {
-			return nil, &storeError{"taking the refresh lock", err}
+		if unlock, err = ts.c.lock(ctx, s.store, s.key, ts.lockTTL); err != nil {
+			return nil, err
 		}
 		if st, err = s.load(ctx, ts); err == nil && ts.usable(st, rejected) {
 			ts.release(ctx, unlock)
@@ -454,27 +441,33 @@ func (s shared) update(ctx context.Context, ts *TokenSource, _ *Token, rejected 
 // ends (its ttl then frees it).
 func (s shared) write(ctx context.Context, ts *TokenSource, lockEnd time.Time, unlock func(context.Context) error, t *Token, ifRefresh string) {
 	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), lockEnd.Add(-ts.lockTTL/20))
-	if s.put(ctx, ts, t, ifRefresh) {
+	put := func() bool { return s.put(ctx, ts, t, ifRefresh) }
+	if put() {
 		ts.release(ctx, unlock)
 		cancel()
 		return
 	}
 	go func() {
 		defer cancel()
-		for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
-			timer := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				timer.Stop()
-				return
-			case <-timer.C:
-			}
-			if s.put(ctx, ts, t, ifRefresh) {
-				ts.release(ctx, unlock)
-				return
-			}
+		if retrying.Until(ctx, put) {
+			ts.release(ctx, unlock)
 		}
 	}()
+}
+
+// lock takes key's refresh lock in store, waiting for it up to its ttl
+// plus the Client's timeout.
+func (c *Client) lock(ctx context.Context, store TokenStore, key string, ttl time.Duration) (func(context.Context) error, error) {
+	ctx, cancel := context.WithTimeout(ctx, ttl+c.opts.timeout)
+	defer cancel()
+	unlock, err := store.Lock(ctx, key, ttl)
+	if err == nil && unlock == nil {
+		err = errors.New("Lock returned no unlock function")
+	}
+	if err != nil {
+		return nil, &storeError{"taking the session's lock", err}
+	}
+	return unlock, nil
 }
 
 // put makes one attempt of write, under the Client's timeout.
@@ -598,17 +591,10 @@ func (ts *TokenSource) publish(t *Token) {
 	if !t.Expiry.IsZero() {
 		until = t.Expiry.Add(-ts.leeway - skew)
 	}
-	if ts.stale != 0 {
-		until = minTime(until, now.Add(max(ts.stale, 0)))
+	if bound := now.Add(max(ts.stale, 0)); ts.stale != 0 && bound.Before(until) {
+		until = bound
 	}
 	ts.hot.Store(&cached{t, until, skew})
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // adopt makes the store's token st current (when err is nil).

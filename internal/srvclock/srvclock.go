@@ -61,11 +61,14 @@ func (c *Clock) Observe(h http.Header, local func() time.Time) {
 // Wait lets one caller at a time through until an answer has been heard,
 // then every caller at once: a process whose clock is ahead makes at most
 // one early refresh before it knows the server's time. The caller calls
-// release when its request has been answered (or failed).
-func (c *Clock) Wait(ctx context.Context) (release func(), err error) {
+// release when its request has been answered (or failed). A caller waits
+// at most d.
+func (c *Clock) Wait(ctx context.Context, d time.Duration) (release func(), err error) {
 	if c.heard.Load() {
 		return func() {}, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
 	select {
 	case c.gate <- struct{}{}:
 		if c.heard.Load() { // heard while waiting

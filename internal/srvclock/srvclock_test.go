@@ -50,16 +50,16 @@ func TestObserve(t *testing.T) {
 // it, everyone at once.
 func TestWait(t *testing.T) {
 	c := srvclock.New()
-	release, err := c.Wait(context.Background())
+	release, err := c.Wait(context.Background(), time.Minute)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err = c.Wait(ctx)
+	_, err = c.Wait(ctx, time.Minute)
 	require.ErrorIs(t, err, context.DeadlineExceeded, "a second caller waits for the first")
 
 	waited := make(chan error, 1)
 	go func() {
-		r, err := c.Wait(context.Background())
+		r, err := c.Wait(context.Background(), time.Minute)
 		if err == nil {
 			r()
 		}
@@ -69,7 +69,7 @@ func TestWait(t *testing.T) {
 	release()
 	require.NoError(t, <-waited)
 	for range 3 {
-		r, err := c.Wait(context.Background())
+		r, err := c.Wait(context.Background(), time.Minute)
 		require.NoError(t, err, "after an answer nobody waits")
 		defer r()
 	}
