@@ -39,7 +39,7 @@ func TestAddingAV2LoginIsARowATypeAndAGoldenCase(t *testing.T) {
 	edit("v2.go", "\tOpRefreshToken ", "\tOpThrowawayLogin = \"throwawayAuthLogin\"\n")
 	for _, m := range []string{"String() string { return redactedText(r) }", "Format(f fmt.State, _ rune) { formatRedacted(f, r) }",
 		"LogValue() slog.Value { return redactedLogValue(r) }"} {
-		name := m[:strings.Index(m, "(")] // the first of the block's lines goes above it
+		name, _, _ := strings.Cut(m, "(") // the first of the block's lines goes above it
 		edit("v2.go", "// "+name+" ", "// "+name+" is the throwaway request's.\nfunc (r ThrowawayLoginRequest) "+m+"\n\n")
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "throwaway.go"), []byte(throwawayLogin), 0o600))
