@@ -304,3 +304,54 @@ func BenchmarkStoredSize(b *testing.B) {
 		})
 	}
 }
+
+// TestRedisOpsPerSessionsCall counts the Redis commands of each Sessions
+// call, the numbers BENCHMARKS.md "Past one machine" multiplies: Start
+// takes the lock, stores (and announces) and unlocks; a cached token costs
+// nothing, a revalidation past the staleness bound or a cache miss one
+// GET; End takes the lock, loads, deletes (and announces) and unlocks.
+func TestRedisOpsPerSessionsCall(t *testing.T) {
+	const stale, key = time.Minute, "session:ops-calls"
+	s := newSession(t, "ops-calls")
+	ops := &opCounter{}
+	rdb, err := dial(s.cfg.redisAddr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rdb.Close() })
+	rdb.AddHook(ops)
+	store, err := redisstore.New(rdb, redisstore.WithPrefix(s.cfg.prefix))
+	require.NoError(t, err)
+	clk := endusertest.NewClock(time.Now())
+	client, err := enduser.NewClient(s.srv.Config(), enduser.WithClock(clk.Now))
+	require.NoError(t, err)
+	ctx := context.Background()
+	login, err := client.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: "ops-calls-user"})
+	require.NoError(t, err)
+	sessions := client.Sessions(store, enduser.WithMaxStaleness(stale))
+	sessions.Close() // no announcements: each count below is the call's own
+	require.NoError(t, store.Store(ctx, "warm-up", login)) // the scripts loaded
+	require.NoError(t, store.Delete(ctx, "warm-up"))
+	unlock, err := store.Lock(ctx, "warm-up", time.Second)
+	require.NoError(t, err)
+	require.NoError(t, unlock(ctx))
+
+	other := client.Sessions(store)
+	other.Close()
+	token := func(sn *enduser.Sessions) func() error {
+		return func() error { _, err := sn.Token(ctx, key); return err }
+	}
+	for _, step := range []struct {
+		name string
+		call func() error
+		ops  int64
+	}{
+		{"Start", func() error { return sessions.Start(ctx, key, login) }, 3},
+		{"Token, cached", token(sessions), 0},
+		{"Token, past the staleness bound", func() error { clk.Advance(stale); return token(sessions)() }, 1},
+		{"Token, not cached", token(other), 1},
+		{"End", func() error { return sessions.End(ctx, key) }, 4},
+	} {
+		before := ops.n.Load()
+		require.NoError(t, step.call(), step.name)
+		assert.Equal(t, step.ops, ops.n.Load()-before, step.name)
+	}
+}
