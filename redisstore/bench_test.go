@@ -327,7 +327,7 @@ func TestRedisOpsPerSessionsCall(t *testing.T) {
 	login, err := client.AppleLogin(ctx, enduser.AppleLoginRequest{IdentityToken: "ops-calls-user"})
 	require.NoError(t, err)
 	sessions := client.Sessions(store, enduser.WithMaxStaleness(stale))
-	sessions.Close() // no announcements: each count below is the call's own
+	sessions.Close()                                       // no announcements: each count below is the call's own
 	require.NoError(t, store.Store(ctx, "warm-up", login)) // the scripts loaded
 	require.NoError(t, store.Delete(ctx, "warm-up"))
 	unlock, err := store.Lock(ctx, "warm-up", time.Second)
