@@ -151,7 +151,7 @@ func acceptanceSessions(t *testing.T, restart bool) {
 	}
 
 	at(sessionsRun)
-	results := map[string]sessionsResult{}
+	results := map[string]*sessionsResult{}
 	for i, r := range rs {
 		if i == killed {
 			continue
@@ -166,7 +166,7 @@ func acceptanceSessions(t *testing.T, restart bool) {
 		var res sessionsResult
 		line := r.next(t, 60*time.Second)
 		require.NoError(t, json.Unmarshal([]byte(line), &res), "%s: %q", r.name, line)
-		results[res.Name] = res
+		results[res.Name] = &res
 		t.Logf("%s: calls %v, errors %v, max cached %d", res.Name, res.Calls, res.Errors, res.MaxCached)
 		for _, s := range res.Samples {
 			t.Logf("%s: %s", res.Name, s)

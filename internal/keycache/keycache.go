@@ -48,11 +48,11 @@ func New[V any](n int) *Cache[V] {
 }
 
 func newTable[V any](live int) *table[V] {
-	n := 16
-	for n < 2*(live+1) {
+	n := uint64(16)
+	for n < 2*uint64(live+1) { //nolint:gosec // live >= 0: the entries of a cache
 		n *= 2
 	}
-	return &table[V]{slots: make([]atomic.Pointer[entry[V]], n), mask: uint64(n - 1)}
+	return &table[V]{slots: make([]atomic.Pointer[entry[V]], n), mask: n - 1}
 }
 
 // find returns key's entry in t and its slot, or nil and the slot where

@@ -68,9 +68,13 @@ func TestWait(t *testing.T) {
 	c.Observe(http.Header{}, time.Now) // the first caller's answer
 	release()
 	require.NoError(t, <-waited)
+	var held []func()
 	for range 3 {
 		r, err := c.Wait(context.Background(), time.Minute)
 		require.NoError(t, err, "after an answer nobody waits")
-		defer r()
+		held = append(held, r)
+	}
+	for _, r := range held {
+		r()
 	}
 }
