@@ -99,7 +99,8 @@ func WithCodeLifetime(d time.Duration) Option {
 
 // WithClock sets the emulator's clock (default time.Now), which decides
 // token expiry, id token times and when expired tokens and redeemed codes
-// are forgotten.
+// are forgotten, and dates every answer (the Date header, from which a
+// client learns the server's clock): give a client the same clock.
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) { s.clock = now }
 }
