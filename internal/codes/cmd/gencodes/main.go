@@ -1,5 +1,6 @@
-// Command gencodes writes codes_sentinels.go, the v2 Code sentinels of the root
-// package, from the rows of internal/codes.
+// Command gencodes writes sentinels.go, the root package's sentinel
+// constants of both API families, from the rows of internal/codes (v2 Codes)
+// and internal/gacodes (GenAuth statusCodes and apiCodes).
 package main
 
 import (
