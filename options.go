@@ -122,10 +122,11 @@ func WithResponseBodyLimit(n int64) Option {
 // WithClock sets the Client's clock, this machine's (default time.Now).
 // Token expiries are instants of the server's clock: the Client learns how
 // far its clock is off from the Date header of every answer (differences
-// under two seconds are noise), dates GenAuth lifetimes with it and judges
-// every expiry against it, so a token shared through a store means the
-// same on every replica. Tests inject a settable clock, and stamp the test
-// server's Date with it (endusertest.WithClock does).
+// under two seconds are noise, over a day not believed), dates GenAuth
+// lifetimes with it and judges every expiry against it, so a token shared
+// through a store means the same on every replica. Tests inject a settable
+// clock; an answer without a Date (httpmock, the emulator without its own
+// WithClock) leaves this clock alone in charge.
 func WithClock(now func() time.Time) Option {
 	return option(now != nil, "WithClock: nil clock", func(o *options) { o.clock = now })
 }

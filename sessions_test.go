@@ -194,11 +194,11 @@ func TestSessionsNoRefreshOnALateLockReply(t *testing.T) {
 	assert.Zero(t, r.srv.Count(enduser.OpRefreshToken), "no refresh that could outlive the lock")
 }
 
-// clockFixture is an emulator on the real clock with 30-minute access
-// tokens, a store, and n users logged in there by a replica on time.
+// clockFixture is an emulator on the real clock (dating its answers) with
+// 30-minute access tokens, a store, and n users logged in there by a replica on time.
 func clockFixture(t *testing.T, n int) (*endusertest.Server, enduser.TokenStore, []*enduser.Token) {
 	t.Helper()
-	srv := endusertest.NewServer(t, endusertest.WithTokenLifetimes(30*time.Minute, 24*time.Hour))
+	srv := endusertest.NewServer(t, endusertest.WithClock(time.Now), endusertest.WithTokenLifetimes(30*time.Minute, 24*time.Hour))
 	c, err := enduser.NewClient(srv.Config())
 	require.NoError(t, err)
 	store := enduser.NewMemoryStore()
@@ -654,4 +654,28 @@ func TestSessionsFlushMidRefresh(t *testing.T) {
 	require.NoError(t, err, "the other replica is not told to log in again")
 	assert.Equal(t, tok.AccessToken, got.AccessToken)
 	assert.Equal(t, 1, r.srv.Count(enduser.OpRefreshToken))
+}
+
+// A server (or a proxy's cache) whose Date is years off is not believed:
+// expiries stay on the Client's clock, so the token is neither served
+// past its expiry nor refreshed on every call.
+func TestAServerDateFarOffIsNotBelieved(t *testing.T) {
+	t.Parallel()
+	for name, off := range map[string]time.Duration{"ten years behind": -10 * 365 * 24 * time.Hour, "two days ahead": 48 * time.Hour} {
+		now := time.Now()
+		srv := endusertest.NewServer(t, endusertest.WithTokenLifetimes(time.Hour, 24*time.Hour),
+			endusertest.WithClock(func() time.Time { return now.Add(off) }))
+		c, err := enduser.NewClient(srv.Config(), enduser.WithClock(func() time.Time { return now }))
+		require.NoError(t, err)
+		tok, err := c.SignInByMobile(bg, enduser.MobileSignInRequest{ExtIdpConnIdentifier: "wechat-mobile", Payload: enduser.WechatPayload{Code: "c"}})
+		require.NoError(t, err, name)
+		assert.Equal(t, now.Add(time.Hour), tok.Expiry, "%s: expires_in counts from the Client's clock", name)
+		ts := c.TokenSource(tok)
+		for range 3 {
+			got, err := ts.Token(bg)
+			require.NoError(t, err, name)
+			assert.Same(t, tok, got, name)
+		}
+		assert.Zero(t, srv.Count(enduser.OpRefreshToken), "%s: no refresh for a live token", name)
+	}
 }

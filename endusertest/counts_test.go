@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,4 +49,27 @@ func TestCounts(t *testing.T) {
 	require.NoError(t, resp.Body.Close())
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	assert.Equal(t, counts, srv.Counts(), "reading the counts is not a call")
+}
+
+// TestDateOnlyWithAClock: the emulator dates its answers by its clock when
+// given one (a client learns the server's clock from Date) and, without
+// one, is a server without a clock: no Date (RFC 9110 section 6.6.1).
+func TestDateOnlyWithAClock(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		opts []endusertest.Option
+		want []string
+	}{
+		"no clock":   {nil, nil},
+		"with clock": {[]endusertest.Option{endusertest.WithClock(func() time.Time { return at })}, []string{at.Format(http.TimeFormat)}},
+	} {
+		srv := endusertest.NewServer(t, tc.opts...)
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL()+endusertest.CountsPath, http.NoBody)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		assert.Equal(t, tc.want, resp.Header.Values("Date"), name)
+	}
 }

@@ -22,6 +22,7 @@ type settings struct {
 	refreshLifetime time.Duration
 	codeLifetime    time.Duration
 	clock           func() time.Time
+	dated           bool // WithClock given: answers carry a Date
 	lifetimeKey     LifetimeKey
 	rotateRefresh   bool
 	hs256           bool
@@ -99,10 +100,12 @@ func WithCodeLifetime(d time.Duration) Option {
 
 // WithClock sets the emulator's clock (default time.Now), which decides
 // token expiry, id token times and when expired tokens and redeemed codes
-// are forgotten, and dates every answer (the Date header, from which a
-// client learns the server's clock): give a client the same clock.
+// are forgotten. With it the emulator also dates every answer (the Date
+// header, from which a client learns the server's clock); without it the
+// emulator is a server without a clock and sends no Date (RFC 9110
+// section 6.6.1), so a client's WithClock alone decides its expiries.
 func WithClock(now func() time.Time) Option {
-	return func(s *settings) { s.clock = now }
+	return func(s *settings) { s.clock, s.dated = now, true }
 }
 
 // WithAddr sets the listen address (default "127.0.0.1:0", a free port).

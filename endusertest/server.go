@@ -134,8 +134,11 @@ func (s *Server) Counts() map[string]int {
 // withCounts serves GET CountsPath and hands every other request to api.
 func (s *Server) withCounts(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Every answer is dated by the emulator's clock, as a server's by its own.
-		w.Header().Set("Date", s.set.clock().UTC().Format(http.TimeFormat))
+		if s.set.dated { // dated by the emulator's clock, as a server's by its own
+			w.Header().Set("Date", s.set.clock().UTC().Format(http.TimeFormat))
+		} else {
+			w.Header()["Date"] = nil // net/http would date it by time.Now
+		}
 		if r.URL.Path != CountsPath {
 			api.ServeHTTP(w, r)
 			return

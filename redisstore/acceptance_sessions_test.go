@@ -70,7 +70,8 @@ func TestAcceptanceSessionsRedisRestart(t *testing.T) { acceptanceSessions(t, tr
 func acceptanceSessions(t *testing.T, restart bool) {
 	p := startRedisServer(t)
 	srv := endusertest.NewServer(t, endusertest.WithTokenLifetimes(sessionsAccess, 30*24*time.Hour),
-		endusertest.WithSecretsRecorded(), endusertest.WithRecordLimit(1<<20))
+		endusertest.WithSecretsRecorded(), endusertest.WithRecordLimit(1<<20),
+		endusertest.WithClock(time.Now)) // dates its answers: the replicas learn its clock
 	ctx := context.Background()
 	prefix := "acceptance:"
 

@@ -47,7 +47,8 @@ func runEmulator(ctx context.Context, e env, args []string) error {
 	}
 	srv, err := endusertest.Start(endusertest.WithAddr(*addr),
 		endusertest.WithGenAuthApp(endusertest.DefaultAppID, endusertest.DefaultAppSecret, m),
-		endusertest.WithTokenLifetimes(*access, *refresh))
+		endusertest.WithTokenLifetimes(*access, *refresh),
+		endusertest.WithClock(time.Now)) // dates its answers, as a real server does
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,12 @@ import (
 // resolution of one second and is read a round trip after it was written.
 const MinSkew = 2 * time.Second
 
+// MaxSkew is the largest difference believed. NTP keeps a working machine
+// within seconds and a zone mistake is an hour; a Date further off comes
+// from a broken server, a proxy's cache or a test's fixed clock, and
+// believing it would serve expired tokens or refresh on every call.
+const MaxSkew = 24 * time.Hour
+
 // Clock is the server's clock as seen from a local one. Make it with New;
 // it is safe for concurrent use.
 type Clock struct {
@@ -34,7 +40,8 @@ func (c *Clock) Skew() time.Duration { return time.Duration(c.skew.Load()) }
 func (c *Clock) Now(local time.Time) time.Time { return local.Add(c.Skew()) }
 
 // Observe learns from an answer's header, received at local's time. A
-// difference from the skew known within MinSkew is noise and kept out.
+// difference from the skew known within MinSkew is noise and kept out; one
+// beyond MaxSkew is not believed.
 func (c *Clock) Observe(h http.Header, local func() time.Time) {
 	if !c.heard.Load() {
 		c.heard.Store(true)
@@ -50,6 +57,9 @@ func (c *Clock) Observe(h http.Header, local func() time.Time) {
 	last := date // (date itself stays on the stack)
 	c.last.Store(&last)
 	d := t.Sub(local())
+	if d.Abs() > MaxSkew {
+		return
+	}
 	if d.Abs() < MinSkew {
 		d = 0
 	}

@@ -33,6 +33,11 @@ func TestObserve(t *testing.T) {
 		{"within the noise of the skew learned", time.Hour - time.Second, time.Hour},
 		{"an hour behind", -time.Hour, -time.Hour},
 		{"on time again", 0, 0},
+		{"a year ahead is not believed", 365 * 24 * time.Hour, 0},
+		{"two days behind is not believed", -48 * time.Hour, 0},
+		{"a day behind", -srvclock.MaxSkew, -srvclock.MaxSkew},
+		{"a year behind keeps the day", -365 * 24 * time.Hour, -srvclock.MaxSkew},
+		{"on time at last", 0, 0},
 	}
 	c := srvclock.New()
 	for _, tc := range cases {
