@@ -1,28 +1,42 @@
 #!/usr/bin/env bash
 # Splits two CPU profiles of the same calls (bench/load -cpuprofile: the SDK
 # and the floor) into layers, each as a share of the floor's total CPU.
-# Every sample counts to the first layer of the list found anywhere on its
-# stack, so allocation and GC assist count to the layer that allocated.
+# A sample counts to the layer it was in: net/http.NewRequest* (resty's when
+# resty called it), else net/http's sending and reading (the transport, TLS,
+# syscalls; also under resty's Execute), else resty, encoding/json, own code,
+# in that order, wherever on its stack; allocation and GC assist thus count
+# to the layer that allocated.
 #
 #	bench/split.sh PREFIX.h1.v2.sdk PREFIX.h1.v2.raw
 set -euo pipefail
 layers() {
 	go tool pprof -traces "$1" 2>/dev/null | awk '
 	function ms(v) { if (v ~ /ms$/) return v + 0; if (v ~ /us$|µs$/) return v / 1000; if (v ~ /s$/) return v * 1000; return v + 0 }
-	function layer(f) {
-		if (f ~ /^runtime\.gcBgMarkWorker/) return 1
-		if (f ~ /^github\.com\/go-resty\/resty/) return 2
-		if (f ~ /^net\/http\.NewRequest/) return 3
-		if (f ~ /^(net\/http\.|crypto\/|net\.|internal\/poll|syscall\.|golang\.org\/x\/net|vendor\/golang\.org)/) return 4
-		if (f ~ /^encoding\/json/) return 5
-		if (f ~ /^(github\.com\/seed1804ee03\/enduser|main\.)/) return 6
-		return 7
+	function flush(  l) {
+		if (v > 0) {
+			l = 7
+			if (gc) l = 1
+			else if (newreq) l = resty ? 2 : 3
+			else if (send) l = 4
+			else if (resty) l = 2
+			else if (json) l = 5
+			else if (own) l = 6
+			sum[l] += v
+		}
+		v = 0; gc = newreq = send = resty = json = own = 0
 	}
-	function flush() { if (v > 0) sum[best] += v; v = 0; best = 7 }
+	function frame(f) {
+		if (f ~ /^runtime\.gcBgMarkWorker/) gc = 1
+		if (f ~ /^net\/http\.NewRequest/) newreq = 1
+		else if (f ~ /^net\/http\./ && f !~ /^net\/http\.(Header|CanonicalHeaderKey|cloneOrMakeHeader|\(\*Request\)\.(WithContext|Clone))/) send = 1
+		if (f ~ /^(crypto\/|net\.|internal\/poll|syscall\.|golang\.org\/x\/net|vendor\/golang\.org)/) send = 1
+		if (f ~ /^github\.com\/go-resty\/resty/) resty = 1
+		if (f ~ /^encoding\/json/) json = 1
+		if (f ~ /^(github\.com\/seed1804ee03\/enduser|main\.)/) own = 1
+	}
 	/^-----------\+/ { flush(); next }
-	/^ +[0-9.]+(ms|s|us|µs) +/ { flush(); v = ms($1); f = $2 } 
-	/^ +[^ 0-9]/ { f = $1 }
-	{ if (v > 0) { l = layer(f); if (l < best) best = l } }
+	/^ +[0-9.]+(ms|s|us|µs) +/ { flush(); v = ms($1); frame($2); next }
+	/^ +[^ 0-9]/ { frame($1) }
 	END { flush(); for (i = 1; i <= 7; i++) print i, sum[i] + 0 }'
 }
 names=("GC background marking" "resty request pipeline" "http.NewRequestWithContext" "net/http: send, transport, TLS, syscalls" "encoding/json (body, answer)" "own code (SDK or floor; the load loop)" "runtime, scheduler, other")
