@@ -5,29 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"time"
 
 	"github.com/go-resty/resty/v2"
 
 	"github.com/seed1804ee03/enduser/internal/netcause"
+	"github.com/seed1804ee03/enduser/internal/tuned"
 )
 
-// maxResponseHeaderBytes bounds the header block of an answer on the
-// default transport (net/http's own default is 10 MiB).
-const maxResponseHeaderBytes = 64 << 10
-
 // newResty builds the one resty client of a Client around a private copy
-// of the caller's *http.Client (or a tuned transport): no cookie jar, no
+// of the caller's *http.Client (or internal/tuned's transport): no cookie jar, no
 // redirects, no resty retries, no resty logging, no rewindable body.
 func newResty(o options) *resty.Client {
-	hc := &http.Client{Transport: newTransport()}
+	hc := &http.Client{Transport: tuned.Transport()}
 	if o.httpClient != nil {
 		cp := *o.httpClient
 		hc = &cp
 		if hc.Transport == nil {
-			hc.Transport = newTransport()
+			hc.Transport = tuned.Transport()
 		}
 	}
 	hc.Jar = nil
@@ -59,27 +54,6 @@ type emptyBody struct{}
 
 func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (emptyBody) Close() error             { return nil }
-
-// newTransport is sized for one long-lived Client shared by many goroutines
-// calling one or two hosts: up to 64 connections per host, all kept alive
-// when idle; past 64 concurrent calls a call waits for a free connection
-// (without the cap, 64 goroutines opened 100+ through pool churn). HTTP/2
-// where the server offers it; answers' headers capped at 64 KiB.
-// WithHTTPClient replaces all of this.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           256,
-		MaxIdleConnsPerHost:    64,
-		MaxConnsPerHost:        64,
-		IdleConnTimeout:        90 * time.Second,
-		TLSHandshakeTimeout:    10 * time.Second,
-		ExpectContinueTimeout:  time.Second,
-		MaxResponseHeaderBytes: maxResponseHeaderBytes,
-	}
-}
 
 // silentRestyLogger keeps resty from writing to stderr; the Client logs
 // through its own slog.Logger.

@@ -19,32 +19,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/internal/envelope"
+	"github.com/seed1804ee03/enduser/internal/tuned"
 )
 
-// NewTransport returns a transport with the settings of the SDK's default
-// transport (transport.go: newTransport): 64 connections per host, all kept
-// idle, HTTP/2 where the server offers it, 64 KiB of answer headers.
-func NewTransport() *http.Transport {
-	return &http.Transport{
-		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           256,
-		MaxIdleConnsPerHost:    64,
-		MaxConnsPerHost:        64,
-		IdleConnTimeout:        90 * time.Second,
-		TLSHandshakeTimeout:    10 * time.Second,
-		ExpectContinueTimeout:  time.Second,
-		MaxResponseHeaderBytes: 64 << 10,
-	}
-}
+// NewTransport returns the SDK's default transport (internal/tuned): 64
+// connections per host, all kept idle, HTTP/2 where the server offers it,
+// 64 KiB of answer headers.
+func NewTransport() *http.Transport { return tuned.Transport() }
 
 // Config is what the floor needs: the SDK's Config fields it reads, and
 // the SDK's per-call timeout and User-Agent.
