@@ -55,13 +55,7 @@ func BenchmarkCachedToken(b *testing.B) {
 // script).
 func TestRedisOpsPerToken(t *testing.T) {
 	s := newSession(t, "ops")
-	ops := &opCounter{}
-	rdb, err := dial(s.cfg.redisAddr)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = rdb.Close() })
-	rdb.AddHook(ops)
-	store, err := redisstore.New(rdb, redisstore.WithPrefix(s.cfg.prefix))
-	require.NoError(t, err)
+	ops, store := countedStore(t, s)
 	client, err := enduser.NewClient(s.srv.Config())
 	require.NoError(t, err)
 	ts := client.SharedTokenSource(store, s.key)
@@ -154,13 +148,7 @@ func BenchmarkSessionsCachedToken(b *testing.B) {
 // next call load it once.
 func TestRedisOpsPerSessionsToken(t *testing.T) {
 	s := newSession(t, "ops-sessions")
-	ops := &opCounter{}
-	rdb, err := dial(s.cfg.redisAddr)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = rdb.Close() })
-	rdb.AddHook(ops)
-	store, err := redisstore.New(rdb, redisstore.WithPrefix(s.cfg.prefix))
-	require.NoError(t, err)
+	ops, store := countedStore(t, s)
 	client, err := enduser.NewClient(s.srv.Config())
 	require.NoError(t, err)
 	sessions := client.Sessions(store, enduser.WithMaxStaleness(time.Hour))
@@ -313,13 +301,7 @@ func BenchmarkStoredSize(b *testing.B) {
 func TestRedisOpsPerSessionsCall(t *testing.T) {
 	const stale, key = time.Minute, "session:ops-calls"
 	s := newSession(t, "ops-calls")
-	ops := &opCounter{}
-	rdb, err := dial(s.cfg.redisAddr)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = rdb.Close() })
-	rdb.AddHook(ops)
-	store, err := redisstore.New(rdb, redisstore.WithPrefix(s.cfg.prefix))
-	require.NoError(t, err)
+	ops, store := countedStore(t, s)
 	clk := endusertest.NewClock(time.Now())
 	client, err := enduser.NewClient(s.srv.Config(), enduser.WithClock(clk.Now))
 	require.NoError(t, err)
@@ -354,4 +336,18 @@ func TestRedisOpsPerSessionsCall(t *testing.T) {
 		require.NoError(t, step.call(), step.name)
 		assert.Equal(t, step.ops, ops.n.Load()-before, step.name)
 	}
+}
+
+// countedStore is a store under s's prefix on a connection of its own,
+// whose Redis commands ops counts.
+func countedStore(t *testing.T, s *session) (*opCounter, *redisstore.Store) {
+	t.Helper()
+	ops := &opCounter{}
+	rdb, err := dial(s.cfg.redisAddr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rdb.Close() })
+	rdb.AddHook(ops)
+	store, err := redisstore.New(rdb, redisstore.WithPrefix(s.cfg.prefix))
+	require.NoError(t, err)
+	return ops, store
 }
