@@ -25,9 +25,10 @@ type Connection string
 type MobilePayload interface {
 	// Connection returns the connection the payload signs in with.
 	Connection() Connection
-	payloadKey() string    // the wire key of the payload object
-	setWire(w *mobileWire) // puts the payload under its key
-	missing() string       // wire path of the first empty required field
+	payloadKey() string       // the wire key of the payload object
+	setWire(w *mobileWire)    // puts the payload under its key
+	appendJSON([]byte) []byte // appends the payload as encoding/json would
+	missing() string          // wire path of the first empty required field
 }
 
 // MobileSignInRequest is a GenAuth mobile social login.
@@ -156,8 +157,8 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 		opts = nil
 	}
 	// Byte for byte what encoding/json makes of mobileWire (a test holds
-	// them equal for every connection), with only the payload and options
-	// through encoding/json.
+	// them equal for every connection), with only the options through
+	// encoding/json.
 	body := make([]byte, 0, 256)
 	body = append(body, `{"extIdpConnidentifier":`...)
 	body = wirejson.AppendString(body, r.ExtIdpConnIdentifier)
@@ -166,14 +167,14 @@ func (c *Client) mobileBody(r MobileSignInRequest) ([]byte, error) {
 	body = append(body, `,"`...)
 	body = append(body, r.Payload.payloadKey()...)
 	body = append(body, `":`...)
-	body, err := wirejson.Append(body, r.Payload)
-	if err == nil && opts != nil {
-		body, err = wirejson.Append(append(body, `,"options":`...), opts)
-	}
-	if err != nil {
-		// Only options can fail (a func, a channel, NaN, a Marshaler's
-		// error); encoding/json's text may quote a value, so it is dropped.
-		return nil, invalid(unencodable(opts), "cannot be encoded as JSON (unsupported type or value)")
+	body = r.Payload.appendJSON(body)
+	if opts != nil {
+		// Options can fail (a func, a channel, NaN, a Marshaler's error);
+		// encoding/json's text may quote a value, so it is dropped.
+		var err error
+		if body, err = wirejson.Append(append(body, `,"options":`...), opts); err != nil {
+			return nil, invalid(unencodable(opts), "cannot be encoded as JSON (unsupported type or value)")
+		}
 	}
 	if c.genAuth.AuthMethod == AuthClientSecretPost { // client_secret_post sends the secret by design
 		if c.genAuth.AppID != "" {

@@ -81,6 +81,68 @@ func TestMobileBodyIsTheWireStruct(t *testing.T) {
 	}
 }
 
+// sparse is the wire JSON of a payload whose optional fields (strings and
+// booleans, nested ones included) are each set or left out by one bit of
+// mask, taken in order from *bit; required strings and objects are set.
+func sparse(fields []connections.Field, text string, mask uint, bit *uint) map[string]any {
+	m := map[string]any{}
+	for _, f := range fields {
+		optional := f.Kind == connections.KindBool || f.Kind == connections.KindString && !f.Required
+		if optional {
+			*bit++
+			if mask&(1<<(*bit-1)) == 0 {
+				continue
+			}
+		}
+		switch f.Kind {
+		case connections.KindString:
+			m[f.JSON] = text
+		case connections.KindBool:
+			m[f.JSON] = true
+		case connections.KindObject:
+			m[f.JSON] = sparse(f.Object.Fields, text, mask, bit)
+		}
+	}
+	return m
+}
+
+// TestMobileBodyOmitsWhatEncodingJSONOmits: for every connection and every
+// choice of its optional fields set or empty, the payload appended by its
+// generated appendJSON equals encoding/json's encoding of the wire struct,
+// the empty optional fields left out in the same places. Choices the
+// sign-in refuses (an either-or rule with neither set) are a
+// ValidationError; every connection has a choice that is accepted.
+func TestMobileBodyOmitsWhatEncodingJSONOmits(t *testing.T) {
+	c, err := NewClient(Config{GenAuth: GenAuthConfig{Host: "https://genauth.example.test", AppID: "app"}})
+	require.NoError(t, err)
+	for _, row := range connections.All() {
+		var optional uint
+		sparse(row.Fields, "", 0, &optional)
+		accepted := 0
+		for mask := uint(0); mask < 1<<optional; mask++ {
+			for _, text := range []string{"plain-value_1.~", hostileText} {
+				var bit uint
+				wire, err := json.Marshal(sparse(row.Fields, text, mask, &bit))
+				require.NoError(t, err)
+				p, err := ParseMobilePayload(Connection(row.Name), wire)
+				require.NoError(t, err, row.Name)
+				r := MobileSignInRequest{ExtIdpConnIdentifier: "conn", Payload: p}
+				got, err := c.mobileBody(r)
+				if err != nil {
+					var ve *ValidationError
+					require.ErrorAs(t, err, &ve, "%s %s", row.Name, wire)
+					continue
+				}
+				accepted++
+				want, err := wireBody(c, r)
+				require.NoError(t, err)
+				assert.Equal(t, string(want), string(got), "%s, mask %b", row.Name, mask)
+			}
+		}
+		assert.Positive(t, accepted, row.Name)
+	}
+}
+
 // TestMobileBodyRefusesUnencodableOptions: options encoding/json cannot
 // encode are a ValidationError naming the field, as before.
 func TestMobileBodyRefusesUnencodableOptions(t *testing.T) {

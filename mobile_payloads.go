@@ -5,6 +5,8 @@ package enduser
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/seed1804ee03/enduser/internal/wirejson"
 )
 
 // The 32 GenAuth mobile payloads, one type per connection, JSON names exactly
@@ -63,6 +65,14 @@ func (p WechatPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p WechatPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -91,6 +101,14 @@ func (p ApplePayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p ApplePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -123,6 +141,14 @@ func (p AlipayPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p AlipayPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p AlipayPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -151,6 +177,14 @@ func (p WechatworkPayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p WechatworkPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -183,6 +217,14 @@ func (p WechatworkAgencyPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p WechatworkAgencyPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatworkAgencyPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -211,6 +253,14 @@ func (p LarkPublicPayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p LarkPublicPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -243,6 +293,14 @@ func (p LarkInternalPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p LarkInternalPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p LarkInternalPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -271,6 +329,14 @@ func (p LarkBlockPayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p LarkBlockPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -307,6 +373,15 @@ func (p YidunPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p YidunPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "token"), p.Token)
+	b = wirejson.AppendString(wirejson.Key(b, open, "accessToken"), p.AccessToken)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p YidunPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -337,6 +412,20 @@ func (p WechatMiniProgramCodePayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p WechatMiniProgramCodePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	if p.EncryptedData != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "encryptedData"), p.EncryptedData)
+	}
+	if p.IV != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "iv"), p.IV)
+	}
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -377,6 +466,16 @@ func (p WechatMiniProgramPhonePayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p WechatMiniProgramPhonePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	b = wirejson.AppendString(wirejson.Key(b, open, "encryptedData"), p.EncryptedData)
+	b = wirejson.AppendString(wirejson.Key(b, open, "iv"), p.IV)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatMiniProgramPhonePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -410,6 +509,15 @@ func (p WechatMiniProgramCodeAndPhonePayload) missing() string {
 		return "wxPhoneInfo." + s
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p WechatMiniProgramCodeAndPhonePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = p.WxLoginInfo.appendJSON(wirejson.Key(b, open, "wxLoginInfo"))
+	b = p.WxPhoneInfo.appendJSON(wirejson.Key(b, open, "wxPhoneInfo"))
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -448,6 +556,14 @@ func (p GooglePayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p GooglePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p GooglePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -476,6 +592,14 @@ func (p FacebookPayload) missing() string {
 		return "access_token"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p FacebookPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "access_token"), p.AccessToken)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -507,6 +631,14 @@ func (p QQPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p QQPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "access_token"), p.AccessToken)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p QQPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -534,6 +666,14 @@ func (p WeiboPayload) missing() string {
 		return "access_token"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p WeiboPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "access_token"), p.AccessToken)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -568,6 +708,19 @@ func (p BaiduPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p BaiduPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	if p.Code != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	}
+	if p.AccessToken != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "access_token"), p.AccessToken)
+	}
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p BaiduPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -596,6 +749,14 @@ func (p LinkedInPayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p LinkedInPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -629,6 +790,17 @@ func (p DingTalkPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p DingTalkPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	if p.IsSnsCode {
+		b = append(wirejson.Key(b, open, "isSnsCode"), "true"...)
+	}
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p DingTalkPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -659,6 +831,14 @@ func (p GithubPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p GithubPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p GithubPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -686,6 +866,14 @@ func (p GiteePayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p GiteePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -718,6 +906,14 @@ func (p GitlabPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p GitlabPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p GitlabPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -746,6 +942,14 @@ func (p DouyinPayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p DouyinPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -778,6 +982,14 @@ func (p KuaishouPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p KuaishouPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p KuaishouPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -806,6 +1018,14 @@ func (p XiaomiPayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p XiaomiPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -838,6 +1058,17 @@ func (p LinePayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p LinePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "access_token"), p.AccessToken)
+	if p.IDToken != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "id_token"), p.IDToken)
+	}
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p LinePayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -867,6 +1098,14 @@ func (p SlackPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p SlackPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p SlackPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -894,6 +1133,14 @@ func (p OPPOPayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p OPPOPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -926,6 +1173,14 @@ func (p HuaweiPayload) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p HuaweiPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p HuaweiPayload) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -954,6 +1209,14 @@ func (p AmazonPayload) missing() string {
 		return "access_token"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p AmazonPayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "access_token"), p.AccessToken)
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -986,6 +1249,20 @@ func (p DouyinMiniProgramCodePayload) missing() string {
 		return "code"
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p DouyinMiniProgramCodePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	if p.EncryptedData != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "encryptedData"), p.EncryptedData)
+	}
+	if p.IV != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "iv"), p.IV)
+	}
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -1021,6 +1298,15 @@ func (p DouyinMiniProgramCodeAndPhonePayload) missing() string {
 		return "phoneParams." + s
 	}
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p DouyinMiniProgramCodeAndPhonePayload) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = p.LoginParams.appendJSON(wirejson.Key(b, open, "loginParams"))
+	b = p.PhoneParams.appendJSON(wirejson.Key(b, open, "phoneParams"))
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.
@@ -1059,6 +1345,14 @@ func (p WechatMiniProgramPhoneInfo) missing() string {
 	return ""
 }
 
+// appendJSON appends p as encoding/json encodes it.
+func (p WechatMiniProgramPhoneInfo) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	b = wirejson.AppendString(wirejson.Key(b, open, "code"), p.Code)
+	return append(b, '}')
+}
+
 // Format prints the value with its credentials redacted, for every verb.
 func (p WechatMiniProgramPhoneInfo) Format(f fmt.State, _ rune) { formatRedacted(f, p) }
 
@@ -1078,6 +1372,19 @@ type DouyinMiniProgramPhoneParams struct {
 // missing returns the wire path of the first empty required field, or "".
 func (p DouyinMiniProgramPhoneParams) missing() string {
 	return ""
+}
+
+// appendJSON appends p as encoding/json encodes it.
+func (p DouyinMiniProgramPhoneParams) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	open := len(b)
+	if p.IV != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "iv"), p.IV)
+	}
+	if p.EncryptedData != "" {
+		b = wirejson.AppendString(wirejson.Key(b, open, "encryptedData"), p.EncryptedData)
+	}
+	return append(b, '}')
 }
 
 // Format prints the value with its credentials redacted, for every verb.

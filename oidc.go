@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/envelope"
+	"github.com/seed1804ee03/enduser/internal/wireform"
 )
 
 // isOIDCOp reports whether op is one of GenAuth's /oidc/* endpoints.
@@ -49,10 +50,10 @@ func (c *Client) withClientAuth(form []byte, op string) ([]byte, string) {
 	case AuthClientSecretBasic:
 		return form, c.keys().basicAuth
 	case AuthClientSecretPost:
-		form = appendParam(form, "client_id", c.genAuth.AppID)
-		return appendParam(form, "client_secret", c.keys().appSecret), ""
+		form = wireform.Append(form, "client_id", c.genAuth.AppID)
+		return wireform.Append(form, "client_secret", c.keys().appSecret), ""
 	default:
-		return appendParam(form, "client_id", c.genAuth.AppID), ""
+		return wireform.Append(form, "client_id", c.genAuth.AppID), ""
 	}
 }
 
@@ -67,7 +68,7 @@ func postOIDC(ctx context.Context, c *Client, op string, idempotent bool, params
 	}
 	form := make([]byte, 0, 256)
 	for _, p := range params {
-		form = appendParam(form, p.key, p.value)
+		form = wireform.Append(form, p.key, p.value)
 	}
 	form, auth := c.withClientAuth(form, op)
 	if auth != "" { // an echo of the bare Basic credentials is scrubbed too

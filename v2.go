@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/seed1804ee03/enduser/internal/endpoints"
 	"github.com/seed1804ee03/enduser/internal/envelope"
+	"github.com/seed1804ee03/enduser/internal/wireform"
 )
 
 // Op names an endpoint. It is the Op of an [*APIError], [*ValidationError]
@@ -138,31 +138,22 @@ func callV2(ctx context.Context, c *Client, ep *v2Endpoint, vals []string, opt [
 func v2Form(ep *v2Endpoint, vals []string, opt []param, key, userDomain string) (form []byte, sig string) {
 	form = make([]byte, 0, 256)
 	for i, f := range ep.fields {
-		form = appendParam(form, f.Name, vals[i])
+		form = wireform.Append(form, f.Name, vals[i])
 	}
 	for _, p := range opt {
-		form = appendParam(form, p.key, p.value)
+		form = wireform.Append(form, p.key, p.value)
 	}
 	switch {
 	case ep.Signed:
 		sig = Sign(key, vals...)
-		form = appendParam(form, "signature", sig)
+		form = wireform.AppendPlain(form, "signature", sig) // hex digits
 	case ep.Carrier:
 		sig = signCarrier(key, vals...)
-		form = appendParam(form, "sign", sig)
+		form = wireform.AppendPlain(form, "sign", sig)
 	default:
 		return form, ""
 	}
-	return appendParam(form, "userDomain", userDomain), sig
-}
-
-func appendParam(b []byte, key, value string) []byte {
-	if len(b) > 0 {
-		b = append(b, '&')
-	}
-	b = append(b, key...)
-	b = append(b, '=')
-	return append(b, url.QueryEscape(value)...)
+	return wireform.Append(form, "userDomain", userDomain), sig
 }
 
 // login runs a v2 call answering a token pair: a login with its optional

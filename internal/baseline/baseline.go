@@ -26,6 +26,7 @@ import (
 	"github.com/seed1804ee03/enduser"
 	"github.com/seed1804ee03/enduser/internal/envelope"
 	"github.com/seed1804ee03/enduser/internal/tuned"
+	"github.com/seed1804ee03/enduser/internal/wireform"
 )
 
 // NewTransport returns the SDK's default transport (internal/tuned): 64
@@ -112,12 +113,11 @@ var errNotOK = errors.New("baseline: the answer is not a success")
 // TwitterLogin is the signed v2 Twitter login.
 func (c *Client) TwitterLogin(ctx context.Context, appID, oauthToken, oauthTokenSecret string) (*envelope.V2Token, error) {
 	form := make([]byte, 0, 256)
-	form = appendParam(form, "appId=", appID)
-	form = appendParam(form, "&oauthToken=", oauthToken)
-	form = appendParam(form, "&oauthTokenSecret=", oauthTokenSecret)
-	form = append(form, "&signature="...)
-	form = appendSignature(form, c.cfg.UserDomainSecret, appID, oauthToken, oauthTokenSecret)
-	form = appendParam(form, "&userDomain=", c.cfg.UserDomain)
+	form = wireform.Append(form, "appId", appID)
+	form = wireform.Append(form, "oauthToken", oauthToken)
+	form = wireform.Append(form, "oauthTokenSecret", oauthTokenSecret)
+	form = appendSignature(wireform.AppendPlain(form, "signature", ""), c.cfg.UserDomainSecret, appID, oauthToken, oauthTokenSecret)
+	form = wireform.Append(form, "userDomain", c.cfg.UserDomain)
 	var env v2Envelope[envelope.V2Token]
 	if err := c.send(ctx, http.MethodPost, c.twitter, c.form, form, nil, &env); err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func (c *Client) TwitterLogin(ctx context.Context, appID, oauthToken, oauthToken
 
 // RefreshToken is the v2 refresh (unsigned).
 func (c *Client) RefreshToken(ctx context.Context, refreshToken string) (*envelope.V2Token, error) {
-	form := appendParam(make([]byte, 0, 256), "refreshToken=", refreshToken)
+	form := wireform.Append(make([]byte, 0, 256), "refreshToken", refreshToken)
 	var env v2Envelope[envelope.V2Token]
 	if err := c.send(ctx, http.MethodPut, c.refresh, c.form, form, nil, &env); err != nil {
 		return nil, err
@@ -178,8 +178,8 @@ func (c *Client) SignInByMobileWechat(ctx context.Context, connID, code string) 
 func (c *Client) RefreshGenAuth(ctx context.Context, refreshToken string) (*envelope.OAuthToken, error) {
 	form := make([]byte, 0, 256)
 	form = append(form, "grant_type=refresh_token"...)
-	form = appendParam(form, "&refresh_token=", refreshToken)
-	form = appendParam(form, "&client_id=", c.cfg.AppID)
+	form = wireform.Append(form, "refresh_token", refreshToken)
+	form = wireform.Append(form, "client_id", c.cfg.AppID)
 	var tok envelope.OAuthToken
 	if err := c.send(ctx, http.MethodPost, c.oidcToken, c.form, form, nil, &tok); err != nil {
 		return nil, err
@@ -233,25 +233,6 @@ func (c *Client) send(ctx context.Context, method, url string, contentType []str
 		return err
 	}
 	return json.Unmarshal(b, out)
-}
-
-// appendParam appends prefix (the separator, key and "=") and value
-// escaped as url.QueryEscape escapes it, without an intermediate string.
-func appendParam(b []byte, prefix, value string) []byte {
-	b = append(b, prefix...)
-	const hexDigits = "0123456789ABCDEF"
-	for i := 0; i < len(value); i++ {
-		switch ch := value[i]; {
-		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9',
-			ch == '-', ch == '_', ch == '.', ch == '~':
-			b = append(b, ch)
-		case ch == ' ':
-			b = append(b, '+')
-		default:
-			b = append(b, '%', hexDigits[ch>>4], hexDigits[ch&15])
-		}
-	}
-	return b
 }
 
 // appendSignature appends the v2 signature, hex(sha256(fields… + secret)),

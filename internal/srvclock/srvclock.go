@@ -46,7 +46,10 @@ func (c *Clock) Observe(h http.Header, local func() time.Time) {
 	if !c.heard.Load() {
 		c.heard.Store(true)
 	}
-	date := h.Get("Date")
+	var date string
+	if v := h["Date"]; len(v) > 0 { // an answer's keys are canonical: Get would canonicalise again
+		date = v[0]
+	}
 	if p := c.last.Load(); date == "" || p != nil && *p == date {
 		return
 	}

@@ -34,6 +34,18 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// Key appends the object key name (letters, digits and _, which
+// encoding/json writes as they are) and its colon, after a comma unless the
+// object opened at open is still empty.
+func Key(b []byte, open int, name string) []byte {
+	if len(b) > open {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, name...)
+	return append(b, '"', ':')
+}
+
 // Decode decodes wire into a P, rejecting fields P does not have and
 // trailing data.
 func Decode[P any](wire []byte) (P, error) {

@@ -45,10 +45,17 @@ func TestGeneratorRejectsBadTables(t *testing.T) {
 	badOneOf.OneOf = []string{"code", "nope"}
 	noFields := row
 	noFields.Fields = nil
+	quotedName := row
+	quotedName.Fields = []connections.Field{{JSON: `co"de`, Go: "Code", Required: true}}
+	nestedName := row
+	nestedName.Fields = []connections.Field{{JSON: "obj", Go: "Obj", Kind: connections.KindObject,
+		Object: &connections.Object{Type: "Obj", Fields: []connections.Field{{JSON: "a<b", Go: "A"}}}}}
 	for name, table := range map[string][]connections.Connection{
 		"duplicate key": {row, dupKey},
 		"bad OneOf":     {badOneOf},
 		"no fields":     {noFields},
+		"quoted name":   {quotedName},
+		"nested name":   {nestedName},
 		"empty name":    {{Const: "Z", Key: "z", Type: "Z", Fields: row.Fields}},
 	} {
 		_, err := gen.GenerateGo(table)
