@@ -5,7 +5,7 @@
 // call (the server's is not counted) and the connections the server
 // accepted, side by side with SDK/raw ratios.
 //
-//	go run ./bench/load [-calls 20000] [-goroutines 1,8,64] [-proto h1,h2] [-calls-only v2,mobile]
+//	go run ./bench/load [-calls 20000] [-rounds 5] [-goroutines 1,8,64] [-proto h1,h2] [-calls-only v2,mobile]
 //
 // With -cg sdk|raw it only makes -calls sequential calls of one side (after
 // a fixed warm-up) and exits: run it under valgrind --tool=callgrind twice
@@ -16,6 +16,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -67,6 +68,7 @@ func main() {
 	gs := flag.String("goroutines", "1,8,64", "goroutine counts")
 	protos := flag.String("proto", "h1,h2", "h1: HTTP/1.1 in the clear; h2: TLS 1.3 with HTTP/2")
 	only := flag.String("calls-only", "v2,mobile", "which calls: v2 (Twitter login), mobile (SignInByMobile)")
+	rounds := flag.Int("rounds", 5, "rounds per point: each runs both sides, in alternating order")
 	cg := flag.String("cg", "", "sdk or raw: only make -calls sequential calls of that side (for callgrind)")
 	cpuprofile := flag.String("cpuprofile", "", "write CPU profiles (PREFIX.PROTO.CALL.SIDE) of each side at the largest goroutine count")
 	at := flag.String("at", "", "with -cg: the line a -serve process printed (a server started apart, so that callgrind sees no child)")
@@ -78,7 +80,7 @@ func main() {
 	case *cg != "":
 		err = runCG(*cg, *calls, *protos, *only, *at)
 	default:
-		err = runBench(*calls, *gs, *protos, *only, *cpuprofile)
+		err = runBench(*calls, *rounds, *gs, *protos, *only, *cpuprofile)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -217,12 +219,15 @@ type result struct {
 	proto       string // the negotiated protocol of the last answer
 }
 
-func runBench(calls int, goroutines, protos, only, cpuprofile string) error {
+func runBench(calls, rounds int, goroutines, protos, only, cpuprofile string) error {
 	srv, err := startServer()
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
+	if rounds < 1 {
+		return fmt.Errorf("-rounds %d: need at least one", rounds)
+	}
 	var gcounts []int
 	for _, g := range strings.Split(goroutines, ",") {
 		n, err := strconv.Atoi(g)
@@ -232,9 +237,10 @@ func runBench(calls int, goroutines, protos, only, cpuprofile string) error {
 		gcounts = append(gcounts, n)
 	}
 	fmt.Printf("load: %d calls per run, server in a separate process on loopback, GOMAXPROCS=%d\n", calls, runtime.GOMAXPROCS(0))
-	fmt.Printf("each side measured 3 times alternately, best run kept; cpu = client process CPU per call\n\n")
-	fmt.Printf("%-15s %-8s %4s | %8s %8s %8s %7s %5s | %8s %8s %8s %7s %5s | %5s %5s %5s %5s\n",
-		"call", "proto", "gor", "sdk c/s", "p50", "p99", "cpu", "conns", "raw c/s", "p50", "p99", "cpu", "conns", "c/s", "p50", "p99", "cpu")
+	fmt.Printf("%d rounds a point, each running both sides in alternating order; each side's figures are its median run,\n", rounds)
+	fmt.Printf("each ratio the median of the rounds' sdk/raw ratios (c/s range: lowest-highest round); cpu = client process CPU per call\n\n")
+	fmt.Printf("%-15s %-8s %4s | %8s %8s %8s %7s %5s | %8s %8s %8s %7s %5s | %5s %9s %5s %5s %5s\n",
+		"call", "proto", "gor", "sdk c/s", "p50", "p99", "cpu", "conns", "raw c/s", "p50", "p99", "cpu", "conns", "c/s", "range", "p50", "p99", "cpu")
 	for _, proto := range strings.Split(protos, ",") {
 		base, ok := srv.base[proto]
 		if !ok {
@@ -250,14 +256,15 @@ func runBench(calls int, goroutines, protos, only, cpuprofile string) error {
 				}
 			}
 			for _, n := range gcounts {
-				sdk, raw, err := bestOf(srv.ctl, calls, n, sdkCall(base, fam.name), rawCall(base, fam.name))
+				p, err := pairs(srv.ctl, calls, n, rounds, sdkCall(base, fam.name), rawCall(base, fam.name))
 				if err != nil {
 					return err
 				}
-				fmt.Printf("%-15s %-8s %4d | %8.0f %8s %8s %7s %5d | %8.0f %8s %8s %7s %5d | %5.2f %5.2f %5.2f %5.2f\n",
+				sdk, raw := p.side[0], p.side[1]
+				fmt.Printf("%-15s %-8s %4d | %8.0f %8s %8s %7s %5d | %8.0f %8s %8s %7s %5d | %5.2f %4.2f-%4.2f %5.2f %5.2f %5.2f\n",
 					fam.name, sdk.proto, n, sdk.callsPerSec, sdk.p50, sdk.p99, sdk.cpu, sdk.conns,
 					raw.callsPerSec, raw.p50, raw.p99, raw.cpu, raw.conns,
-					sdk.callsPerSec/raw.callsPerSec, ratio(sdk.p50, raw.p50), ratio(sdk.p99, raw.p99), ratio(sdk.cpu, raw.cpu))
+					p.callsPerSec[len(p.callsPerSec)/2], p.callsPerSec[0], p.callsPerSec[len(p.callsPerSec)-1], p.p50, p.p99, p.cpu)
 			}
 			if cpuprofile != "" {
 				for side, mk := range map[string]caller{"sdk": sdkCall(base, fam.name), "raw": rawCall(base, fam.name)} {
@@ -323,23 +330,50 @@ func runCG(side string, calls int, proto, only, at string) error {
 	return nil
 }
 
-// bestOf measures the SDK and the floor alternately, three times each,
-// and keeps each side's fastest run: the machine's noise (other processes,
-// frequency changes) then does not decide which side looks better.
-func bestOf(ctl string, calls, n int, sdk, raw caller) (result, result, error) {
-	var best [2]result
-	for range 3 {
-		for i, mk := range []caller{sdk, raw} {
-			r, err := measure(ctl, calls, n, mk)
-			if err != nil {
-				return result{}, result{}, err
+// point is one measured point: each side's median run and the median of
+// the rounds' sdk/raw ratios (callsPerSec holds every round's, sorted).
+type point struct {
+	side          [2]result
+	callsPerSec   []float64
+	p50, p99, cpu float64
+}
+
+// pairs measures rounds rounds of both sides, the SDK first in even rounds
+// and the floor first in odd ones. A ratio is taken within a round, whose
+// two runs follow each other, so that the machine's slow drifts (other
+// processes, frequency) cancel; the median of the rounds then drops the
+// rounds a burst of noise hit.
+func pairs(ctl string, calls, n, rounds int, sdk, raw caller) (point, error) {
+	runs := [2][]result{}
+	var p point
+	var p50, p99, cpu []float64
+	for round := range rounds {
+		var r [2]result
+		for k := range 2 {
+			i := (k + round) % 2
+			var err error
+			if r[i], err = measure(ctl, calls, n, []caller{sdk, raw}[i]); err != nil {
+				return point{}, err
 			}
-			if r.callsPerSec > best[i].callsPerSec {
-				best[i] = r
-			}
+			runs[i] = append(runs[i], r[i])
 		}
+		p.callsPerSec = append(p.callsPerSec, r[0].callsPerSec/r[1].callsPerSec)
+		p50 = append(p50, ratio(r[0].p50, r[1].p50))
+		p99 = append(p99, ratio(r[0].p99, r[1].p99))
+		cpu = append(cpu, ratio(r[0].cpu, r[1].cpu))
 	}
-	return best[0], best[1], nil
+	for i := range runs {
+		slices.SortFunc(runs[i], func(a, b result) int { return cmp.Compare(a.callsPerSec, b.callsPerSec) })
+		p.side[i] = runs[i][len(runs[i])/2]
+	}
+	slices.Sort(p.callsPerSec)
+	p.p50, p.p99, p.cpu = median(p50), median(p99), median(cpu)
+	return p, nil
+}
+
+func median(v []float64) float64 {
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 // caller makes a fresh client for one run and returns its call function
