@@ -68,6 +68,6 @@ bench:
 	for i in 1 2 3 4 5 6; do /tmp/enduser-bench.test -test.run '^$$' -test.bench 'V2Login|SignInByMobile|Refresh|UserInfo|Sign$$|SessionsToken$$|SessionsStart|SharedTokenSource|MobileBody|VerifyIDToken' -test.benchmem; done | $(GO) run ./bench/ratios
 	$(GO) build -o /tmp/enduser-load ./bench/load
 	if command -v valgrind >/dev/null; then ./bench/instructions.sh /tmp/enduser-load; fi
-	/tmp/enduser-load
+	/tmp/enduser-load -rounds 9
 	./.ci/with-redis sh -c 'cd redisstore && $(GO) test -run "^$$" -bench "CachedToken|StoredSize" -benchmem -count 6 . && \
 		$(GO) test -run "^$$" -bench RefreshWave -benchtime 30x -count 6 .' | $(GO) run ./bench/ratios

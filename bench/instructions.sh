@@ -4,11 +4,11 @@
 # timing varies from run to run): the load binary makes N sequential calls of
 # one side against a server started apart (callgrind follows no child), and
 # per call = (instructions of HI calls - of LO calls) / (HI - LO), by default
-# 1,500 and 500 (environment HI and LO).
+# 6,000 and 1,000 (environment HI and LO).
 #
 #	bench/instructions.sh LOADBINARY      (go build -o LOADBINARY ./bench/load)
 set -euo pipefail
-bin=$1; lo=${LO:-500}; hi=${HI:-1500}
+bin=$1; lo=${LO:-1000}; hi=${HI:-6000}
 coproc SRV { exec "$bin" -serve; }
 read -r line <&"${SRV[0]}"
 trap 'kill "$SRV_PID"; rm -f "${line##* }"' EXIT
