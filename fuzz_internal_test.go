@@ -1,6 +1,7 @@
 package enduser
 
 import (
+	"bytes"
 	"errors"
 	"net/url"
 	"strconv"
@@ -78,7 +79,7 @@ func FuzzMobileBody(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(got) != string(want) {
+		if !bytes.Equal(got, want) {
 			t.Fatalf("body\n got %s\nwant %s", got, want)
 		}
 	})
