@@ -217,8 +217,9 @@ func isConnectionType(conns []connections.Connection, typ string) bool {
 }
 
 // check rejects a table the generator cannot turn into a correct package:
-// duplicate names, keys, types or constants, empty names, and either-or
-// rules naming fields the payload does not have.
+// duplicate names, keys, types or constants, empty names, names and keys
+// that encoding/json would escape (they are written as they are), and
+// either-or rules naming fields the payload does not have.
 func check(conns []connections.Connection) error {
 	seen := map[string]string{}
 	dup := func(kind, v, row string) error {
@@ -238,6 +239,9 @@ func check(conns []connections.Connection) error {
 				return err
 			}
 		}
+		if !plain(c.Name) || !plain(c.Key) {
+			return fmt.Errorf("connections: row %q: name or key is not letters, digits and _", c.Name)
+		}
 		if len(c.Fields) == 0 {
 			return fmt.Errorf("connections: row %q has no fields", c.Name)
 		}
@@ -251,13 +255,22 @@ func check(conns []connections.Connection) error {
 	return nil
 }
 
-// checkFields rejects an object field without its Object and a JSON name
-// that encoding/json would escape (appendJSON writes names as they are).
+// checkFields rejects what would make appendJSON differ from
+// encoding/json: a JSON name it would escape, two fields of one name (it
+// drops both), an unexported Go field (it skips it); and an object field
+// without its Object.
 func checkFields(row string, fields []connections.Field) error {
+	seen := map[string]bool{}
 	for _, f := range fields {
-		if strings.Trim(f.JSON, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" || f.JSON == "" {
+		switch {
+		case !plain(f.JSON):
 			return fmt.Errorf("connections: row %q: field name %q is not letters, digits and _", row, f.JSON)
+		case seen[f.JSON]:
+			return fmt.Errorf("connections: row %q: two fields named %q", row, f.JSON)
+		case f.Go == "" || f.Go[0] < 'A' || f.Go[0] > 'Z':
+			return fmt.Errorf("connections: row %q: Go field %q is not exported", row, f.Go)
 		}
+		seen[f.JSON] = true
 		if f.Kind != connections.KindObject {
 			continue
 		}
@@ -269,6 +282,12 @@ func checkFields(row string, fields []connections.Field) error {
 		}
 	}
 	return nil
+}
+
+// plain reports whether s is non-empty letters, digits and _, which
+// encoding/json writes as they are.
+func plain(s string) bool {
+	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == ""
 }
 
 // ReadmeSection returns the README's connection table, markers included.

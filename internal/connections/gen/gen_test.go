@@ -50,12 +50,21 @@ func TestGeneratorRejectsBadTables(t *testing.T) {
 	nestedName := row
 	nestedName.Fields = []connections.Field{{JSON: "obj", Go: "Obj", Kind: connections.KindObject,
 		Object: &connections.Object{Type: "Obj", Fields: []connections.Field{{JSON: "a<b", Go: "A"}}}}}
+	twoCodes := row
+	twoCodes.Fields = []connections.Field{{JSON: "code", Go: "Code", Required: true}, {JSON: "code", Go: "Code2"}}
+	unexported := row
+	unexported.Fields = []connections.Field{{JSON: "code", Go: "code", Required: true}}
+	quotedKey := row
+	quotedKey.Key = "x<Payload"
 	for name, table := range map[string][]connections.Connection{
 		"duplicate key": {row, dupKey},
 		"bad OneOf":     {badOneOf},
 		"no fields":     {noFields},
 		"quoted name":   {quotedName},
 		"nested name":   {nestedName},
+		"two codes":     {twoCodes},
+		"unexported":    {unexported},
+		"quoted key":    {quotedKey},
 		"empty name":    {{Const: "Z", Key: "z", Type: "Z", Fields: row.Fields}},
 	} {
 		_, err := gen.GenerateGo(table)
