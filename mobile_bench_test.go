@@ -34,18 +34,8 @@ var texts = []string{"plain-value_1.~", `a"b`, `a\b`, "a<b", "a>b", "a&b", "a\x1
 // filled is the wire JSON of a payload with every field set: strings to
 // plain or hostile text, booleans true, nested objects filled.
 func filled(fields []connections.Field, text string) map[string]any {
-	m := map[string]any{}
-	for _, f := range fields {
-		switch f.Kind {
-		case connections.KindString:
-			m[f.JSON] = text
-		case connections.KindBool:
-			m[f.JSON] = true
-		case connections.KindObject:
-			m[f.JSON] = filled(f.Object.Fields, text)
-		}
-	}
-	return m
+	var bit uint
+	return sparse(fields, text, ^uint(0), &bit)
 }
 
 // TestMobileBodyIsTheWireStruct: for every connection, plain and hostile
