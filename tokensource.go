@@ -309,9 +309,7 @@ func (ts *TokenSource) usable(t *Token, rejected string) bool {
 
 // fly runs one update and publishes its result to every waiter.
 func (ts *TokenSource) fly(ctx context.Context, f *flight) {
-	if f.tok = ts.fresh(f.rejected); f.tok == nil { // a save may have just finished
-		f.tok, f.err = ts.update(ctx, f.rejected)
-	}
+	f.tok, f.err = ts.update(ctx, f.rejected)
 	if f.err != nil {
 		f.tok = nil
 	}
@@ -324,8 +322,11 @@ func (ts *TokenSource) fly(ctx context.Context, f *flight) {
 // update obtains a usable token other than rejected; one runs at a time.
 func (ts *TokenSource) update(ctx context.Context, rejected string) (*Token, error) {
 	ts.mu.Lock()
-	p, cur := ts.pending, ts.tok
+	p, cur, hot := ts.pending, ts.tok, ts.fresh(rejected)
 	ts.mu.Unlock()
+	if p == nil && hot != nil { // a save finished since the caller looked
+		return hot, nil
+	}
 	if p != nil {
 		if err := ts.persist(ctx, p); err != nil {
 			return nil, err
